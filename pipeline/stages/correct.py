@@ -1,0 +1,105 @@
+"""Correction stage: runs the correction engine over the document text and maps
+its changes back onto words.
+
+Applied changes replace the words' text (the OCR reading stays in ``ocr_text``);
+flagged ones leave the text alone and are listed in ``corrections`` for review.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.correction import Change, Corrector
+from pipeline.model import Correction, Document, Word
+from pipeline.runner import RunContext
+from pipeline.textbuild import rebuild_text
+
+
+def load_corrector(ctx: RunContext) -> Corrector:
+    key = ("corrector", ctx.config.learned_dir, ctx.config.tone_style)
+    corrector = ctx.cache.get(key)
+    if corrector is None:
+        learned = Path(ctx.config.learned_dir) if ctx.config.learned_dir else None
+        corrector = Corrector.load(learned_dir=learned, tone_style=ctx.config.tone_style)
+        ctx.cache[key] = corrector
+    return corrector
+
+
+def _word_index(doc: Document) -> list[tuple[Word, int]]:
+    """Words with a span, in text order, with their page numbers."""
+    indexed = []
+    for page in doc.pages:
+        for block in page.blocks:
+            for line in block.lines:
+                indexed.extend((word, page.number) for word in line.words if word.span is not None)
+    indexed.sort(key=lambda item: item[0].span[0])
+    return indexed
+
+
+def _words_in(indexed: list[tuple[Word, int]], start: int, end: int) -> list[tuple[Word, int]]:
+    return [(word, page) for word, page in indexed if word.span[0] < end and word.span[1] > start]
+
+
+def _union(boxes):
+    boxes = [b for b in boxes if b is not None]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _apply(change: Change, hits: list[tuple[Word, int]], text: str) -> None:
+    """Write an applied change into the words it covers (a merge empties the later words)."""
+    first, _ = hits[0]
+    prefix = text[first.span[0]:change.start]
+    last = hits[-1][0]
+    suffix = text[change.end:last.span[1]]
+    if first.ocr_text is None:
+        first.ocr_text = first.text
+    first.text = prefix + change.corrected + suffix
+    for word, _ in hits[1:]:
+        if word.ocr_text is None:
+            word.ocr_text = word.text
+        word.text = ""
+
+
+def _drop_empty_words(doc: Document) -> None:
+    for page in doc.pages:
+        for block in page.blocks:
+            for line in block.lines:
+                line.words = [word for word in line.words if word.text]
+
+
+class CorrectStage:
+    name = "correct"
+
+    def __call__(self, doc: Document, ctx: RunContext) -> Document:
+        if not doc.raw_text:
+            doc.raw_text = doc.text
+        if not ctx.config.correction or not doc.text.strip():
+            return doc
+        corrector = load_corrector(ctx)
+        indexed = _word_index(doc)
+        confidences = [(w.span[0], w.span[1], w.confidence) for w, _ in indexed if w.confidence is not None]
+        result = corrector.correct(doc.text, mode=ctx.config.correction_mode, token_confidences=confidences or None)
+        pending: list[tuple[Change, list[tuple[Word, int]]]] = []
+        for change in result.changes:
+            hits = _words_in(indexed, change.start, change.end)
+            if not hits:
+                continue
+            if not change.flagged:
+                _apply(change, hits, doc.text)
+            pending.append((change, hits))
+        _drop_empty_words(doc)
+        rebuild_text(doc)
+        for change, hits in pending:
+            kept = [word for word, _ in hits if word.text]
+            span = (kept[0].span[0], kept[-1].span[1]) if kept and kept[0].span and kept[-1].span else None
+            doc.corrections.append(Correction(
+                word_ids=[word.id for word, _ in hits], page=hits[0][1], bbox=_union([w.bbox for w, _ in hits]),
+                span=span, original=change.original, corrected=change.corrected,
+                confidence=round(change.confidence, 4), flagged=change.flagged,
+                alternatives=list(change.alternatives),
+            ))
+        doc.quality.corrected = sum(1 for c in doc.corrections if not c.flagged and c.original != c.corrected)
+        doc.quality.flagged = sum(1 for c in doc.corrections if c.flagged)
+        return doc
