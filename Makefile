@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,review,pdf
+EXTRAS ?= dev,review,pdf,distributed
 
 .PHONY: run test test-all lint bench samples dist clean system-deps system-deps-test
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline._exec import tesseract
 from pipeline.config import PipelineConfig, config_hash
+from pipeline.errors import BadInputError
 from pipeline.model import Document, Provenance
 from pipeline.runner import RunContext, Stage, run_stages
+from pipeline.stages.boundaries import BoundariesStage
 from pipeline.stages.correct import CorrectStage
 from pipeline.stages.export import ExportStage
 from pipeline.stages.ingest import IngestStage, new_document
@@ -23,7 +25,7 @@ def build_stages(config: PipelineConfig) -> list[Stage]:
     stages: list[Stage] = [IngestStage()]
     if config.cleanup:
         stages.append(PrepareStage())
-    stages += [OcrStage(), LayoutStage()]
+    stages += [OcrStage(), LayoutStage(), BoundariesStage()]
     if config.correction:
         stages.append(CorrectStage())
     if config.structure:
@@ -54,9 +56,8 @@ def process_file(path: str | Path, config: PipelineConfig | None = None, output_
     path = Path(path)
     ctx = RunContext(config=config, input_path=path, output_dir=Path(output_dir) if output_dir else None,
                      output_stem=output_stem or path.stem, cache=cache if cache is not None else {})
-    doc = new_document(path) if path.is_file() else None
-    if doc is None:
-        from pipeline.errors import BadInputError
+    if not path.exists():
         raise BadInputError(f"{path}: no such file", how_to_fix="check the path")
+    doc = new_document(path)
     doc.provenance = provenance(config, needs_ocr=path.suffix.lower() != ".txt")
     return run_stages(doc, ctx, build_stages(config))

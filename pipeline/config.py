@@ -26,10 +26,16 @@ class PipelineConfig:
     structure: bool = True
     keep_page_images: bool = True
     outputs: tuple[str, ...] = ("json", "txt")  # plus pdf, alto, hocr
+    page_jobs: int = 1  # pages OCR'd at once within one document; does not change results
+
+    # options that change how fast, not what comes out: left out of the configuration hash
+    SPEED_ONLY = ("page_jobs",)
 
     def options_dict(self) -> dict:
         data = asdict(self)
         data["outputs"] = sorted(data["outputs"])
+        for name in self.SPEED_ONLY:
+            data.pop(name)
         return data
 
 

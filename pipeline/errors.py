@@ -70,3 +70,12 @@ class OutputError(SohoaError):
 class ConfigError(SohoaError):
     exit_code = ExitCode.invalid_config
     code = "invalid_config"
+
+
+def exit_code_for(error_code: str) -> ExitCode:
+    """The exit code of an error item recorded on a document (e.g. a page's OCR crash)."""
+    for kind in (BadInputError, EncryptedPdfError, MissingDependencyError, TesseractError, TesseractTimeout,
+                 OutputError, ConfigError):
+        if kind.code == error_code:
+            return kind.exit_code
+    return ExitCode.other_error

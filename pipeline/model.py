@@ -85,7 +85,7 @@ class Page(_Model):
     source: Literal["ocr", "text-layer", "text-file"] = "ocr"
     blocks: list[Block] = Field(default_factory=list)
     stamps: list[Stamp] = Field(default_factory=list)
-    text: str = Field("", description="Page text in reading order, before correction")
+    text: str = Field("", description="Page text in reading order")
 
 
 # --- structured fields -------------------------------------------------------
@@ -178,6 +178,7 @@ class Correction(_Model):
 
 class SourceKind(str, Enum):
     image = "image"
+    image_folder = "image-folder"
     pdf_scan = "pdf-scan"
     pdf_text = "pdf-text"
     text = "text"
@@ -210,6 +211,8 @@ class Quality(_Model):
     flagged: int = 0
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage")
     warnings: list[str] = Field(default_factory=list)
+    new_document_pages: list[int] = Field(
+        default_factory=list, description="Pages after the first that probably start another letter (new motto and Số:)")
 
 
 class Provenance(_Model):

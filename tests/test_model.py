@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import json
 
-from scripts.export_schema import SCHEMA_PATH, render
-
 from pipeline.model import Block, Document, Line, Page, Source, SourceKind, Word
 from pipeline.textbuild import PAGE_SEPARATOR, rebuild_text
+from scripts.export_schema import SCHEMA_PATH, render
 
 
 def _document() -> Document:

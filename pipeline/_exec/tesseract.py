@@ -145,7 +145,7 @@ def _parse_tsv(tsv: str) -> list[dict]:
         if len(values) < len(header):
             values += [""] * (len(header) - len(values))
         row: dict = {}
-        for key, value in zip(header, values):
+        for key, value in zip(header, values[:len(header)], strict=True):
             if key in int_fields:
                 row[key] = int(value) if value.lstrip("-").isdigit() else 0
             elif key == "conf":

@@ -7,6 +7,7 @@ failed document still gets a JSON record, so nothing is silently lost.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -14,18 +15,18 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from pipeline import atomic
 from pipeline.config import PipelineConfig, config_hash
-from pipeline.errors import SohoaError
+from pipeline.errors import ExitCode, SohoaError, exit_code_for
 from pipeline.model import Document, ErrorItem, Status
-from pipeline.stages.ingest import SUPPORTED_SUFFIXES, new_document
-from pipeline.stages.ingest import sha256_of as file_sha256
+from pipeline.stages.ingest import IMAGE_SUFFIXES, SUPPORTED_SUFFIXES, new_document, source_sha256
 
 REPORT_FIELDS = ("input", "output", "status", "pages", "seconds", "mean_ocr_confidence", "corrections", "flags",
-                 "skipped", "error")
+                 "skipped", "worker_peak_rss_mb", "error")
 
 
 @dataclass(frozen=True)
@@ -45,30 +46,51 @@ class DocumentReport:
     corrections: int = 0
     flags: int = 0
     skipped: bool = False
+    worker_peak_rss_mb: float | None = None  # the worker's peak memory so far, for memory planning
     error: str | None = None
     exit_code: int = 0
     errors: list[dict] = field(default_factory=list)
 
 
-def discover(inputs: Iterable[str | Path], output_dir: Path) -> list[Task]:
-    """Files as given; folders recursively. Output stems mirror relative paths."""
+def _files_under(root: Path, output_dir: Path) -> list[Path]:
+    out_resolved = output_dir.resolve()
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                  and out_resolved not in p.resolve().parents and not p.name.startswith("."))
+
+
+def discover(inputs: Iterable[str | Path], output_dir: Path, *, group: str = "file") -> list[Task]:
+    """Files as given; folders recursively. Output stems mirror relative paths.
+
+    With ``group="folder"`` the page images lying directly in one folder form one
+    document (archives often keep one image per page); PDFs and text files stay
+    documents of their own.
+    """
     tasks: list[Task] = []
     seen: set[str] = set()
-    out_resolved = output_dir.resolve()
+
+    def add(path: Path, stem: str, suffix: str) -> None:
+        if stem in seen:  # a.png beside a.pdf: keep both
+            stem = f"{stem}_{suffix.lstrip('.').lower()}"
+        seen.add(stem)
+        tasks.append(Task(str(path), stem))
+
     for raw in inputs:
         root = Path(raw)
-        if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                           and out_resolved not in p.resolve().parents and not p.name.startswith("."))
-            pairs = [(p, p.relative_to(root)) for p in files]
-        else:
-            pairs = [(root, Path(root.name))]
-        for path, relative in pairs:
-            stem = relative.with_suffix("").as_posix()
-            if stem in seen:  # a.png beside a.pdf: keep both
-                stem = f"{stem}_{relative.suffix.lstrip('.').lower()}"
-            seen.add(stem)
-            tasks.append(Task(str(path), stem))
+        if not root.is_dir():
+            add(root, root.stem, root.suffix)
+            continue
+        files = _files_under(root, output_dir)
+        grouped: set[Path] = set()
+        if group == "folder":
+            for folder in sorted({p.parent for p in files if p.suffix.lower() in IMAGE_SUFFIXES}):
+                grouped.add(folder)
+                relative = folder.relative_to(root).as_posix()
+                add(folder, root.name if relative == "." else relative, "")
+        for path in files:
+            if path.parent in grouped and path.suffix.lower() in IMAGE_SUFFIXES:
+                continue
+            relative = path.relative_to(root)
+            add(path, relative.with_suffix("").as_posix(), relative.suffix)
     return tasks
 
 
@@ -86,7 +108,7 @@ def is_up_to_date(task: Task, output_dir: Path, current_config_hash: str) -> boo
     if status not in (Status.ok.value, Status.partial.value) or recorded_hash != current_config_hash:
         return False
     try:
-        return source_hash == file_sha256(Path(task.input_path))
+        return source_hash == source_sha256(Path(task.input_path))
     except OSError:
         return False
 
@@ -97,7 +119,8 @@ def _report_from_document(task: Task, doc: Document, seconds: float) -> Document
         seconds=round(seconds, 3), mean_ocr_confidence=doc.quality.mean_ocr_confidence,
         corrections=doc.quality.corrected, flags=doc.quality.flagged,
         error="; ".join(e.message for e in doc.errors) or None,
-        exit_code=0, errors=[e.model_dump() for e in doc.errors])
+        exit_code=int(exit_code_for(doc.errors[0].code)) if doc.status == Status.failed and doc.errors else 0,
+        errors=[e.model_dump() for e in doc.errors])
 
 
 def _write_failure_record(task: Task, output_dir: Path, error: SohoaError | Exception, config: PipelineConfig) -> None:
@@ -120,8 +143,22 @@ def _write_failure_record(task: Task, output_dir: Path, error: SohoaError | Exce
 _WORKER_CACHE: dict = {}
 
 
+def peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def process_task(task: Task, config: PipelineConfig, output_dir: str) -> DocumentReport:
     """Worker entry point: never raises, whatever the input does."""
+    report = _process_task(task, config, output_dir)
+    report.worker_peak_rss_mb = peak_rss_mb()
+    return report
+
+
+def _process_task(task: Task, config: PipelineConfig, output_dir: str) -> DocumentReport:
     from pipeline.api import process_file
 
     out = Path(output_dir)
@@ -135,12 +172,10 @@ def process_task(task: Task, config: PipelineConfig, output_dir: str) -> Documen
         message = exc.one_line()
     except Exception as exc:  # an unexpected bug must fail one document, not the batch
         error = exc
-        exit_code = 15
+        exit_code = int(ExitCode.other_error)
         message = f"internal error: {type(exc).__name__}: {exc}"
-    try:
+    with contextlib.suppress(Exception):  # the report row below still tells the operator
         _write_failure_record(task, out, error, config)
-    except Exception:  # the report row below still tells the operator
-        pass
     return DocumentReport(input=task.input_path, output=f"{task.output_stem}.json", status=Status.failed.value,
                           seconds=round(time.perf_counter() - started, 3), error=message, exit_code=exit_code,
                           errors=[{"code": getattr(error, "code", "internal_error"), "message": message}])
@@ -169,36 +204,74 @@ def write_report(result: BatchResult, output_dir: Path) -> None:
     atomic.write_text(output_dir / "report.csv", buffer.getvalue())
 
 
+def _run_local(todo: list[Task], config: PipelineConfig, output_dir: Path, jobs: int,
+               max_tasks_per_worker: int | None, emit: Callable[[DocumentReport], None]) -> None:
+    """Process tasks in worker processes; a worker that dies takes down one document, not the batch.
+
+    When a worker process dies (out of memory, a crash inside a native library),
+    the pool breaks and every unfinished task is retried in a fresh pool; a task
+    that was running in two broken pools is recorded as failed.
+    """
+    attempts: dict[Task, int] = {}
+    pending = list(todo)
+    while pending:
+        retry: list[Task] = []
+        with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=max_tasks_per_worker) as pool:
+            futures = {pool.submit(process_task, task, config, str(output_dir)): task for task in pending}
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    emit(future.result())
+                except BrokenProcessPool:
+                    attempts[task] = attempts.get(task, 0) + 1
+                    if attempts[task] >= 2:
+                        emit(worker_failure(task, output_dir, config))
+                    else:
+                        retry.append(task)
+        pending = retry
+
+
+def worker_failure(task: Task, output_dir: Path, config: PipelineConfig,
+                   reason: str = "the worker process died while converting it") -> DocumentReport:
+    error = SohoaError(f"{task.input_path}: {reason}", how_to_fix="check memory limits and the file; rerun to retry")
+    error.code = "worker_died"
+    with contextlib.suppress(Exception):  # the report row still tells the operator
+        _write_failure_record(task, output_dir, error, config)
+    return DocumentReport(input=task.input_path, output=f"{task.output_stem}.json", status=Status.failed.value,
+                          error=error.one_line(), exit_code=int(ExitCode.child_process_error),
+                          errors=[{"code": "worker_died", "message": error.one_line()}])
+
+
 def run_batch(tasks: list[Task], config: PipelineConfig, output_dir: Path, *, jobs: int = 1, force: bool = False,
-              max_tasks_per_worker: int | None = None,
+              max_tasks_per_worker: int | None = None, scheduler: str | None = None,
               on_done: Callable[[DocumentReport], None] | None = None) -> BatchResult:
     output_dir.mkdir(parents=True, exist_ok=True)
     atomic.remove_stale_temporaries(output_dir)
     current = config_hash(config)
     reports: list[DocumentReport] = []
+
+    def emit(report: DocumentReport) -> None:
+        reports.append(report)
+        if on_done:
+            on_done(report)
+
     todo: list[Task] = []
     for task in tasks:
         if not force and is_up_to_date(task, output_dir, current):
-            report = DocumentReport(input=task.input_path, output=f"{task.output_stem}.json", status="ok", skipped=True)
-            reports.append(report)
-            if on_done:
-                on_done(report)
+            emit(DocumentReport(input=task.input_path, output=f"{task.output_stem}.json", status="ok", skipped=True))
         else:
             todo.append(task)
-    if jobs <= 1 or len(todo) <= 1:
+    if todo and jobs > len(todo):  # few documents, many cores: OCR their pages in parallel instead
+        config = replace(config, page_jobs=max(1, jobs // len(todo)))
+    if scheduler:
+        from pipeline.batch.distributed import run_on_cluster
+
+        run_on_cluster(todo, config, output_dir, scheduler, emit)
+    elif jobs <= 1 or len(todo) <= 1:
         for task in todo:
-            report = process_task(task, config, str(output_dir))
-            reports.append(report)
-            if on_done:
-                on_done(report)
+            emit(process_task(task, config, str(output_dir)))
     else:
-        with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=max_tasks_per_worker) as pool:
-            futures = {pool.submit(process_task, task, config, str(output_dir)): task for task in todo}
-            for future in as_completed(futures):
-                report = future.result()
-                reports.append(report)
-                if on_done:
-                    on_done(report)
+        _run_local(todo, config, output_dir, jobs, max_tasks_per_worker, emit)
     order = {task.input_path: index for index, task in enumerate(tasks)}
     reports.sort(key=lambda r: order.get(r.input, 0))
     result = BatchResult(reports)

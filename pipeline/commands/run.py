@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from pipeline.batch.runner import DocumentReport, default_jobs, discover, run_batch
+from pipeline.batch.progress import BatchProgress
+from pipeline.batch.runner import default_jobs, discover, run_batch
 from pipeline.config import PipelineConfig
 from pipeline.errors import BadInputError, ExitCode
 
@@ -35,6 +35,11 @@ def register(subparsers) -> None:
     parser.add_argument("--hocr", action="store_true", help="also write hOCR")
     parser.add_argument("--recycle-workers", type=int, default=None, metavar="N",
                         help="restart each worker process after N documents (bounds memory)")
+    parser.add_argument("--group", choices=("file", "folder"), default="file",
+                        help="folder: the page images lying in one folder form one document")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 or tls://...; "
+                             "the output folder must be shared with the workers (see docs/BATCH.md)")
     parser.set_defaults(func=handle)
 
 
@@ -48,29 +53,21 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
                           outputs=tuple(outputs))
 
 
-def _print_line(report: DocumentReport) -> None:
-    if report.skipped:
-        line = f"skipped (up to date): {report.input}"
-    elif report.status == "failed":
-        line = f"FAILED {report.input}: {report.error}"
-    else:
-        line = f"{report.status}: {report.input} -> {report.output} ({report.pages} pages, {report.seconds:.1f} s)"
-    print(line, file=sys.stderr if report.status == "failed" else sys.stdout, flush=True)
-
-
 def handle(args: argparse.Namespace) -> int:
     for raw in args.inputs:
         if not Path(raw).exists():
             raise BadInputError(f"{raw}: no such file or folder", how_to_fix="check the path")
     output_dir = Path(args.output)
-    tasks = discover(args.inputs, output_dir)
+    tasks = discover(args.inputs, output_dir, group=args.group)
     if not tasks:
         raise BadInputError(f"no supported input files in {', '.join(args.inputs)}",
                             how_to_fix="give images (png, jpg, tif), PDFs or .txt files")
     config = config_from_args(args)
     jobs = args.jobs or default_jobs()
-    result = run_batch(tasks, config, output_dir, jobs=jobs, force=args.force,
-                       max_tasks_per_worker=args.recycle_workers, on_done=_print_line)
+    with BatchProgress(len(tasks)) as progress:
+        result = run_batch(tasks, config, output_dir, jobs=jobs, force=args.force,
+                           max_tasks_per_worker=args.recycle_workers, scheduler=args.scheduler,
+                           on_done=progress.update)
     counts = result.counts
     print(f"done: {counts['ok']} ok, {counts['partial']} partial, {counts['failed']} failed, "
           f"{counts['skipped']} skipped; report in {output_dir / 'report.json'}", flush=True)

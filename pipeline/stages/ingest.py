@@ -9,6 +9,7 @@ text files holding earlier OCR output. Every unreadable input raises
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import warnings
 from pathlib import Path
@@ -51,6 +52,8 @@ class IngestStage:
     def __call__(self, doc: Document, ctx: RunContext) -> Document:
         path = ctx.input_path
         suffix = path.suffix.lower()
+        if path.is_dir():
+            return _ingest_image_folder(doc, ctx)
         if not path.is_file():
             raise BadInputError(f"{path}: no such file", how_to_fix="check the path")
         if path.stat().st_size == 0:
@@ -67,9 +70,36 @@ class IngestStage:
         )
 
 
+def natural_key(path: Path) -> list:
+    """Sort page_2 before page_10."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
+
+
+def folder_pages(folder: Path) -> list[Path]:
+    """The page images of a folder taken as one document, in natural order."""
+    return sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                   and not p.name.startswith(".")), key=natural_key)
+
+
+def source_sha256(path: Path) -> str:
+    """Content hash of an input file, or of a page-image folder's files in page order."""
+    if not path.is_dir():
+        return sha256_of(path)
+    digest = hashlib.sha256()
+    for page in folder_pages(path):
+        digest.update(page.name.encode())
+        digest.update(bytes.fromhex(sha256_of(page)))
+    return digest.hexdigest()
+
+
 def new_document(path: Path) -> Document:
-    kind = SourceKind.text if path.suffix.lower() in TEXT_SUFFIXES else SourceKind.image
-    return Document(source=Source(path=str(path), sha256=sha256_of(path), pages=0, kind=kind))
+    if path.is_dir():
+        kind = SourceKind.image_folder
+    elif path.suffix.lower() in TEXT_SUFFIXES:
+        kind = SourceKind.text
+    else:
+        kind = SourceKind.image
+    return Document(source=Source(path=str(path), sha256=source_sha256(path), pages=0, kind=kind))
 
 
 # --- images --------------------------------------------------------------------
@@ -90,15 +120,36 @@ def _frame_dpi(frame: Image.Image) -> int:
     return estimate_dpi(*frame.size)
 
 
+def _ingest_image_folder(doc: Document, ctx: RunContext) -> Document:
+    pages = folder_pages(ctx.input_path)
+    if not pages:
+        raise BadInputError(f"{ctx.input_path}: folder holds no page images", how_to_fix="check the folder")
+    for page_path in pages:
+        _read_image_frames(doc, ctx, page_path)
+    doc.source.pages = len(doc.pages)
+    doc.source.kind = SourceKind.image_folder
+    return doc
+
+
 def _ingest_image(doc: Document, ctx: RunContext) -> Document:
-    path = ctx.input_path
+    _read_image_frames(doc, ctx, ctx.input_path)
+    doc.source.pages = len(doc.pages)
+    doc.source.kind = SourceKind.image
+    return doc
+
+
+def _read_image_frames(doc: Document, ctx: RunContext, path: Path) -> None:
+    """Append every frame of one image file as a page."""
+    if path.stat().st_size == 0:
+        raise BadInputError(f"{path}: file is empty (0 bytes)", how_to_fix="re-export or re-scan the document")
     max_pixels = ctx.config.max_pixels
+    first = len(doc.pages)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = max_pixels
             with Image.open(path) as image:
-                for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                for number, frame in enumerate(ImageSequence.Iterator(image), start=first + 1):
                     width, height = frame.size
                     if width * height > max_pixels:
                         raise BadInputError(
@@ -118,11 +169,8 @@ def _ingest_image(doc: Document, ctx: RunContext) -> Document:
                             how_to_fix="check the file; it may be misnamed") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise BadInputError(f"{path}: cannot read image: {exc}", how_to_fix="the file may be truncated; re-scan it") from exc
-    if not doc.pages:
+    if len(doc.pages) == first:
         raise BadInputError(f"{path}: image has no pages")
-    doc.source.pages = len(doc.pages)
-    doc.source.kind = SourceKind.image
-    return doc
 
 
 # --- PDF -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ the other pages go on.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from pipeline._exec import tesseract
 from pipeline.errors import SohoaError
 from pipeline.model import Block, Document, ErrorItem, Line, Page, Status, Word
@@ -46,21 +48,33 @@ def blocks_from_tesseract(rows: list[dict], page_number: int) -> list[Block]:
     return list(blocks.values())
 
 
+def record_confidence(doc: Document) -> None:
+    confidences = [word.confidence for word in doc.words() if word.confidence is not None]
+    doc.quality.words = sum(1 for _ in doc.words())
+    doc.quality.mean_ocr_confidence = round(sum(confidences) / len(confidences), 2) if confidences else None
+
+
 class OcrStage:
     name = "ocr"
 
     def __call__(self, doc: Document, ctx: RunContext) -> Document:
         pages_to_read = [page for page in doc.pages if page.source == "ocr"]
         if not pages_to_read:
+            record_confidence(doc)
             return doc
         tesseract.check_installed(ctx.config.languages)
-        failed = 0
-        for page in pages_to_read:
-            if not self._read_page(page, doc, ctx):
-                failed += 1
+        jobs = max(1, min(ctx.config.page_jobs, len(pages_to_read)))
+        if jobs > 1:  # tesseract runs as a child process, so threads give real parallelism
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(lambda page: self._read_page(page, doc, ctx), pages_to_read))
+        else:
+            results = [self._read_page(page, doc, ctx) for page in pages_to_read]
+        doc.errors.sort(key=lambda error: error.page or 0)
+        failed = results.count(False)
         if failed:
             doc.status = Status.failed if failed == len(doc.pages) else Status.partial
         rebuild_text(doc)
+        record_confidence(doc)
         return doc
 
     def _read_page(self, page: Page, doc: Document, ctx: RunContext) -> bool:
