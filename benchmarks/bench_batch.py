@@ -25,7 +25,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.common import machine_info, write_result  # noqa: E402
-
 from pipeline.batch.runner import discover, run_batch  # noqa: E402
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.stages.ingest import IMAGE_SUFFIXES  # noqa: E402
@@ -73,10 +72,10 @@ def main() -> None:
         rendered.mkdir()
         inputs = sorted(p for p in args.pages.iterdir() if p.is_file())
         # bare tesseract needs images: render PDFs/TIFFs through our own ingest so both read the same pixels
+        import cv2
+
         from pipeline.runner import RunContext
         from pipeline.stages.ingest import IngestStage, new_document
-
-        import cv2
 
         for path in inputs:
             ctx = RunContext(config=PipelineConfig(), input_path=path)

@@ -263,6 +263,8 @@ def run_batch(tasks: list[Task], config: PipelineConfig, output_dir: Path, *, jo
             todo.append(task)
     if todo and jobs > len(todo):  # few documents, many cores: OCR their pages in parallel instead
         config = replace(config, page_jobs=max(1, jobs // len(todo)))
+    if jobs > 1:  # one OpenMP thread per tesseract: parallel processes beat threads fighting for cores
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if scheduler:
         from pipeline.batch.distributed import run_on_cluster
 
