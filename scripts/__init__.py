@@ -1,0 +1,1 @@
+"""Developer scripts (sample generation, model building); importable for tests and benchmarks."""
