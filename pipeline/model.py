@@ -160,6 +160,13 @@ class Reference(_Model):
     mentions: list[Mention] = Field(default_factory=list)
 
 
+class Decision(_Model):
+    action: Literal["accept", "pick", "edit", "keep"]
+    value: str
+    user: str
+    at: str = Field(description="UTC ISO 8601")
+
+
 class Correction(_Model):
     word_ids: list[str] = Field(default_factory=list)
     page: int | None = None
@@ -171,6 +178,7 @@ class Correction(_Model):
     flagged: bool
     alternatives: list[str] = Field(default_factory=list)
     kind: Literal["word", "header_field", "reference"] = "word"
+    decision: Decision | None = Field(None, description="Review decision applied by `sohoa review export`")
 
 
 # --- document ----------------------------------------------------------------
