@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,review,pdf,distributed
+EXTRAS ?= dev,review,distributed
 
 .PHONY: run test test-all lint bench samples dist clean system-deps system-deps-test
 
@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests scripts benchmarks
 
 bench: system-deps-test $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[$(EXTRAS),bench]"
 	$(BIN)/python benchmarks/run_all.py
 
 samples: $(STAMP)
