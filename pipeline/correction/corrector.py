@@ -1,0 +1,595 @@
+"""The correction engine: noisy channel x syllable trigram LM, decoded per sentence.
+
+For each word token the engine lists readings (the token itself, the same letters with
+other marks, and in OCR mode letter edits), scores them with a channel whose noise levels are
+estimated from the document itself (how many words lost their marks, how many are not
+Vietnamese), decodes each sentence with a second-order Viterbi, and turns every difference
+into a ``Change`` with a posterior confidence. Doubtful changes are flagged, not applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .candidates import Candidate, CandidateGenerator, Lexicon
+from .decoder import Position, decode_many, local_posteriors
+from .lm import NgramLM
+from .segment import COMMA, canonical, sentences, symbol_of
+from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, tokenize
+from .viet import apply_case, has_marks, is_valid_syllable, nfc, place_tone, tone_style_of
+
+MODES = ("auto", "diacritics", "ocr")
+MARKED_SHARE = 0.85  # share of words with marks in normal Vietnamese administrative text
+APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of applied
+KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
+UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
+EDIT_SCALE = 0.5  # P(one letter edit) per share of words whose letters are unknown
+LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
+LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
+CONSISTENCY_WEIGHT = 1.0  # weight of the document-level agreement prior (OCR mode)
+MAX_READINGS = 10  # readings kept per token in the lattice
+MAX_READINGS_OCR = 16
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+@dataclass(frozen=True)
+class Change:
+    start: int
+    end: int
+    out_start: int
+    out_end: int
+    original: str
+    corrected: str
+    confidence: float
+    flagged: bool
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CorrectionResult:
+    text: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class DocumentNoise:
+    """Channel noise levels estimated from one document."""
+
+    drop: float  # P(all marks of a syllable are lost)
+    wrong_mark: float  # P(one tone or vowel mark read wrongly)
+    edit: float  # P(one letter edit)
+    ocr: bool  # generate letter-edit candidates for every word
+    collapsed: float = 0.002  # P(a Latin-1 marked letter stands for another marked letter)
+
+    @classmethod
+    def estimate(cls, words: Sequence[str], lexicon: Lexicon, mode: str) -> DocumentNoise:
+        long_words = [w for w in words if len(w) >= 2]
+        n = max(len(long_words), 1)
+        marked_words = [w for w in long_words if has_marks(w)]
+        marked = len(marked_words) / n
+        garbage = sum(not lexicon.plausible(w) for w in long_words) / n
+        # letters (not only marks) wrong: the de-accented word is not a known one
+        letters_wrong = sum(not lexicon.known_letters(w) for w in long_words) / n
+        # marks that make no Vietnamese syllable say how much the marks read can be trusted
+        bad_marks = sum(not lexicon.plausible(w) for w in marked_words) / max(len(marked_words), 1)
+        drop = min(max(1.0 - marked / MARKED_SHARE, 0.002), 0.995)
+        if mode == "diacritics":
+            drop = max(drop, 0.5)
+        wrong = min(max(bad_marks, 0.002), 0.3)
+        edit = min(max(letters_wrong * EDIT_SCALE, 1e-4), 0.2)
+        ocr = mode == "ocr" or (mode == "auto" and garbage > 0.04)
+        # an English model writes only Latin-1 marks (é á ó): then é may stand for any marked e
+        vietnamese_marks = sum(any(ord(c) > 255 for c in w) for w in marked_words)
+        latin_only = len(marked_words) >= 5 and vietnamese_marks <= 0.1 * len(marked_words)
+        collapsed = drop if latin_only else wrong
+        return cls(drop, wrong, edit, ocr, collapsed)
+
+    def emission(self, cand: Candidate) -> float:
+        own = self._features(cand)
+        if cand.learned is None:
+            return own
+        if cand.dropped == cand.changed == cand.edits == cand.collapsed == 0.0:
+            # only the learned confusions know this reading
+            return LEARNED_WEIGHT * cand.learned if LEARNED_WEIGHT > 0 else -50.0
+        return max(own, LEARNED_WEIGHT * cand.learned) if LEARNED_MAX else own
+
+    def _features(self, cand: Candidate) -> float:
+        return (
+            cand.dropped * math.log(self.drop)
+            + cand.changed * math.log(self.wrong_mark)
+            + cand.edits * math.log(self.edit)
+            + cand.collapsed * math.log(self.collapsed)
+        )
+
+
+@dataclass
+class _Slot:
+    """One token in the lattice: its readings (index 0 = the token as written)."""
+
+    token_index: int
+    words: list[str]
+    position: Position
+    fixed: bool  # protected: only the token itself
+    own: str  # the LM symbol of the token as written
+    confidence: float  # used when the slot has a single reading
+
+
+class Corrector:
+    def __init__(
+        self,
+        lm: NgramLM,
+        protected: ProtectedWords,
+        models_dir: Path,
+        learned_dir: Path | None = None,
+        tone_style: str | None = None,
+        confusions: object | None = None,
+    ) -> None:
+        if tone_style not in (None, "old", "new"):
+            raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
+        self.lm = lm
+        self.protected = protected
+        self.tone_style = tone_style
+        self.known = {w: int(c) for w, c in zip(lm.words, lm.counts)}
+        self.lexicon = Lexicon(lm.words, lm.counts, _is_lexicon_word)
+        self.learned = _Learned.load(learned_dir) if learned_dir else _Learned()
+        for word in self.learned.lexicon:
+            self.lexicon.add(canonical(word))
+            self.known.setdefault(canonical(word), 1)
+        learned_candidates = None
+        if confusions is not None:
+            learned_candidates = _confusion_candidates(confusions, self.lexicon)
+        self.generator = CandidateGenerator(self.lexicon, learned_candidates)
+        self.fingerprint = _fingerprint(models_dir, learned_dir, tone_style)
+        self._surfaces: dict[tuple[str, str, str], str] = {}
+
+    @classmethod
+    def load(
+        cls, models_dir: Path | None = None, learned_dir: Path | None = None, tone_style: str | None = None
+    ) -> Corrector:
+        from pipeline.resources import dictionaries_dir
+        from pipeline.resources import models_dir as default_models
+
+        models = Path(models_dir) if models_dir else default_models()
+        lm = NgramLM.load(models / "lm.npz")
+        protected = ProtectedWords.load(dictionaries_dir())
+        return cls(lm, protected, models, Path(learned_dir) if learned_dir else None, tone_style,
+                   _load_confusions(models))
+
+    # ------------------------------------------------------------------ public
+
+    def correct(
+        self,
+        text: str,
+        *,
+        mode: str = "auto",
+        token_confidences: Sequence[tuple[int, int, float]] | None = None,
+    ) -> CorrectionResult:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        norm, to_input = _nfc_with_map(text)
+        tokens = list(tokenize(norm, self.protected))
+        if not tokens:
+            return CorrectionResult(text, ())
+        word_texts = [t.text.lower() for t in tokens if t.kind == WORD]
+        noise = DocumentNoise.estimate(word_texts, self.lexicon, mode)
+        style = self.tone_style or _majority_style(tokens)
+        confs = _confidences_by_token(tokens, token_confidences)
+        cache = self._document_cache(tokens, confs)
+        memo: dict[tuple[str, str], _Slot] = {}
+        slots = [self._slot(i, tok, noise, confs[i], cache, memo) for i, tok in enumerate(tokens)]
+        best, posts = self._decode(norm, tokens, slots)
+        if noise.ocr:
+            # the same misread word recurs in a document: let its occurrences agree
+            slots = _consistency_prior(slots, best, posts, memo)
+            best, posts = self._decode(norm, tokens, slots)
+        changes = self._changes(norm, tokens, slots, best, posts, style)
+        return _render(text, norm, to_input, changes)
+
+    # ------------------------------------------------------------------ lattice
+
+    def _document_cache(self, tokens: list[Token], confs: list[float | None]) -> Counter[str]:
+        """Marked words read with confidence elsewhere in the document."""
+        cache: Counter[str] = Counter()
+        for tok, conf in zip(tokens, confs):
+            if tok.kind == WORD and has_marks(tok.text) and (conf is None or conf >= 85):
+                word = canonical(tok.text)
+                if word in self.known:
+                    cache[word] += 1
+        return cache
+
+    def _slot(
+        self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
+        memo: dict[tuple[str, str], _Slot],
+    ) -> _Slot:
+        key = (tok.text, tok.kind)
+        if conf is None and key in memo:
+            hit = memo[key]
+            return _Slot(index, hit.words, hit.position, hit.fixed, hit.own, hit.confidence)
+        slot = self._make_slot(index, tok, noise, conf, cache)
+        if conf is None:
+            memo[key] = slot
+        return slot
+
+    def _make_slot(self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str]) -> _Slot:
+        own = symbol_of(tok)
+        if tok.kind == PROTECTED:
+            return _Slot(index, [own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), True, own, 1.0)
+        lower = nfc(tok.text).lower()
+        if tok.kind == WORD and not noise.ocr and noise.drop >= 0.5 and conf is None:
+            dominant = self.lexicon.dominant(lower)
+            if dominant is not None:
+                # fast path: one reading of these letters covers >= 99.5% of the corpus
+                word, share = dominant
+                return _Slot(index, [word], Position(np.array([self.lm.id_of(word)]), np.zeros(1)), False, own, share)
+        suspicious = not self.lexicon.plausible(lower)
+        ocr = noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED
+        cands = self.generator.candidates(lower, ocr)
+        words = [own]
+        emissions = [0.0 if own in self.known else self._unknown_keep(lower, noise)]
+        if conf is not None:
+            # a word the OCR engine doubted is easier to replace
+            emissions[0] += math.log(min(max(conf / 100.0, 0.05), 0.999)) * 0.5
+        same_letters = [True]
+        for cand in cands:
+            if cand.word == own:
+                continue
+            words.append(cand.word)
+            same_letters.append(cand.edits == 0)
+            bonus = 0.7 * math.log1p(cache.get(cand.word, 0))
+            emissions.append(noise.emission(cand) + bonus)
+        ids = np.array([self.lm.id_of(w) for w in words], dtype=np.int64)
+        emission = np.array(emissions)
+        limit = MAX_READINGS_OCR if ocr else MAX_READINGS
+        if len(words) > limit or (len(words) > 1 and emission.min() < emission.max() - 12.0):
+            # keep the lattice small: the token itself and the readings most likely a priori
+            # (channel x unigram, with the same letters first)
+            rank = emission + 0.5 * self.lm.uni_logp[ids] + 5.0 * np.array(same_letters)
+            order = np.argsort(-rank[1:], kind="stable")[: limit - 1] + 1
+            order = order[emission[order] >= emission.max() - 12.0]
+            keep = np.concatenate([[0], np.sort(order)])
+            words = [words[k] for k in keep]
+            ids, emission = ids[keep], emission[keep]
+        return _Slot(index, words, Position(ids, emission), False, own, 1.0)
+
+    @staticmethod
+    def _unknown_keep(lower: str, noise: DocumentNoise) -> float:
+        """Channel x prior for a word the LM does not know, read as it is.
+
+        Rare words and names exist, but when the document lost its marks an unmarked
+        unknown word is far more likely a known word without its marks.
+        """
+        penalty = UNKNOWN_WORD_LOGP
+        if not has_marks(lower):
+            penalty += math.log(max(1.0 - noise.drop, 0.01))
+        if not is_valid_syllable(lower):
+            penalty += math.log(0.1)
+        return penalty
+
+    def _decode(
+        self, text: str, tokens: list[Token], slots: list[_Slot]
+    ) -> tuple[list[int], list[list[float] | None]]:
+        comma = Position(np.array([self.lm.id_of(COMMA)]), np.zeros(1))
+        lattice: list[list[Position]] = []
+        owners: list[list[int]] = []
+        for group in sentences(text, tokens):
+            if all(i < 0 or len(slots[i].words) == 1 for i in group):
+                continue  # nothing to decide in this sentence
+            lattice.append([comma if i < 0 else slots[i].position for i in group])
+            owners.append(group)
+        paths = decode_many(self.lm, lattice)
+        posts_by_sentence = local_posteriors(self.lm, lattice, paths)
+        best = [0] * len(tokens)
+        posts: list[list[float] | None] = [None] * len(tokens)
+        for owner, path, post in zip(owners, paths, posts_by_sentence):
+            for i, j, p in zip(owner, path, post):
+                if i >= 0:
+                    best[i] = j
+                    posts[i] = p
+        return best, posts
+
+    # ------------------------------------------------------------------ changes
+
+    def _changes(
+        self,
+        text: str,
+        tokens: list[Token],
+        slots: list[_Slot],
+        best: list[int],
+        posts: list[list[float] | None],
+        style: str,
+    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+        out = []
+        learned = self.learned.active
+        for i, (tok, slot) in enumerate(zip(tokens, slots)):
+            if slot.fixed:
+                continue
+            j = best[i]
+            post = posts[i]
+            confidence = slot.confidence if post is None else post[j]
+            surface = tok.text if slot.words[j] == slot.own else self._surface(tok.text, slot.words[j], style)
+            hint = None
+            if learned:
+                left, right = _neighbours(text, tokens, i)
+                decision = self.learned.decision(tok.text, left, right)
+                if decision is not None:
+                    word, forced = decision
+                    if forced:
+                        if word != tok.text:
+                            out.append((tok, word, 1.0, False, ()))
+                        continue
+                    hint = word
+                if self.learned.keeps(tok.text, left, right):
+                    continue
+            changed = surface != tok.text
+            doubtful = confidence < KEEP_DOUBT or (
+                j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
+                and not is_valid_syllable(tok.text)
+            )
+            if tok.kind == MIXED:
+                changed, doubtful = False, changed
+            if not changed and not doubtful and hint is None:
+                if self.tone_style and tone_style_of(tok.text) not in (None, self.tone_style):
+                    out.append((tok, place_tone(tok.text, self.tone_style), 1.0, False, ()))
+                continue
+            alternatives = self._alternatives(tok.text, slot, post, j, style, hint)
+            if changed:
+                out.append((tok, surface, confidence, confidence < APPLY_THRESHOLD,
+                            _alts(alternatives, surface)))
+            else:
+                suggestion = surface if tok.kind == MIXED else tok.text
+                out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
+        return out
+
+    def _alternatives(
+        self, original: str, slot: _Slot, post: list[float] | None, chosen: int, style: str, hint: str | None
+    ) -> list[str]:
+        order = range(len(slot.words)) if post is None else sorted(range(len(post)), key=lambda k: -post[k])
+        ranked = [k for k in order if k not in (chosen, 0)][:6]
+        alts = [self._surface(original, slot.words[k], style) for k in ranked]
+        return [hint, *alts] if hint else alts
+
+    def _surface(self, original: str, word: str, style: str) -> str:
+        """The reading written like the original: its case and the document's tone style."""
+        key = (original, word, style)
+        hit = self._surfaces.get(key)
+        if hit is None:
+            if len(self._surfaces) > 200_000:
+                self._surfaces.clear()
+            hit = self._surfaces[key] = self._make_surface(original, word, style)
+        return hit
+
+    def _make_surface(self, original: str, word: str, style: str) -> str:
+        if word.startswith("<") or word == COMMA:
+            return original
+        placed = place_tone(word, style)
+        template = original if sum(c.isalpha() for c in original) >= 2 else original[:1].lower()
+        if original[:1].isupper() and not original[1:2].isupper():
+            return placed[:1].upper() + placed[1:]
+        return apply_case(template, placed)
+
+
+def _consistency_prior(
+    slots: list[_Slot], best: list[int], posts: list[list[float] | None], memo: dict[tuple[str, str], _Slot]
+) -> list[_Slot]:
+    """Add the mean posterior of each reading over all occurrences of the same token."""
+    by_template: dict[int, list[int]] = {}
+    for i, slot in enumerate(slots):
+        if len(slot.words) > 1 and posts[i] is not None:
+            by_template.setdefault(id(slot.position), []).append(i)
+    out = list(slots)
+    for members in by_template.values():
+        if len(members) < 2:
+            continue
+        n = len(slots[members[0]].words)
+        mean = np.zeros(n)
+        for i in members:
+            mean += np.asarray(posts[i])
+        mean /= len(members)
+        first = slots[members[0]]
+        position = Position(first.position.ids, first.position.emission + CONSISTENCY_WEIGHT * np.log(mean + 0.02))
+        for i in members:
+            s = slots[i]
+            out[i] = _Slot(s.token_index, s.words, position, s.fixed, s.own, s.confidence)
+    return out
+
+
+def _is_lexicon_word(word: str) -> bool:
+    """LM words that can be proposed as readings: syllables, abbreviations, single letters."""
+    return not word.startswith("<") and word != COMMA and any(c.isalpha() for c in word)
+
+
+def _alts(alternatives: list[str], chosen: str) -> tuple[str, ...]:
+    seen = {chosen}
+    out = []
+    for a in alternatives:
+        if a not in seen:
+            seen.add(a)
+            out.append(a)
+    return tuple(out[:5])
+
+
+def _render(
+    text: str,
+    norm: str,
+    to_input: list[int],
+    changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> CorrectionResult:
+    """Build the output text from the input and the applied changes."""
+    pieces: list[str] = []
+    result: list[Change] = []
+    pos_in = 0
+    out_len = 0
+    for tok, corrected, conf, flagged, alts in changes:
+        start, end = to_input[tok.start], to_input[tok.end]
+        original = text[start:end]
+        pieces.append(text[pos_in:start])
+        out_len += start - pos_in
+        written = original if flagged else corrected
+        pieces.append(written)
+        result.append(Change(start, end, out_len, out_len + len(written), original, corrected,
+                             round(conf, 4), flagged, alts))
+        out_len += len(written)
+        pos_in = end
+    pieces.append(text[pos_in:])
+    return CorrectionResult("".join(pieces), tuple(result))
+
+
+def _nfc_with_map(text: str) -> tuple[str, list[int]]:
+    """NFC text and, for each of its char offsets (and the end), the offset in the input."""
+    norm = nfc(text)
+    if norm == text:
+        return text, list(range(len(text) + 1))
+    pieces: list[str] = []
+    mapping: list[int] = []
+    # a cluster is a base char with its combining marks; NFC never merges across clusters
+    for m in re.finditer(r".[\u0300-\u036f]*|[\u0300-\u036f]+", text, flags=re.S):
+        cluster = nfc(m.group())
+        pieces.append(cluster)
+        mapping.extend([m.start()] * len(cluster))
+    mapping.append(len(text))
+    return "".join(pieces), mapping
+
+
+def _majority_style(tokens: list[Token]) -> str:
+    votes = Counter(tone_style_of(t.text) for t in tokens if t.kind == WORD and has_marks(t.text))
+    return "new" if votes["new"] > votes["old"] else "old"
+
+
+def _confidences_by_token(
+    tokens: list[Token], spans: Sequence[tuple[int, int, float]] | None
+) -> list[float | None]:
+    if not spans:
+        return [None] * len(tokens)
+    ordered = sorted(spans)
+    starts = [s for s, _, _ in ordered]
+    out: list[float | None] = []
+    import bisect
+
+    for tok in tokens:
+        k = bisect.bisect_right(starts, tok.start) - 1
+        conf = None
+        if k >= 0 and ordered[k][1] > tok.start:
+            conf = float(ordered[k][2])
+        out.append(conf)
+    return out
+
+
+def _neighbours(text: str, tokens: list[Token], i: int) -> tuple[str, str]:
+    left = right = ""
+    if i > 0 and "\n" not in text[tokens[i - 1].end : tokens[i].start]:
+        left = tokens[i - 1].text.lower()
+    if i + 1 < len(tokens) and "\n" not in text[tokens[i].end : tokens[i + 1].start]:
+        right = tokens[i + 1].text.lower()
+    return left, right
+
+
+class _Learned:
+    """Decisions of the review app (see docs in correction_api.md)."""
+
+    def __init__(self) -> None:
+        self.fixes: dict[tuple[str, str, str], tuple[str, bool]] = {}
+        self.hints: dict[str, str] = {}
+        self.keep: set[tuple[str, str, str]] = set()
+        self.lexicon: list[str] = []
+
+    @classmethod
+    def load(cls, folder: Path) -> _Learned:
+        self = cls()
+        for row in _read_jsonl(folder / "fixes.jsonl"):
+            original, corrected = str(row.get("original", "")), str(row.get("corrected", ""))
+            if not original or not corrected:
+                continue
+            strong = bool(row.get("approved")) or int(row.get("decisions", 0) or 0) >= 2
+            key = (original, str(row.get("left", "")).lower(), str(row.get("right", "")).lower())
+            if strong or key not in self.fixes:
+                self.fixes[key] = (corrected, strong)
+            self.hints.setdefault(original, corrected)
+        for row in _read_jsonl(folder / "keep.jsonl"):
+            if bool(row.get("approved")) or int(row.get("decisions", 0) or 0) >= 2:
+                self.keep.add((str(row.get("word", "")), str(row.get("left", "")).lower(),
+                               str(row.get("right", "")).lower()))
+        lex = folder / "lexicon.txt"
+        if lex.is_file():
+            self.lexicon = [w.strip() for w in lex.read_text(encoding="utf-8").splitlines() if w.strip()]
+        return self
+
+    @property
+    def active(self) -> bool:
+        return bool(self.fixes or self.keep or self.lexicon)
+
+    def decision(self, original: str, left: str, right: str) -> tuple[str, bool] | None:
+        hit = self.fixes.get((original, left, right))
+        if hit is not None:
+            return hit
+        hint = self.hints.get(original)
+        return (hint, False) if hint is not None else None
+
+    def keeps(self, word: str, left: str, right: str) -> bool:
+        return (word, left, right) in self.keep or (self.lexicon and word in self.lexicon)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+    return rows
+
+
+def _fingerprint(models_dir: Path, learned_dir: Path | None, tone_style: str | None) -> str:
+    h = hashlib.sha256(f"tone={tone_style}".encode())
+    for folder in (models_dir, learned_dir):
+        if folder is None or not Path(folder).is_dir():
+            continue
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                h.update(path.name.encode())
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def _load_confusions(models_dir: Path) -> object | None:
+    """The learned OCR confusion model, when its table has been built."""
+    path = models_dir / "confusions.tsv"
+    if not path.is_file():
+        return None
+    try:
+        from .channel import ConfusionModel
+    except ImportError:
+        return None
+    return ConfusionModel.load(path)
+
+
+def _confusion_candidates(model: object, lexicon: Lexicon):
+    """Readings from the learned OCR confusions, scored relative to reading the token as is."""
+
+    def learned(lower: str) -> list[tuple[str, float]]:
+        try:
+            found = model.candidates(lower)  # type: ignore[attr-defined]
+        except Exception:  # a malformed table must not stop correction
+            return []
+        scores = {canonical(w): lp for w, lp in found}
+        base = scores.get(canonical(lower))
+        if base is None:
+            return []
+        return [(w, lp - base) for w, lp in scores.items() if w in lexicon.count and w != canonical(lower)]
+
+    return learned

@@ -1,0 +1,212 @@
+"""Second-order Viterbi decoding of a sentence lattice under the trigram LM.
+
+A lattice is a list of positions; each position has candidate LM ids and channel
+log-probs (emissions). ``decode_many`` scores every trigram of every sentence in one
+vectorised LM call, then runs the dynamic programme per sentence; positions with a single
+candidate cost almost nothing. ``decode_reference`` is the slow, obvious version used by
+the tests to check the fast one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lm import NgramLM
+
+
+@dataclass
+class Position:
+    ids: np.ndarray  # int64 LM ids of the candidates
+    emission: np.ndarray  # float64 channel log-probs
+
+
+def _flatten(sentences: Sequence[Sequence[Position]], bos: int, eos: int):
+    """Candidate ids of all positions (with <s> <s> ... </s> pads) and per-block geometry."""
+    ids: list[np.ndarray] = []
+    offsets: list[int] = []
+    sizes: list[int] = []
+    pad_bos = np.array([bos], dtype=np.int64)
+    pad_eos = np.array([eos], dtype=np.int64)
+    total = 0
+    for sent in sentences:
+        for arr in [pad_bos, pad_bos, *[p.ids for p in sent], pad_eos]:
+            ids.append(arr)
+            offsets.append(total)
+            sizes.append(len(arr))
+            total += len(arr)
+    return np.concatenate(ids) if ids else np.zeros(0, np.int64), offsets, sizes
+
+
+def _trigram_scores(lm: NgramLM, sentences: Sequence[Sequence[Position]]):
+    """LM log-probs of every candidate triple of every block, as one flat Python list.
+
+    Returns (scores, blocks) where blocks[k][i] = (offset, sa, sb, sc) for block i of
+    sentence k (position i with its two predecessors; the last block scores </s>).
+    """
+    flat_ids, offsets, sizes = _flatten(sentences, lm.bos, lm.eos)
+    a_off, b_off, c_off, sa, sb, sc = [], [], [], [], [], []
+    blocks: list[list[tuple[int, int, int, int]]] = []
+    start = 0
+    p = 0
+    for sent in sentences:
+        n = len(sent) + 3
+        sb_list = []
+        for i in range(2, n):
+            x, y, z = p + i - 2, p + i - 1, p + i
+            a_off.append(offsets[x])
+            b_off.append(offsets[y])
+            c_off.append(offsets[z])
+            sa.append(sizes[x])
+            sb.append(sizes[y])
+            sc.append(sizes[z])
+            sb_list.append((start, sizes[x], sizes[y], sizes[z]))
+            start += sizes[x] * sizes[y] * sizes[z]
+        blocks.append(sb_list)
+        p += n
+    if not sa:
+        return [], blocks
+    sa_, sb_, sc_ = np.array(sa), np.array(sb), np.array(sc)
+    counts = sa_ * sb_ * sc_
+    block_of = np.repeat(np.arange(len(sa)), counts)
+    starts = np.cumsum(counts) - counts
+    local = np.arange(int(counts.sum())) - starts[block_of]
+    c_size = sc_[block_of]
+    bc_size = (sb_ * sc_)[block_of]
+    a = local // bc_size
+    rem = local - a * bc_size
+    b = rem // c_size
+    c = rem - b * c_size
+    u = flat_ids[np.array(a_off)[block_of] + a]
+    v = flat_ids[np.array(b_off)[block_of] + b]
+    w = flat_ids[np.array(c_off)[block_of] + c]
+    return lm.logprob(u, v, w).tolist(), blocks
+
+
+BEAM = 12.0  # states more than this many nats behind the best one are dropped
+
+
+def _viterbi(
+    sent: Sequence[Position], scores: list[float], blocks: list[tuple[int, int, int, int]], beam: float | None = BEAM
+) -> list[int]:
+    """Second-order Viterbi in plain Python: state = (candidate at i-2, candidate at i-1).
+
+    Only states within `beam` nats of the best survive (None: exact search); with
+    trigram scores a state that far behind practically never recovers.
+    """
+    states: dict[tuple[int, int], float] = {(0, 0): 0.0}
+    backs: list[dict[tuple[int, int], int]] = []
+    for i, pos in enumerate(sent):
+        off, _, sb, sc = blocks[i]
+        em = pos.emission.tolist()
+        new: dict[tuple[int, int], float] = {}
+        back: dict[tuple[int, int], int] = {}
+        for (a, b), base in states.items():
+            row = off + (a * sb + b) * sc
+            for c in range(sc):
+                val = base + scores[row + c] + em[c]
+                key = (b, c)
+                if val > new.get(key, -1e300):
+                    new[key] = val
+                    back[key] = a
+        if beam is not None and len(new) > 1:
+            cutoff = max(new.values()) - beam
+            new = {k: v for k, v in new.items() if v >= cutoff}
+        states = new
+        backs.append(back)
+    off, _, sb, _ = blocks[len(sent)]
+    best, b1, b0 = -1e300, 0, 0
+    for (a, b), base in states.items():
+        val = base + scores[off + a * sb + b]
+        if val > best:
+            best, b1, b0 = val, a, b
+    n = len(sent)
+    path = [0] * n
+    path[n - 1] = b0
+    if n >= 2:
+        path[n - 2] = b1
+    for i in range(n - 1, 1, -1):
+        path[i - 2] = backs[i][(path[i - 1], path[i])]
+    return path
+
+
+BATCH_TRIGRAMS = 400_000  # LM queries per vectorised call: bounds memory on long documents
+
+
+def _combos(sent: Sequence[Position]) -> int:
+    sizes = [1, 1] + [len(p.ids) for p in sent] + [1]
+    return sum(sizes[i - 2] * sizes[i - 1] * sizes[i] for i in range(2, len(sizes)))
+
+
+def decode_many(
+    lm: NgramLM, sentences: Sequence[Sequence[Position]], beam: float | None = BEAM
+) -> list[list[int]]:
+    """Best candidate index at each position of each sentence."""
+    out: list[list[int]] = []
+    batch: list[Sequence[Position]] = []
+    budget = 0
+    for sent in [*sentences, None]:
+        if sent is not None:
+            batch.append(sent)
+            budget += _combos(sent)
+        if batch and (sent is None or budget >= BATCH_TRIGRAMS):
+            scores, blocks = _trigram_scores(lm, batch)
+            out.extend(_viterbi(s, scores, blocks[k], beam) if s else [] for k, s in enumerate(batch))
+            batch, budget = [], 0
+    return out
+
+
+def decode_reference(lm: NgramLM, sent: Sequence[Position]) -> list[int]:
+    """Exhaustive search over all paths (tiny lattices only): the specification of decode_many."""
+    best, best_path = -np.inf, []
+    for path in itertools.product(*[range(len(p.ids)) for p in sent]):
+        ids = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(sent, path)] + [lm.eos]
+        lp = sum(float(lm.logprob(ids[i - 2], ids[i - 1], ids[i])) for i in range(2, len(ids)))
+        lp += sum(float(p.emission[j]) for p, j in zip(sent, path))
+        if lp > best:
+            best, best_path = lp, list(path)
+    return best_path
+
+
+def local_posteriors(
+    lm: NgramLM, sentences: Sequence[Sequence[Position]], paths: Sequence[Sequence[int]]
+) -> list[list[list[float] | None]]:
+    """Posterior of each candidate at each ambiguous position, neighbours fixed to the best path.
+
+    Every trigram that contains the position counts (left, across, right), so support from
+    both sides weighs in. Positions with one candidate get None. Vectorised over the batch.
+    """
+    out: list[list[list[float] | None]] = [[None] * len(s) for s in sentences]
+    cands: list[np.ndarray] = []
+    emissions: list[np.ndarray] = []
+    owners: list[tuple[int, int]] = []
+    ctx: list[tuple[int, int, int, int, bool]] = []
+    for k, (sent, path) in enumerate(zip(sentences, paths)):
+        chosen = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(sent, path)] + [lm.eos, lm.eos]
+        last = len(sent) - 1
+        for i, p in enumerate(sent):
+            if len(p.ids) == 1:
+                continue
+            cands.append(p.ids)
+            emissions.append(p.emission)
+            owners.append((k, i))
+            ctx.append((chosen[i], chosen[i + 1], chosen[i + 3], chosen[i + 4], i < last))
+    if not owners:
+        return out
+    counts = np.array([len(c) for c in cands])
+    rep = np.repeat(np.arange(len(cands)), counts)
+    c = np.concatenate(cands)
+    l2, l1, r1, r2, right = (np.array(col)[rep] for col in zip(*ctx))
+    total = lm.logprob(l2, l1, c) + lm.logprob(l1, c, r1) + np.concatenate(emissions)
+    total = total + np.where(right, lm.logprob(c, r1, r2), 0.0)
+    starts = np.cumsum(counts) - counts
+    top = np.maximum.reduceat(total, starts)
+    e = np.exp(total - top[rep])
+    post = (e / np.add.reduceat(e, starts)[rep]).tolist()
+    for (k, i), s0, n in zip(owners, starts.tolist(), counts.tolist()):
+        out[k][i] = post[s0 : s0 + n]
+    return out

@@ -1,0 +1,193 @@
+"""Syllable trigram LM with interpolated modified Kneser-Ney smoothing, stored as numpy arrays.
+
+Layout (``lm.npz``): vocabulary words; unigram log-probs and backoffs; sorted int64 keys of
+bigrams and trigrams (ids packed as ``(u*V + v)*V + w``) with float32 log-probs; sorted
+trigram-context keys with their backoff weights. Lookups are vectorised with searchsorted.
+Log-probs are natural logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from .segment import BOS, EOS, SPECIALS, UNK
+
+
+class NgramLM:
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.words: list[str] = [str(w) for w in arrays["words"]]
+        self.index = {w: i for i, w in enumerate(self.words)}
+        self.V = np.int64(len(self.words))
+        self.uni_logp = arrays["uni_logp"].astype(np.float32)
+        self.uni_bo = arrays["uni_bo"].astype(np.float32)
+        self.counts = arrays["counts"].astype(np.int64)
+        self.bi_keys = arrays["bi_keys"]
+        self.bi_logp = arrays["bi_logp"].astype(np.float32)
+        self.ctx_keys = arrays["ctx_keys"]
+        self.ctx_bo = arrays["ctx_bo"].astype(np.float32)
+        self.tri_keys = arrays["tri_keys"]
+        self.tri_logp = arrays["tri_logp"].astype(np.float32)
+        self.bos = self.index[BOS]
+        self.eos = self.index[EOS]
+        self.unk = self.index[UNK]
+
+    @classmethod
+    def load(cls, path: Path) -> NgramLM:
+        with np.load(path, allow_pickle=False) as data:
+            return cls({k: data[k] for k in data.files})
+
+    def id_of(self, word: str) -> int:
+        return self.index.get(word, self.unk)
+
+    @staticmethod
+    def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray, default: float) -> np.ndarray:
+        pos = np.searchsorted(keys, query)
+        pos[pos >= len(keys)] = 0
+        found = keys[pos] == query
+        return np.where(found, values[pos], np.float32(default)), found
+
+    def logprob(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """log P(w | u v) for arrays of ids (broadcast together)."""
+        u, v, w = np.broadcast_arrays(np.asarray(u, np.int64), np.asarray(v, np.int64), np.asarray(w, np.int64))
+        shape = u.shape
+        u, v, w = u.ravel(), v.ravel(), w.ravel()
+        V = self.V
+        if len(u) > 4096:
+            # documents repeat themselves: score each distinct trigram once, in sorted order
+            # (sorted needles make searchsorted much faster)
+            keys, inverse = np.unique((u * V + v) * V + w, return_inverse=True)
+            ctx, w = keys // V, keys % V
+            v = ctx % V
+            return self._score(ctx, v, w)[inverse].reshape(shape)
+        return self._score(u * V + v, v, w).reshape(shape)
+
+    def _score(self, ctx: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        V = self.V
+        tri, found3 = self._lookup(self.tri_keys, self.tri_logp, ctx * V + w, 0.0)
+        out = tri
+        missing = ~found3
+        if missing.any():
+            vm, wm, cm = v[missing], w[missing], ctx[missing]
+            bo3, _ = self._lookup(self.ctx_keys, self.ctx_bo, cm, 0.0)
+            bi, found2 = self._lookup(self.bi_keys, self.bi_logp, vm * V + wm, 0.0)
+            lower = np.where(found2, bi, self.uni_bo[vm] + self.uni_logp[wm])
+            out = out.copy()
+            out[missing] = bo3 + lower
+        return out
+
+    def sentence_logprob(self, words: list[str]) -> float:
+        ids = [self.bos, self.bos] + [self.id_of(w) for w in words] + [self.eos]
+        a = np.array(ids, dtype=np.int64)
+        return float(self.logprob(a[:-2], a[1:-1], a[2:]).sum())
+
+
+# ---------------------------------------------------------------- building
+
+
+def _discounts(counts: np.ndarray) -> tuple[float, float, float]:
+    """Modified Kneser-Ney discounts D1, D2, D3+ (Chen & Goodman)."""
+    n = [int((counts == k).sum()) for k in (1, 2, 3, 4)]
+    y = n[0] / max(n[0] + 2 * n[1], 1)
+    d1 = 1 - 2 * y * n[1] / max(n[0], 1)
+    d2 = 2 - 3 * y * n[2] / max(n[1], 1)
+    d3 = 3 - 4 * y * n[3] / max(n[2], 1)
+    return max(d1, 0.05), max(d2, 0.1), max(d3, 0.15)
+
+
+def _discount_of(counts: np.ndarray, d: tuple[float, float, float]) -> np.ndarray:
+    return np.select([counts == 1, counts == 2], [d[0], d[1]], d[2]).astype(np.float64)
+
+
+def _group(keys_ctx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique sorted contexts and the inverse index (keys_ctx is already sorted)."""
+    uniq, inverse = np.unique(keys_ctx, return_inverse=True)
+    return uniq, inverse
+
+
+def build_lm(
+    sentences: Iterable[list[str]],
+    vocab: list[str],
+    counts: dict[str, int],
+    min_trigram_count: int = 2,
+    min_bigram_count: int = 1,
+) -> dict[str, np.ndarray]:
+    """Estimate an interpolated modified-KN trigram model and return its arrays.
+
+    `vocab` must start with SPECIALS; words outside it become <unk>.
+    Pruned n-grams (below the count cutoffs) are dropped from the tables but their mass
+    stays with the backoff weight, so every distribution still sums to one.
+    """
+    assert tuple(vocab[: len(SPECIALS)]) == SPECIALS
+    index = {w: i for i, w in enumerate(vocab)}
+    V = np.int64(len(vocab))
+    bos, eos, unk = index[BOS], index[EOS], index[UNK]
+    chunks = []
+    for sent in sentences:
+        ids = [bos, bos] + [index.get(w, unk) for w in sent] + [eos]
+        a = np.array(ids, dtype=np.int64)
+        chunks.append((a[:-2] * V + a[1:-1]) * V + a[2:])
+    all_tri = np.concatenate(chunks)
+    tri_keys, tri_counts = np.unique(all_tri, return_counts=True)
+    del all_tri
+
+    # continuation counts for the bigram level: distinct u for each (v, w)
+    vw = tri_keys % (V * V)
+    bi_keys, cc2 = np.unique(vw, return_counts=True)
+    # continuation counts for the unigram level: distinct v for each w
+    w_of_bi = bi_keys % V
+    cc1 = np.bincount(w_of_bi, minlength=int(V)).astype(np.float64)
+    cc1[bos] = 0
+    p1 = cc1 / cc1.sum()
+    p1 = 0.999 * p1 + 0.001 / float(V)
+    p1[bos] = 1e-9
+
+    # bigram level: p2(w|v) = max(cc2 - D, 0)/T(v) + gamma(v) p1(w)
+    d2 = _discounts(cc2)
+    v_of_bi = bi_keys // V
+    T = np.bincount(v_of_bi, weights=cc2, minlength=int(V))
+    disc2 = _discount_of(cc2, d2)
+    keep2 = cc2 >= min_bigram_count
+    alpha2 = np.maximum(cc2 - disc2, 0) / T[v_of_bi]
+    kept_mass = np.bincount(v_of_bi[keep2], weights=alpha2[keep2], minlength=int(V))
+    gamma2 = np.where(T > 0, 1.0 - kept_mass, 1.0)
+    p2 = alpha2 + gamma2[v_of_bi] * p1[w_of_bi]
+    bi_keys, p2 = bi_keys[keep2], p2[keep2]
+
+    # trigram level: p3(w|uv) = max(c - D, 0)/C(uv) + gamma(uv) p2(w|v)
+    d3 = _discounts(tri_counts)
+    ctx = tri_keys // V
+    ctx_keys, inverse = _group(ctx)
+    C = np.bincount(inverse, weights=tri_counts).astype(np.float64)
+    disc3 = _discount_of(tri_counts, d3)
+    alpha3 = np.maximum(tri_counts - disc3, 0) / C[inverse]
+    keep3 = tri_counts >= min_trigram_count
+    kept3 = np.bincount(inverse[keep3], weights=alpha3[keep3], minlength=len(ctx_keys))
+    gamma3 = 1.0 - kept3
+    # lower-order probability of each kept trigram's (v, w)
+    tk = tri_keys[keep3]
+    v3, w3 = (tk // V) % V, tk % V
+    pos = np.searchsorted(bi_keys, v3 * V + w3)
+    pos[pos >= len(bi_keys)] = 0
+    found = bi_keys[pos] == v3 * V + w3
+    lower = np.where(found, p2[pos], gamma2[v3] * p1[w3])
+    p3 = alpha3[keep3] + gamma3[inverse[keep3]] * lower
+    # contexts whose trigrams were all pruned keep gamma = 1: no need to store them
+    has_kept = np.bincount(inverse[keep3], minlength=len(ctx_keys)) > 0
+    ctx_keys, gamma3 = ctx_keys[has_kept], gamma3[has_kept]
+
+    word_counts = np.array([counts.get(w, 0) for w in vocab], dtype=np.int64)
+    return {
+        "words": np.array(vocab),
+        "counts": word_counts,
+        "uni_logp": np.log(p1).astype(np.float32),
+        "uni_bo": np.log(np.maximum(gamma2, 1e-12)).astype(np.float32),
+        "bi_keys": bi_keys.astype(np.int64),
+        "bi_logp": np.log(p2).astype(np.float32),
+        "ctx_keys": ctx_keys.astype(np.int64),
+        "ctx_bo": np.log(np.maximum(gamma3, 1e-12)).astype(np.float32),
+        "tri_keys": tk.astype(np.int64),
+        "tri_logp": np.log(p3).astype(np.float32),
+    }

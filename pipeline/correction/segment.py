@@ -1,0 +1,65 @@
+"""Cut a token stream into LM sentences and map tokens to LM symbols.
+
+Shared by the LM builder and the decoder so that both see text the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .tokens import MIXED, PROTECTED, SENTENCE_END, Token
+from .viet import is_valid_syllable, nfc, place_tone
+
+BOS, EOS, UNK, NUM, COMMA = "<s>", "</s>", "<unk>", "<num>", ","
+SPECIALS = (BOS, EOS, UNK, NUM, COMMA)
+_BLANK_LINE = re.compile(r"\n[ \t\f\r]*\n")
+_BULLET_AFTER_NEWLINE = re.compile(r"\n\s*[-+•●*–]")
+
+
+def canonical(word: str) -> str:
+    """LM form of a word: NFC, lower case, tone mark in the 'old' position (hòa)."""
+    return place_tone(nfc(word).lower(), "old")
+
+
+def symbol_of(token: Token) -> str:
+    """LM symbol a token contributes when it is kept as it is."""
+    if token.kind == PROTECTED:
+        return NUM if any(c.isdigit() for c in token.text) else canonical(token.text)
+    if token.kind == MIXED:
+        return NUM
+    return canonical(token.text)
+
+
+def is_boundary(gap: str, next_token: Token | None) -> bool:
+    """True when the text between two tokens ends a sentence for the LM."""
+    if any(c in SENTENCE_END for c in gap):
+        return True
+    if "\n" not in gap:
+        return False
+    if _BLANK_LINE.search(gap) or _BULLET_AFTER_NEWLINE.search(gap):
+        return True
+    return next_token is None or next_token.text[:1].isupper() or next_token.text[:1].isdigit()
+
+
+def sentences(text: str, tokens: Sequence[Token]) -> list[list[int]]:
+    """Group token indexes into sentences; -1 stands for a comma between two tokens."""
+    out: list[list[int]] = []
+    current: list[int] = []
+    prev_end = 0
+    for i, tok in enumerate(tokens):
+        gap = text[prev_end : tok.start]
+        if current and is_boundary(gap, tok):
+            out.append(current)
+            current = []
+        elif current and "," in gap:
+            current.append(-1)
+        current.append(i)
+        prev_end = tok.end
+    if current:
+        out.append(current)
+    return out
+
+
+def is_lexicon_syllable(word: str) -> bool:
+    return is_valid_syllable(word)

@@ -1,0 +1,243 @@
+"""The page clean-up recipe run before OCR, step by step and measured.
+
+Order: coloured ink lifted (seals, stamps) -> dark scanner borders cropped ->
+paper flattened -> specks removed (both at the source resolution, where they
+are cheaper) -> orientation fixed (quarter turns) -> deskew and upscaling of
+low-resolution pages in one resampling -> optional sharpening and binarisation.
+Each step records its time and, on request, its image. Geometric steps are
+tracked as one affine matrix so the boxes of seals found on the input can be
+given in the coordinates of the cleaned page.
+
+The defaults come from benchmarks/bench_prepare.py (see its results file):
+binarisation is off because Tesseract's LSTM reads good gray pages better than
+thresholded ones.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+
+import cv2
+import numpy as np
+
+from pipeline.imaging import enhance, geometry, ink
+
+BBox = tuple[int, int, int, int]
+OsdFunction = Callable[[np.ndarray], dict]
+
+
+@dataclass(frozen=True)
+class CleanupOptions:
+    suppress_ink: bool = True
+    keep_esign_text: bool = False
+    remove_borders: bool = True
+    orientation: bool = True
+    use_osd: bool = True
+    osd_timeout: float = 30.0
+    deskew: bool = True
+    min_skew: float = 0.1  # degrees; a smaller rotation only blurs
+    upscale: bool = True
+    upscale_below_dpi: int = 250
+    target_dpi: int = 300
+    max_softness_to_upscale: float = 8.0  # blurred pages read worse upscaled (see enhance.stroke_softness)
+    flatten: bool = True
+    despeckle: bool = True
+    sharpen: bool = False
+    binarize: bool = False
+
+    @classmethod
+    def from_dict(cls, values: dict) -> CleanupOptions:
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown clean-up options: {', '.join(sorted(unknown))}")
+        return replace(cls(), **values)
+
+
+@dataclass
+class StepRecord:
+    name: str
+    seconds: float
+    info: dict = field(default_factory=dict)
+    image: np.ndarray | None = None
+
+
+@dataclass
+class CleanedMark:
+    kind: str
+    bbox: BBox
+    color: str
+
+
+@dataclass
+class CleanupResult:
+    image: np.ndarray  # gray uint8
+    dpi: int
+    rotation: int = 0  # clockwise quarter turn applied
+    skew: float = 0.0  # small rotation applied, degrees CCW
+    scale: float = 1.0
+    crop: BBox | None = None  # in source pixels, applied first
+    marks: list[CleanedMark] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _as3x3(matrix: np.ndarray) -> np.ndarray:
+    return np.vstack([matrix, [0.0, 0.0, 1.0]])
+
+
+def map_box(box: BBox, matrix: np.ndarray, shape: tuple[int, int]) -> BBox:
+    """Box through an affine (3x3) matrix, as the bounding box of its corners, clipped."""
+    x0, y0, x1, y1 = box
+    corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64).T
+    moved = (matrix @ corners)[:2]
+    height, width = shape[:2]
+    nx0, ny0 = np.floor(moved.min(axis=1))
+    nx1, ny1 = np.ceil(moved.max(axis=1))
+    return (int(max(0, nx0)), int(max(0, ny0)), int(min(width, nx1)), int(min(height, ny1)))
+
+
+class _Recorder:
+    def __init__(self, keep_images: bool):
+        self.keep_images = keep_images
+        self.steps: list[StepRecord] = []
+
+    def add(self, name: str, started: float, image: np.ndarray, **info) -> None:
+        seconds = time.perf_counter() - started
+        self.steps.append(StepRecord(name, round(seconds, 4), info, image.copy() if self.keep_images else None))
+
+
+def _default_osd(timeout: float) -> OsdFunction:
+    def run(image: np.ndarray) -> dict:
+        from pipeline._exec import tesseract
+
+        return tesseract.osd(image, timeout=timeout)
+
+    return run
+
+
+def decide_rotation(gray: np.ndarray, options: CleanupOptions, osd: OsdFunction | None,
+                    warnings: list[str]) -> tuple[int, dict]:
+    """Quarter turn that makes the page upright; OSD only when the line analysis is in doubt."""
+    guess = geometry.guess_orientation(gray)
+    info = {"guess": guess.rotation, "confidence": guess.confidence, "ambiguous": guess.ambiguous,
+            "horizontal_ratio": guess.horizontal_ratio, "ascender_share": guess.ascender_share}
+    if guess.rotation == 0 and not guess.ambiguous:
+        return 0, info
+    if not options.use_osd:
+        return (0 if guess.ambiguous else guess.rotation), info
+    run_osd = osd or _default_osd(options.osd_timeout)
+    try:
+        answer = run_osd(gray)
+    except Exception as exc:  # OSD fails on pages with little text; the guess stands
+        warnings.append(f"orientation detection failed: {exc}")
+        info["osd_error"] = str(exc)[:200]
+        return (0 if guess.ambiguous else guess.rotation), info
+    # Tesseract's "Rotate" is the clockwise turn that makes the page upright.
+    rotate, confidence = int(answer.get("rotate", 0)) % 360, float(answer.get("orientation_conf", 0.0))
+    info.update(osd_rotate=rotate, osd_conf=confidence)
+    return _combine(guess, rotate, confidence), info
+
+
+# OSD confidences: turned letters score 15-25; sparse pages score low and are often wrong.
+_OSD_SURE = 14.0
+_OSD_FAIR = 5.0
+_OSD_WEAK = 2.0
+
+
+def _combine(guess: geometry.OrientationGuess, rotate: int, confidence: float) -> int:
+    """Rotation from the line analysis and OSD; when they disagree weakly, turn nothing."""
+    if confidence >= _OSD_SURE or rotate == guess.rotation:
+        return rotate
+    if guess.ambiguous:
+        return rotate if confidence >= _OSD_FAIR else 0
+    return guess.rotation if confidence < _OSD_WEAK else 0
+
+
+def clean_page(image: np.ndarray, *, dpi: int | None = None, options: CleanupOptions | None = None,
+               keep_images: bool = False, osd: OsdFunction | None = None) -> CleanupResult:
+    """Clean one page image (BGR or gray uint8) for OCR."""
+    options = options or CleanupOptions()
+    record = _Recorder(keep_images)
+    warnings: list[str] = []
+    source_dpi = geometry.estimate_dpi(image.shape, dpi)
+    matrix = np.eye(3)
+
+    started = time.perf_counter()
+    if options.suppress_ink and image.ndim == 3:
+        lifted = ink.suppress_colored_ink(image, dpi=source_dpi, keep_esign_text=options.keep_esign_text)
+        gray, marks = lifted.gray, lifted.marks
+    else:
+        gray, marks = ink.to_gray(image).copy(), []
+    record.add("ink", started, gray, marks=len(marks))
+    bitonal = enhance.is_bitonal(gray)
+
+    crop = None
+    if options.remove_borders:
+        started = time.perf_counter()
+        crop = geometry.find_dark_border_crop(gray)
+        if crop:
+            x0, y0, x1, y1 = crop
+            gray = gray[y0:y1, x0:x1].copy()
+            matrix = _as3x3(np.array([[1, 0, -x0], [0, 1, -y0]], dtype=np.float64)) @ matrix
+        record.add("border", started, gray, crop=crop)
+
+    # Pixel clean-up at the source resolution: cheaper than after upscaling.
+    if options.flatten and not bitonal:
+        started = time.perf_counter()
+        gray = enhance.flatten_background(gray, dpi=source_dpi)
+        record.add("flatten", started, gray)
+
+    if options.despeckle:
+        started = time.perf_counter()
+        gray, removed = enhance.remove_speckles(gray, dpi=source_dpi)
+        record.add("despeckle", started, gray, removed=removed)
+
+    rotation = 0
+    if options.orientation:
+        started = time.perf_counter()
+        rotation, info = decide_rotation(gray, options, osd, warnings)
+        if rotation:
+            matrix = _as3x3(geometry.quarter_matrix(gray.shape, rotation)) @ matrix
+            gray = geometry.rotate_quarter(gray, rotation)
+        record.add("orientation", started, gray, rotation=rotation, **info)
+
+    # Deskew and upscale share one resampling.
+    scale = 1.0
+    if options.upscale and source_dpi < options.upscale_below_dpi:
+        softness = enhance.stroke_softness(gray)
+        if softness <= options.max_softness_to_upscale:
+            scale = options.target_dpi / source_dpi
+        else:
+            warnings.append(f"blurred low-resolution page ({source_dpi} dpi, softness {softness:.1f}): not upscaled")
+    skew = 0.0
+    started = time.perf_counter()
+    if options.deskew:
+        estimate = geometry.estimate_skew(gray)
+        if abs(estimate.angle) >= options.min_skew:
+            skew = float(estimate.angle)
+    if skew or scale != 1.0:
+        gray, warp = geometry.rotate_small_angle(gray, skew, scale)
+        matrix = _as3x3(warp) @ matrix
+    record.add("deskew", started, gray, angle=skew, scale=round(scale, 4))
+    out_dpi = int(round(source_dpi * scale))
+
+    if options.sharpen and not bitonal:
+        started = time.perf_counter()
+        gray = enhance.unsharp(gray, sigma=max(1.0, out_dpi / 200))
+        record.add("sharpen", started, gray)
+
+    if options.binarize and not bitonal:
+        started = time.perf_counter()
+        gray = enhance.binarize(gray, dpi=out_dpi)
+        record.add("binarize", started, gray)
+
+    cleaned_marks = [CleanedMark(m.kind, map_box(m.bbox, matrix, gray.shape), m.color) for m in marks]
+    return CleanupResult(image=gray, dpi=out_dpi, rotation=rotation, skew=round(skew, 3), scale=round(scale, 4),
+                         crop=crop, marks=cleaned_marks, steps=record.steps, warnings=warnings)
+
+
+def to_bgr(gray: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR) if gray.ndim == 2 else gray

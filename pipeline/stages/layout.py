@@ -1,0 +1,427 @@
+"""Layout: reading order of a page from its word boxes, and the kind of every block.
+
+Tesseract's own block order mixes the two header columns, and "Nơi nhận" with
+the signing block; sometimes one of its lines even runs across both columns.
+This stage rebuilds blocks and lines from the words (word ids are kept):
+
+1. every Tesseract line is cut into segments at wide gaps, at the national
+   motto and before a "Place, ngày ..." date, so no line holds two columns;
+2. on the first page, the rows above the type name whose segments sit wholly
+   left or right of the motto's left edge form ``header_left`` and
+   ``header_right``;
+3. from the "Nơi nhận" row (or the signer's authority line) down, segments left
+   of the signing column are ``recipients``, the others ``signature``;
+4. page numbers (a lone number at the top or bottom centre) become
+   ``page_number`` blocks, areas ruled as a grid in the page image ``table``
+   blocks, and the rest are ``text`` blocks cut at paragraph gaps.
+
+Order: page number, header left, header right, body top to bottom (tables in
+place), recipients, signature. Pages without boxes (text files) keep their
+order; only their page-number blocks are marked. ``rebuild_text`` leaves
+page_number and running_header blocks out of the text.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.model import BBox, Block, Document, Line, Page, Word
+from pipeline.runner import RunContext
+from pipeline.structure.closing import AUTHORITY, NOI_NHAN
+from pipeline.structure.header import KINH_GUI, MOTTO_1, MOTTO_2, split_columns
+from pipeline.structure.lines import make_line, union_bbox
+from pipeline.structure.text import fold, is_upper_text
+from pipeline.textbuild import rebuild_text
+
+PAGE_NUMBER = re.compile(r"^[-–—\s]*\d{1,3}[-–—\s]*$")
+WIDE_GAP = 2.5  # times the median word height: a gap this wide separates columns
+HEADER_DEPTH = 0.4  # the header lies in the top 40% of the first page
+SIGNATURE_TITLES = re.compile(r"\b(GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|PHÓ|CHÁNH|BÍ THƯ|THỦ TRƯỞNG|HIỆU TRƯỞNG)\b")
+
+
+@dataclass
+class Segment:
+    words: list[Word]
+    source: str  # id of the block the words came from (a paragraph hint)
+
+    @property
+    def bbox(self) -> BBox:
+        return union_bbox(w.bbox for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def center_x(self) -> float:
+        box = self.bbox
+        return (box[0] + box[2]) / 2
+
+    @property
+    def height(self) -> int:
+        box = self.bbox
+        return box[3] - box[1]
+
+
+class LayoutStage:
+    name = "layout"
+
+    def __call__(self, doc: Document, ctx: RunContext) -> Document:
+        running = running_header_texts(doc)
+        for index, page in enumerate(doc.pages):
+            if not page.blocks:
+                continue
+            words = [w for block in page.blocks for line in block.lines for w in line.words]
+            if words and sum(w.bbox is not None for w in words) >= 0.9 * len(words):
+                page.blocks = order_page(page, index == 0, ctx.images.get(page.number), running)
+            else:
+                mark_boxless_page(page, is_first=index == 0)
+        rebuild_text(doc)
+        return doc
+
+
+def _top_lines(page: Page) -> list[str]:
+    """Texts of the lines in the top 8% of a page (where running headers and page numbers sit)."""
+    if not page.height:
+        return []
+    return [" ".join(fold(w.text) for w in line.words) for block in page.blocks for line in block.lines
+            if line.words and all(w.bbox for w in line.words) and max(w.bbox[3] for w in line.words) < 0.08 * page.height]
+
+
+def running_header_texts(doc: Document) -> set[str]:
+    """Folded texts repeated at the top of two or more pages after the first (not page numbers)."""
+    counts: dict[str, int] = {}
+    for page in doc.pages[1:]:
+        for text in set(_top_lines(page)):
+            if not PAGE_NUMBER.match(text):
+                counts[text] = counts.get(text, 0) + 1
+    return {text for text, count in counts.items() if count >= 2}
+
+
+# --- pages without boxes ---------------------------------------------------------------------
+
+
+def mark_boxless_page(page: Page, *, is_first: bool) -> None:
+    """Keep the order; mark a lone number opening (or closing) a later page as its page number."""
+    if is_first or not page.blocks:
+        return
+    for block in (page.blocks[0], page.blocks[-1]):
+        text = " ".join(w.text for line in block.lines for w in line.words)
+        if len(block.lines) == 1 and PAGE_NUMBER.match(text):
+            block.kind = "page_number"
+
+
+# --- segments ----------------------------------------------------------------------------------
+
+
+def _median_height(words: list[Word]) -> float:
+    heights = [w.bbox[3] - w.bbox[1] for w in words if w.bbox]
+    return statistics.median(heights) if heights else 20.0
+
+
+def _split_text_columns(segment: Segment) -> list[Segment]:
+    """Cut at the motto and before a 'Place, ngày' date (reusing the header's text rules)."""
+    line = make_line(segment.words, 0, 0)
+    pieces = split_columns(line)
+    if len(pieces) < 2:
+        return [segment]
+    parts = []
+    for piece in pieces:
+        chosen = [w for w, offset in zip(line.words, line.offsets, strict=True) if piece.start <= offset < piece.end]
+        if chosen:
+            parts.append(Segment(chosen, segment.source))
+    return parts or [segment]
+
+
+def segments_of(page: Page, word_height: float) -> list[Segment]:
+    segments: list[Segment] = []
+    for block in page.blocks:
+        for line in block.lines:
+            words = sorted((w for w in line.words if w.bbox is not None and w.text), key=lambda w: w.bbox[0])
+            if not words:
+                continue
+            current = [words[0]]
+            for word in words[1:]:
+                if word.bbox[0] - current[-1].bbox[2] > WIDE_GAP * word_height:
+                    segments.append(Segment(current, block.id))
+                    current = [word]
+                else:
+                    current.append(word)
+            segments.append(Segment(current, block.id))
+    result = []
+    for segment in segments:
+        result.extend(_split_text_columns(segment))
+    return result
+
+
+def _rows(segments: list[Segment]) -> list[list[Segment]]:
+    """Segments grouped into rows by vertical overlap, top to bottom, each row left to right."""
+    rows: list[list[Segment]] = []
+    for segment in sorted(segments, key=lambda s: (s.bbox[1] + s.bbox[3]) / 2):
+        box = segment.bbox
+        if rows:
+            row_box = union_bbox(s.bbox for s in rows[-1])
+            overlap = min(box[3], row_box[3]) - max(box[1], row_box[1])
+            if overlap >= 0.5 * min(box[3] - box[1], row_box[3] - row_box[1]):
+                rows[-1].append(segment)
+                continue
+        rows.append([segment])
+    for row in rows:
+        row.sort(key=lambda s: s.bbox[0])
+    return rows
+
+
+# --- zones -------------------------------------------------------------------------------------
+
+
+def _is_motto(segment: Segment) -> bool:
+    from rapidfuzz import fuzz
+
+    folded = " ".join(fold(segment.text).split())
+    return any(fuzz.ratio(motto, folded) >= 75 for motto in (MOTTO_1, MOTTO_2))
+
+
+def header_zone(rows: list[list[Segment]], width: int, height: int) -> tuple[list[Segment], list[Segment], int]:
+    """(left segments, right segments, number of rows used) of the first page's header."""
+    mottos = [s for row in rows for s in row if s.bbox[1] < HEADER_DEPTH * height and _is_motto(s)]
+    if not mottos:
+        return [], [], 0
+    boundary = min(s.bbox[0] for s in mottos)
+    margin = 0.01 * width
+    left: list[Segment] = []
+    right: list[Segment] = []
+    used = 0
+    last_motto_bottom = max(s.bbox[3] for s in mottos)
+    for row in rows:
+        if row[0].bbox[1] > HEADER_DEPTH * height:
+            break
+        sides = []
+        for segment in row:
+            box = segment.bbox
+            if box[2] <= boundary + margin:
+                sides.append("left")
+            elif box[0] >= boundary - margin:
+                sides.append("right")
+            else:
+                sides.append("across")
+        centred = (len(row) == 1 and abs(row[0].center_x - width / 2) < 0.06 * width
+                   and row[0].bbox[1] > last_motto_bottom)
+        addressed = any(KINH_GUI.match(fold(s.text)) for s in row)
+        if "across" in sides or centred or addressed:
+            break
+        for segment, side in zip(row, sides, strict=True):
+            (left if side == "left" else right).append(segment)
+        used += 1
+    return left, right, used
+
+
+def _signature_anchor(segment: Segment, width: int) -> bool:
+    text = segment.text.strip()
+    return segment.center_x > 0.5 * width and (
+        bool(AUTHORITY.match(text)) or (is_upper_text(text) and bool(SIGNATURE_TITLES.search(text))))
+
+
+def closing_zone(rows: list[list[Segment]], width: int, word_height: float) -> tuple[int, float] | None:
+    """(first row index, x where the signing column starts) of the recipients/signature zone."""
+    noi = None
+    for index in range(len(rows) - 1, -1, -1):
+        if any(NOI_NHAN.match(fold(s.text)) and s.center_x < 0.5 * width for s in rows[index]):
+            noi = index
+            break
+    if noi is None:
+        anchors = [i for i, row in enumerate(rows) if any(AUTHORITY.match(s.text.strip()) and s.center_x > 0.5 * width
+                                                          for s in row)]
+        if not anchors:
+            return None
+        start = anchors[-1]
+    else:
+        start = noi
+        while start > 0 and noi - start < 3 and all(_signature_anchor(s, width) for s in rows[start - 1]):
+            start -= 1
+    anchors = [s for row in rows[start:] for s in row if _signature_anchor(s, width)]
+    split = min(s.bbox[0] for s in anchors) - 0.5 * word_height if anchors else 0.5 * width
+    return start, split
+
+
+def _split_at(segment: Segment, x: float, word_height: float) -> tuple[Segment | None, Segment | None]:
+    """Recipients part and signature part of a segment of the closing zone.
+
+    Words on both sides of ``x`` with a gap between them are cut there ("Nơi nhận: | TL. CHỦ TỊCH");
+    otherwise the segment goes whole to the side of its centre (a signer's name may start left of the
+    title above it)."""
+    left = [w for w in segment.words if w.bbox[0] < x]
+    right = [w for w in segment.words if w.bbox[0] >= x]
+    if left and right and right[0].bbox[0] - left[-1].bbox[2] > word_height:
+        return Segment(left, segment.source), Segment(right, segment.source)
+    return (None, segment) if segment.center_x >= x else (segment, None)
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def table_regions(image: np.ndarray | None, page: Page) -> list[BBox]:
+    """Boxes of ruled grids (at least 3 horizontal and 3 vertical rules) in the page image."""
+    if image is None or page.width is None or image.shape[1] != page.width:
+        return []
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    height, width = binary.shape
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT,
+                                                                                      (max(20, width // 12), 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT,
+                                                                                    (1, max(15, height // 60))))
+    grid = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    regions: list[BBox] = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < 0.3 * width or h < 0.03 * height:
+            continue
+        h_rules = _count_runs(horizontal[y:y + h, x:x + w].any(axis=1))
+        v_rules = _count_runs(vertical[y:y + h, x:x + w].any(axis=0))
+        if h_rules >= 3 and v_rules >= 3:
+            regions.append((x, y, x + w, y + h))
+    return regions
+
+
+def _count_runs(mask: np.ndarray) -> int:
+    padded = np.concatenate([[False], mask, [False]])
+    return int(np.count_nonzero(padded[1:] & ~padded[:-1]))
+
+
+def _inside(segment: Segment, region: BBox) -> bool:
+    box = segment.bbox
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= cx <= region[2] and region[1] <= cy <= region[3]
+
+
+# --- assembling blocks -------------------------------------------------------------------------
+
+
+def _page_number(segment: Segment, page: Page, is_first: bool) -> bool:
+    if is_first or not page.height or not page.width:
+        return False
+    box = segment.bbox
+    near_edge = box[3] < 0.1 * page.height or box[1] > 0.92 * page.height
+    return near_edge and abs(segment.center_x - page.width / 2) < 0.1 * page.width and bool(
+        PAGE_NUMBER.match(segment.text))
+
+
+def _paragraph_blocks(rows: list[list[Segment]], word_height: float) -> list[list[list[Segment]]]:
+    """Body rows grouped into paragraphs at wide vertical gaps or where Tesseract started a new block."""
+    blocks: list[list[list[Segment]]] = []
+    previous: list[Segment] | None = None
+    for row in rows:
+        if previous is None:
+            blocks.append([row])
+        else:
+            gap = min(s.bbox[1] for s in row) - max(s.bbox[3] for s in previous)
+            new_source = {s.source for s in row}.isdisjoint({s.source for s in previous})
+            if gap > 0.9 * word_height or (new_source and gap > 0.4 * word_height):
+                blocks.append([row])
+            else:
+                blocks[-1].append(row)
+        previous = row
+    return blocks
+
+
+class _Builder:
+    def __init__(self, page_number: int) -> None:
+        self.page_number = page_number
+        self.blocks: list[Block] = []
+
+    def add(self, kind: str, lines: list[list[Word]]) -> None:
+        lines = [words for words in lines if words]
+        if not lines:
+            return
+        block_id = f"p{self.page_number}-b{len(self.blocks) + 1}"
+        block = Block(id=block_id, kind=kind)
+        for index, words in enumerate(lines, start=1):
+            block.lines.append(Line(id=f"{block_id}-l{index}", bbox=union_bbox(w.bbox for w in words), words=words))
+        block.bbox = union_bbox(line.bbox for line in block.lines)
+        self.blocks.append(block)
+
+
+def _column_lines(segments: list[Segment]) -> list[list[Word]]:
+    """Lines of one column: segments side by side in a row are one line ('Số:' + blank + '/TB-UBND')."""
+    return [[w for s in row for w in s.words] for row in _rows(segments)]
+
+
+def order_page(page: Page, is_first: bool, image: np.ndarray | None, running: frozenset[str] | set[str] = frozenset()
+               ) -> list[Block]:
+    words = [w for block in page.blocks for line in block.lines for w in line.words if w.bbox is not None]
+    loose = [w for block in page.blocks for line in block.lines for w in line.words if w.bbox is None]
+    width = page.width or max(w.bbox[2] for w in words)
+    height = page.height or max(w.bbox[3] for w in words)
+    word_height = _median_height(words)
+    segments = segments_of(page, word_height)
+    builder = _Builder(page.number)
+
+    numbers = [s for s in segments if _page_number(s, page, is_first)]
+    for segment in numbers:
+        builder.add("page_number", [segment.words])
+    repeated = [s for s in segments if running and s.bbox[3] < 0.08 * height
+                and " ".join(fold(w.text) for w in s.words) in running]
+    for segment in repeated:
+        builder.add("running_header", [segment.words])
+    edge = {id(s) for s in [*numbers, *repeated]}
+    segments = [s for s in segments if id(s) not in edge]
+
+    rows = _rows(segments)
+    left: list[Segment] = []
+    right: list[Segment] = []
+    if is_first:
+        left, right, used = header_zone(rows, width, height)
+        rows = rows[used:]
+    closing = closing_zone(rows, width, word_height)
+    recipients: list[Segment] = []
+    signature: list[Segment] = []
+    if closing is not None:
+        start, split = closing
+        for row in rows[start:]:
+            for segment in row:
+                before, after = _split_at(segment, split, word_height)
+                if before:
+                    recipients.append(before)
+                if after:
+                    signature.append(after)
+        rows = rows[:start]
+
+    builder.add("header_left", _column_lines(left))
+    builder.add("header_right", _column_lines(right))
+    regions = table_regions(image, page)
+    body_rows: list[list[Segment]] = []
+    emitted_tables: set[int] = set()
+
+    def flush_body() -> None:
+        for paragraph in _paragraph_blocks(body_rows, word_height):
+            builder.add("text", [s.words for row in paragraph for s in row])
+        body_rows.clear()
+
+    for row in rows:
+        in_table = [next((i for i, region in enumerate(regions) if _inside(s, region)), None) for s in row]
+        if any(index is not None for index in in_table):
+            flush_body()
+            table_index = next(index for index in in_table if index is not None)
+            if table_index not in emitted_tables:
+                emitted_tables.add(table_index)
+                region = regions[table_index]
+                table_rows = [r for r in rows if any(_inside(s, region) for s in r)]
+                builder.add("table", [s.words for r in table_rows for s in r if _inside(s, region)])
+            outside = [s for s, index in zip(row, in_table, strict=True) if index is None]
+            if outside:
+                body_rows.append(outside)
+            continue
+        body_rows.append(row)
+    flush_body()
+    builder.add("recipients", _column_lines(recipients))
+    builder.add("signature", _column_lines(signature))
+    if loose:
+        builder.add("text", [loose])
+    return builder.blocks

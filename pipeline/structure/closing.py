@@ -1,0 +1,194 @@
+"""The end of a letter: 'Nơi nhận' (recipients, bottom left) and the signing block (bottom right).
+
+In a plain text or a Tesseract run without layout the two columns arrive
+interleaved ("Nơi nhận: TL. CHỦ TỊCH", then the dash list, then "KT. CHÁNH VĂN
+PHÒNG"); the parser therefore classifies every piece on its own: dash lines and
+their wrapped continuations are recipients, lines opening with TM./KT./TL./TUQ.
+are the authority, other short capital lines the signer's title, and a
+capitalised name after them the signer.
+
+A ';' inside an item is read as ',' (items end with ';', so OCR confused the two).
+
+Convention: nested authority lines are joined with " / "
+("TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG"); title lines are joined with a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.model import Signature
+from pipeline.structure.lines import TextLine
+from pipeline.structure.text import (
+    BULLET_CHARS,
+    ends_sentence,
+    fold,
+    is_upper_text,
+    letters,
+    squash,
+    strip_dash,
+    trim_junk,
+)
+
+NOI_NHAN = re.compile(r"^\s*n\w{1,2}i\s*nh\w{1,2}n\s*[:;.]?\s*")
+AUTHORITY = re.compile(r"(?<![\w.])(TM|KT|TL|TUQ)\s?[.,]\s*(?=\w)")
+TITLE_WORDS = re.compile(
+    r"\b(GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|PHÓ|CHÁNH|BỘ TRƯỞNG|THỦ TRƯỞNG|HIỆU TRƯỞNG|BÍ THƯ|TỔNG|CỤC TRƯỞNG|VIỆN TRƯỞNG)\b")
+TITLE_KEYS = ("giam doc", "chu tich", "truong", "pho ", "chanh", "bi thu", "tong ", "chu nhiem", "uy vien",
+              "ke toan", "thu ky", "chi huy", "q. ")
+SIGN_MARKS = re.compile(r"^\s*[(\[]?\s*(đã ký|da ky|ký|ky)\s*[)\]]?\s*$", re.IGNORECASE)
+BACKWARD_LIMIT = 8
+
+
+@dataclass
+class ClosingResult:
+    recipients: list[str] = field(default_factory=list)
+    signature: Signature = field(default_factory=Signature)
+
+
+def is_name(text: str) -> bool:
+    """'Phùng Tô Long': 2 to 6 capitalised words, no digits or list punctuation."""
+    words = text.split()
+    if not 2 <= len(words) <= 6 or any(c.isdigit() for c in text) or re.search(r"[;:,/()]", text):
+        return False
+    return all(w[0].isupper() and (len(w) == 1 or not w[1:].isupper()) for w in words)
+
+
+def _is_signature_line(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or stripped[0] in BULLET_CHARS:
+        return False
+    return bool(AUTHORITY.match(stripped)) or (is_upper_text(stripped) and len(stripped.split()) <= 8) or is_name(
+        stripped)
+
+
+def locate_closing(lines: list[TextLine]) -> int:
+    """Index of the first line of the recipients/signature zone (len(lines) when there is none)."""
+    start = len(lines)
+    noi = next((i for i in range(len(lines) - 1, -1, -1) if NOI_NHAN.match(fold(lines[i].text))), None)
+    if noi is not None:
+        start = noi
+        while start > 0 and noi - start < BACKWARD_LIMIT and _is_signature_line(lines[start - 1].text) \
+                and not lines[start - 1].text.rstrip().endswith("./."):
+            start -= 1
+    else:
+        tail = range(max(0, len(lines) - 15), len(lines))
+        ends = [i for i in tail if lines[i].text.rstrip().endswith("./.")]
+        authority = [i for i in tail if AUTHORITY.match(lines[i].text.strip())]
+        if ends:
+            start = ends[-1] + 1
+        elif authority:
+            start = authority[0]
+    laid_out = [i for i, line in enumerate(lines) if line.kind in ("recipients", "signature")]
+    if laid_out:
+        start = min(start, laid_out[0])
+    return start
+
+
+def is_title(text: str) -> bool:
+    """A signer's title line: capitals naming an office ('PHÓ CHÁNH VĂN PHÒNG', 'Q. TRƯỞNG PHÒNG')."""
+    folded = fold(text) + " "
+    return is_upper_text(text) and len(text.split()) <= 10 and any(key in folded for key in TITLE_KEYS)
+
+
+def _drop_garbled_label(text: str) -> str:
+    """'Nơi nệm, : - UBND tỉnh;' (a label OCR could not read, then the first item) → '- UBND tỉnh;'."""
+    if text[:1] in BULLET_CHARS:
+        return text
+    match = re.search(r"\s[-–~]\s+(?=[A-ZĐÀ-Ỹ])", text[:30])
+    return text[match.start() + 1:] if match else text
+
+
+def _pieces(text: str) -> list[str]:
+    """Cut 'Nơi nhận: TL. CHỦ TỊCH' or '- Như trên; PHÓ GIÁM ĐỐC' into their column pieces."""
+    pieces = []
+    match = AUTHORITY.search(text)
+    if match and match.start() > 0 and text[:match.start()].strip():
+        pieces.append(text[:match.start()])
+        text = text[match.start():]
+    else:
+        tail = re.search(r"[;:]\s+([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]+)$", text)
+        if tail and TITLE_WORDS.search(tail.group(1)) and len(tail.group(1).split()) >= 2:
+            pieces.append(text[:tail.start(1)])
+            text = tail.group(1)
+    pieces.append(text)
+    return [squash(p) for p in pieces if p.strip()]
+
+
+REPORT_NOTE = re.compile(r"\(\s*[bB]{1,2}\s*/\s*[cC€eẽ]\s*\)")  # "(b/c)" = để báo cáo, as OCR reads it
+
+
+def _clean_item(item: str) -> str:
+    """Tidy one recipient as OCR left it.
+
+    A stroke of the signature read as a short word after the closing ';' goes ('tỉnh; tC' → 'tỉnh;'); a
+    ';' inside the item is a misread ',' ('Lưu: VT; KTN.' → 'Lưu: VT, KTN.') since items end with ';';
+    '(b/€)' is the usual '(b/c)'."""
+    if not item.endswith((";", ".", ",")):
+        item = re.sub(r";\s+\S{1,3}$", ";", item)
+    item = REPORT_NOTE.sub("(b/c)", item)
+    if not item:
+        return item
+    body, end = item[:-1], item[-1:]
+    body = re.sub(r";\s*,|,\s*;", ",", body)
+    return re.sub(r";(?=\s)", ",", body) + end
+
+
+def parse_closing(lines: list[TextLine]) -> ClosingResult:
+    result = ClosingResult()
+    recipients: list[str] = []
+    authority: list[str] = []
+    title: list[str] = []
+    signer: str | None = None
+    in_recipients = False
+    for line in lines:
+        if line.kind == "signature":  # laid out by the layout stage: never a recipient
+            for text in (trim_junk(p) for p in _pieces(line.text)):
+                if AUTHORITY.match(text):
+                    authority.append(text)
+                elif is_title(text):
+                    title.append(text)
+                elif is_name(text) and signer is None:
+                    signer = text
+            continue
+        if line.kind == "recipients" and not in_recipients:
+            in_recipients = True  # laid out: its first line is the (maybe garbled) label
+            line_text = _drop_garbled_label(line.text)
+        else:
+            line_text = line.text
+        for text in _pieces(line_text):
+            text = trim_junk(text)
+            if not text:
+                continue
+            label = NOI_NHAN.match(fold(text))
+            if label:
+                in_recipients = True
+                text = text[label.end():].strip()
+                if not text:
+                    continue
+            if AUTHORITY.match(text):
+                authority.append(text)
+                continue
+            if SIGN_MARKS.match(text):
+                continue
+            if text[0] in BULLET_CHARS and in_recipients:
+                recipients.append(text)
+                continue
+            continuing = in_recipients and recipients and not ends_sentence(recipients[-1].rstrip(" ,"))
+            if is_title(text) and not continuing:
+                title.append(text)
+                continue
+            closed = bool(recipients) and (fold(recipients[-1]).lstrip(" -~").startswith("luu")
+                                           or recipients[-1].rstrip().endswith("."))
+            if is_name(text) and signer is None and ((authority or title) and not continuing or closed):
+                signer = text
+                continue
+            if in_recipients and recipients and not recipients[-1].rstrip().endswith((";", ".")):
+                recipients[-1] = f"{recipients[-1]} {text}"
+            elif in_recipients and not (authority or title) and text[:1].isupper() and len(letters(text)) >= 4:
+                recipients.append(text)
+    result.recipients = [r for r in (_clean_item(strip_dash(item)) for item in recipients) if r]
+    result.signature = Signature(authority=" / ".join(authority) or None, title=" ".join(title) or None,
+                                 signer=signer)
+    return result

@@ -1,0 +1,89 @@
+"""Text helpers shared by the structure parsers.
+
+``fold`` maps every character to one lower-case character without diacritics
+(đ → d), so a match found in the folded string has the same offsets in the
+original: OCR that drops or confuses tone marks still matches keywords.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+DASHES = "-–—‐‑−"
+BULLET_CHARS = DASHES + "•·*+~"
+_TERMINAL = ".;:!?"
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    decomposed = unicodedata.normalize("NFD", char)
+    base = decomposed[0] if decomposed else char
+    if unicodedata.combining(base):
+        return char
+    return base.lower() if len(base.lower()) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, same length as ``text``."""
+    return "".join(fold_char(c) for c in text)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space to one space and strip."""
+    return " ".join(text.split())
+
+
+def letters(text: str) -> list[str]:
+    return [c for c in text if c.isalpha()]
+
+
+def is_upper_text(text: str, threshold: float = 0.8) -> bool:
+    """Mostly capital letters (OCR sometimes lower-cases a letter or two)."""
+    chars = letters(text)
+    if len(chars) < 2:
+        return False
+    return sum(c.isupper() for c in chars) / len(chars) >= threshold
+
+
+def ends_sentence(text: str) -> bool:
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def trim_junk(text: str) -> str:
+    """Drop stray marks OCR reads from seals and strokes at the end of a line ('thị trấn ~', 'PHÓ CHỦ TỊCH š')."""
+    tokens = text.split()
+    while tokens and (not any(c.isalnum() for c in tokens[-1])
+                      or (len(tokens[-1]) == 1 and tokens[-1].isalpha() and not tokens[-1].isupper())):
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def strip_dash(text: str) -> str:
+    """'- Lưu: VT, ĐC.' → 'Lưu: VT, ĐC.' (the item's own punctuation is kept)."""
+    return re.sub(rf"^(?:[{re.escape(BULLET_CHARS)}]\s*)+", "", squash(text))
+
+
+def strip_list_punct(text: str) -> str:
+    """Drop a leading dash and the ';' ',' '.' closing a list item."""
+    text = squash(text)
+    text = re.sub(rf"^[{re.escape(BULLET_CHARS)}]\s*", "", text)
+    return text.rstrip(" ;,.").strip()
+
+
+def sentence_case(text: str) -> str:
+    """'KẾ HOẠCH' → 'Kế hoạch'."""
+    text = squash(text).lower()
+    return text[:1].upper() + text[1:]
+
+
+def is_rule_line(text: str) -> bool:
+    """A separator drawn with characters: '-----', '___', '*****', '---o0o---'."""
+    stripped = text.replace(" ", "")
+    if not stripped:
+        return True
+    return len(stripped) >= 2 and sum(c in "-_–—=*.~o0O" for c in stripped) / len(stripped) > 0.85

@@ -1,0 +1,82 @@
+"""Build the syllable trigram LM (interpolated modified Kneser-Ney) from the shared corpus.
+
+Usage:
+    python scripts/build_lm.py [--shared ../shared] [--out pipeline/models]
+        [--min-trigram 2] [--min-syllable 2] [--min-other 3]
+
+Writes ``lm.npz`` (vocabulary, counts, n-gram tables) and ``heldout_ids.txt`` (documents
+held out for evaluation: sha1(id) % 10 == 0) into the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, split_corpus  # noqa: E402
+from pipeline.correction.lm import build_lm  # noqa: E402
+from pipeline.correction.segment import COMMA, NUM, SPECIALS, sentences, symbol_of  # noqa: E402
+from pipeline.correction.tokens import ProtectedWords, tokenize  # noqa: E402
+from pipeline.correction.viet import is_valid_syllable  # noqa: E402
+
+
+def corpus_sentences(docs: list[tuple[str, str]], protected: ProtectedWords) -> list[list[str]]:
+    out: list[list[str]] = []
+    for _, text in docs:
+        tokens = list(tokenize(text, protected))
+        for sent in sentences(text, tokens):
+            out.append([COMMA if i < 0 else symbol_of(tokens[i]) for i in sent])
+    return out
+
+
+def choose_vocab(counts: Counter[str], min_syllable: int, min_other: int) -> list[str]:
+    words = []
+    for w, c in counts.items():
+        if w in SPECIALS:
+            continue
+        if c >= (min_syllable if is_valid_syllable(w) else min_other):
+            words.append(w)
+    words.sort(key=lambda w: (-counts[w], w))
+    return list(SPECIALS) + words
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=default_shared_dir())
+    ap.add_argument("--out", type=Path, default=REPO / "pipeline" / "models")
+    ap.add_argument("--min-trigram", type=int, default=2)
+    ap.add_argument("--min-syllable", type=int, default=2)
+    ap.add_argument("--min-other", type=int, default=3)
+    args = ap.parse_args(argv)
+
+    t0 = time.time()
+    train, held = split_corpus(args.shared / CORPUS_NAME)
+    protected = ProtectedWords.load(REPO / "dictionaries")
+    sents = corpus_sentences(train, protected)
+    counts = Counter(w for s in sents for w in s)
+    vocab = choose_vocab(counts, args.min_syllable, args.min_other)
+    arrays = build_lm(sents, vocab, counts, min_trigram_count=args.min_trigram)
+    args.out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out / "lm.npz", **arrays)
+    (args.out / "heldout_ids.txt").write_text("".join(f"{d}\n" for d, _ in held), encoding="utf-8")
+    n_tokens = sum(len(s) for s in sents)
+    size = (args.out / "lm.npz").stat().st_size
+    print(
+        f"train docs {len(train)}, held-out docs {len(held)}, tokens {n_tokens}, vocab {len(vocab)}, "
+        f"bigrams {len(arrays['bi_keys'])}, trigrams {len(arrays['tri_keys'])}, "
+        f"contexts {len(arrays['ctx_keys'])}, lm.npz {size / 1e6:.1f} MB, {time.time() - t0:.0f} s"
+    )
+    print(f"<num> count {counts[NUM]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

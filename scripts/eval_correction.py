@@ -1,0 +1,199 @@
+"""Measure the correction engine against bars 1-5 of issue 4.
+
+Usage:
+    python scripts/eval_correction.py [--shared ../shared] [--max-syllables 60000] [--json out.json]
+    python scripts/eval_correction.py --make-sets 6   # first render + OCR held-out pages (tesseract)
+
+``--make-sets N`` draws the start of N held-out documents with DejaVu Serif, degrades the
+page (downscale, blur, noise) for the ``*_degraded`` sets, reads it with ``tesseract -l eng``
+and ``-l vie`` and writes benchmarks/work/ocr_sets/heldout_<lang>[_degraded]/<id>.{ocr,gold}.txt.
+
+1. diacritic restoration on held-out corpus documents (marks stripped, then restored):
+   syllable accuracy, case-sensitive (strict, and with tone placement style ignored);
+2. kh_1005 English-model OCR vs gold: syllable error rate before/after;
+3. every ``benchmarks/work/ocr_sets/*/<stem>.ocr.txt`` + ``<stem>.gold.txt`` pair: SER before/after;
+4. gold held-out text in, share of syllables changed;
+5. flags: share of still-wrong syllables that are flagged, share of syllables flagged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipeline.correction import Corrector  # noqa: E402
+from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, split_corpus  # noqa: E402
+from pipeline.correction.metrics import (  # noqa: E402
+    flag_coverage,
+    restoration_accuracy,
+    syllable_error_rate,
+    syllables,
+)
+from pipeline.correction.viet import strip_marks  # noqa: E402
+
+
+def heldout_texts(shared: Path, max_syllables: int) -> list[str]:
+    _, held = split_corpus(shared / CORPUS_NAME)
+    texts, total = [], 0
+    for _, text in held:
+        texts.append(text)
+        total += len(syllables(text))
+        if total >= max_syllables:
+            break
+    return texts
+
+
+def eval_restoration(corrector: Corrector, texts: list[str]) -> dict:
+    right = right_loose = total = changed_gold = gold_total = 0
+    flagged = wrong = wrong_flagged = 0
+    n_syll = 0
+    seconds = 0.0
+    for gold in texts:
+        t0 = time.process_time()
+        res = corrector.correct(strip_marks(gold))
+        seconds += time.process_time() - t0
+        acc = restoration_accuracy(gold, res.text)
+        right += acc["right"]
+        right_loose += acc["right_loose"]
+        total += acc["total"]
+        cov = flag_coverage(gold, res)
+        flagged += cov["flagged"]
+        wrong += cov["wrong"]
+        wrong_flagged += cov["wrong_flagged"]
+        n_syll += cov["syllables"]
+        same = corrector.correct(gold)
+        changed_gold += sum(1 for c in same.changes if not c.flagged)
+        gold_total += len(syllables(gold))
+    return {
+        "bar1_accuracy": right / max(total, 1),
+        "bar1_accuracy_ignoring_tone_style": right_loose / max(total, 1),
+        "bar1_syllables": total,
+        "bar1_syllables_per_second": total / max(seconds, 1e-9),
+        "bar4_changed_share": changed_gold / max(gold_total, 1),
+        "bar5_wrong_flagged_share": wrong_flagged / max(wrong, 1),
+        "bar5_flagged_share": flagged / max(n_syll, 1),
+    }
+
+
+def eval_pair(corrector: Corrector, ocr: str, gold: str) -> dict:
+    res = corrector.correct(ocr)
+    cov = flag_coverage(gold, res)
+    return {
+        "ser_before": syllable_error_rate(ocr, gold),
+        "ser_after": syllable_error_rate(res.text, gold),
+        "flagged_share": cov["flagged"] / max(cov["syllables"], 1),
+        "wrong_flagged_share": cov["wrong_flagged"] / max(cov["wrong"], 1),
+        "changes": len(res.changes),
+    }
+
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+OCR_SETS = REPO / "benchmarks" / "work" / "ocr_sets"
+
+
+def render_page(text: str, path: Path, degrade: bool, seed: int = 0) -> None:
+    """Draw text as a page; `degrade` shrinks, blurs and adds noise like a poor scan."""
+    font = ImageFont.truetype(FONT, 34)
+    lines: list[str] = []
+    for para in text.split("\n"):
+        lines.extend(textwrap.wrap(para, 70) or [""])
+    img = Image.new("L", (2480, 120 + 50 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((120, 60 + 50 * i), line, font=font, fill=0)
+    if degrade:
+        w, h = img.size
+        img = img.resize((int(w * 0.42), int(h * 0.42)), Image.BILINEAR).filter(ImageFilter.GaussianBlur(0.6))
+        noisy = np.asarray(img).astype(float) + np.random.default_rng(seed).normal(0, 25, (img.size[1], img.size[0]))
+        img = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+    img.save(path)
+
+
+def tesseract_text(image: Path, lang: str) -> str:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    out = subprocess.run(["tesseract", str(image), "stdout", "-l", lang, "--psm", "6"],
+                         capture_output=True, text=True, env=env, check=True, timeout=300)
+    return out.stdout
+
+
+def make_sets(shared: Path, n_docs: int, chars: int = 2500, skip: int = 3) -> None:
+    """Held-out pages read by Tesseract (the first `skip` documents serve the diacritics eval)."""
+    _, held = split_corpus(shared / CORPUS_NAME)
+    chosen = []
+    for doc_id, text in held[skip:]:
+        paragraphs, total = [], 0
+        for para in text.split("\n"):
+            paragraphs.append(para)
+            total += len(para)
+            if total >= chars:
+                break
+        if total >= chars:
+            chosen.append((doc_id, "\n".join(paragraphs)))
+        if len(chosen) >= n_docs:
+            break
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (doc_id, gold) in enumerate(chosen):
+            for degrade, langs in ((False, ("eng", "vie")), (True, ("vie",))):
+                image = Path(tmp) / f"{doc_id}.png"
+                render_page(gold, image, degrade, seed=k)
+                for lang in langs:
+                    folder = OCR_SETS / (f"heldout_{lang}_degraded" if degrade else f"heldout_{lang}")
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / f"{doc_id}.gold.txt").write_text(gold + "\n", encoding="utf-8")
+                    (folder / f"{doc_id}.ocr.txt").write_text(tesseract_text(image, lang), encoding="utf-8")
+                    print("made", folder.name, doc_id, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=default_shared_dir())
+    ap.add_argument("--max-syllables", type=int, default=60000)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--skip-heldout", action="store_true")
+    ap.add_argument("--make-sets", type=int, default=0, metavar="N",
+                    help="first render and OCR N held-out documents into benchmarks/work/ocr_sets/")
+    args = ap.parse_args(argv)
+    if args.make_sets:
+        make_sets(args.shared, args.make_sets)
+    corrector = Corrector.load()
+    report: dict = {}
+    if not args.skip_heldout:
+        report["heldout"] = eval_restoration(corrector, heldout_texts(args.shared, args.max_syllables))
+    dev = args.shared / "dev"
+    if (dev / "kh_1005_cuchi.ocr_eng.txt").is_file():
+        report["kh_1005_eng"] = eval_pair(
+            corrector,
+            (dev / "kh_1005_cuchi.ocr_eng.txt").read_text(encoding="utf-8"),
+            (dev / "kh_1005_cuchi.gold.txt").read_text(encoding="utf-8"),
+        )
+    sets = OCR_SETS
+    for ocr_path in sorted(sets.glob("*/*.ocr.txt")) if sets.is_dir() else []:
+        gold_path = ocr_path.with_name(ocr_path.name.replace(".ocr.txt", ".gold.txt"))
+        if gold_path.is_file():
+            name = f"{ocr_path.parent.name}/{ocr_path.name.removesuffix('.ocr.txt')}"
+            report[name] = eval_pair(corrector, ocr_path.read_text(encoding="utf-8"),
+                                     gold_path.read_text(encoding="utf-8"))
+    for name, values in report.items():
+        print(name)
+        for k, v in values.items():
+            print(f"  {k:38s} {v:.4f}" if isinstance(v, float) else f"  {k:38s} {v}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""Behaviour of the correction engine on the committed models (skips when they are absent)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.correction import Corrector
+from pipeline.correction.viet import strip_marks
+from pipeline.resources import models_dir
+
+pytestmark = pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+
+
+@pytest.fixture(scope="module")
+def corrector() -> Corrector:
+    return Corrector.load()
+
+
+GOLD = (
+    "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;\n"
+    "Theo đề nghị của Bộ trưởng Bộ Nội vụ;\n"
+    "Chính phủ ban hành Nghị định quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Tư pháp.\n"
+    "Điều 1. Vị trí và chức năng\n"
+    "Ủy ban nhân dân tỉnh chịu trách nhiệm tổ chức thực hiện Nghị định này."
+)
+
+
+def test_restores_diacritics(corrector: Corrector) -> None:
+    res = corrector.correct(strip_marks(GOLD))
+    gold_words = GOLD.split()
+    out_words = res.text.split()
+    assert len(gold_words) == len(out_words)
+    right = sum(a == b for a, b in zip(gold_words, out_words))
+    assert right / len(gold_words) >= 0.9
+
+
+def test_correct_text_is_left_alone(corrector: Corrector) -> None:
+    res = corrector.correct(GOLD)
+    assert res.text == GOLD
+    assert not [c for c in res.changes if not c.flagged]
+
+
+def test_case_is_kept(corrector: Corrector) -> None:
+    res = corrector.correct("CONG HOA XA HOI CHU NGHIA VIET NAM\nUy ban nhan dan tinh")
+    first, second = res.text.split("\n")
+    assert first == first.upper()
+    assert second.startswith("Ủy ban nhân dân")
+
+
+def test_protected_tokens_and_codes(corrector: Corrector) -> None:
+    text = "So: 1005/KH-PGDDT ngay 21/3/2023 cua UBND, GD&ĐT, email vanthu@cuchi.gov.vn, facebook"
+    res = corrector.correct(text)
+    for token in ["1005/KH-PGDDT", "21/3/2023", "UBND", "GD&ĐT", "vanthu@cuchi.gov.vn", "facebook"]:
+        assert token in res.text
+
+
+def test_change_offsets_point_at_tokens(corrector: Corrector) -> None:
+    text = "Can cu Luat To chuc Chinh phu;\nTheo de nghi cua Bo truong"
+    res = corrector.correct(text)
+    assert res.changes
+    for c in res.changes:
+        assert text[c.start : c.end] == c.original
+        expected = c.original if c.flagged else c.corrected
+        assert res.text[c.out_start : c.out_end] == expected
+        assert 0.0 <= c.confidence <= 1.0
+        assert c.corrected not in c.alternatives
+
+
+def test_english_model_lookalikes(corrector: Corrector) -> None:
+    res = corrector.correct("Thyc hién K& hoach cia Uy ban nhan dan huyén vé viéc ting cwdng cong tac truyén théng")
+    assert "Thực hiện" in res.text
+    assert "Kế hoạch" in res.text
+
+
+def test_tone_style_normalisation() -> None:
+    new = Corrector.load(tone_style="new")
+    res = new.correct("Ủy ban nhân dân, văn hóa")
+    assert res.text == "Uỷ ban nhân dân, văn hoá"
+    old = Corrector.load(tone_style="old")
+    assert old.correct("Uỷ ban, văn hoá").text == "Ủy ban, văn hóa"
+
+
+def test_added_marks_follow_document_style(corrector: Corrector) -> None:
+    res = corrector.correct("Uỷ ban nhân dân tỉnh, văn hoá, thuỷ lợi, Uy ban nhan dan")
+    assert res.text.endswith("Uỷ ban nhân dân")
+
+
+def test_nfd_input(corrector: Corrector) -> None:
+    text = unicodedata.normalize("NFD", "Căn cứ Luật Tổ chức Chính phủ") + " va Bo truong"
+    res = corrector.correct(text)
+    assert res.text.startswith(text[:10])
+    for c in res.changes:
+        assert text[c.start : c.end] == c.original
+
+
+def test_learned_fixes_and_lexicon(tmp_path: Path, corrector: Corrector) -> None:
+    (tmp_path / "fixes.jsonl").write_text(
+        json.dumps({"original": "Ca", "corrected": "Củ", "left": "huyện", "right": "chi", "decisions": 2,
+                    "approved": False}) + "\n", encoding="utf-8")
+    (tmp_path / "lexicon.txt").write_text("Xuyến\n", encoding="utf-8")
+    learned = Corrector.load(learned_dir=tmp_path)
+    res = learned.correct("Ủy ban nhân dân huyện Ca Chi")
+    assert res.text == "Ủy ban nhân dân huyện Củ Chi"
+    assert learned.fingerprint != corrector.fingerprint
+
+
+def test_modes(corrector: Corrector) -> None:
+    assert corrector.correct("Cong hoa", mode="diacritics").text == "Cộng hòa"
+    with pytest.raises(ValueError):
+        corrector.correct("x", mode="bad")
+
+
+_LINES = st.lists(st.text(max_size=40), max_size=6).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_LINES)
+def test_never_crashes_and_keeps_lines(corrector: Corrector, text: str) -> None:
+    res = corrector.correct(text)
+    assert res.text.count("\n") == text.count("\n")
+    for c in res.changes:
+        assert text[c.start : c.end] == c.original
+
+
+_CODE = st.from_regex(r"\d{1,4}/(20\d\d/)?(KH|NĐ|QĐ|UBND)-(CP|UBND|PGDĐT|TTg)", fullmatch=True)
+_WORDS = st.sampled_from(["cong", "hoa", "Uy", "ban", "nhan", "dan", "thang", "nam", "so", "vé", "théng", "ngay"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(_WORDS, _CODE, st.from_regex(r"\d{1,2}/\d{1,2}/20\d\d", fullmatch=True),
+                          st.sampled_from(["UBND", "HĐND", "TTg", "GD&ĐT", "facebook", "Ioffice"])), max_size=12))
+def test_protected_tokens_never_change(corrector: Corrector, words: list[str]) -> None:
+    text = " ".join(words)
+    res = corrector.correct(text, mode="ocr")
+    protected = [w for w in words if re.search(r"\d", w) or w in {"UBND", "HĐND", "TTg", "GD&ĐT", "facebook",
+                                                                   "Ioffice"}]
+    out = res.text.split(" ") if words else []
+    assert len(out) == len(words)
+    for w, o in zip(words, out):
+        if w in protected:
+            assert o == w
+    # digits never change in the text
+    assert re.findall(r"\d", res.text) == re.findall(r"\d", text)

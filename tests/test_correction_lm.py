@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pipeline.correction.decoder import Position, decode_many, decode_reference, local_posteriors
+from pipeline.correction.lm import NgramLM, build_lm
+from pipeline.correction.segment import SPECIALS
+
+SENTENCES = [
+    "cộng hòa xã hội chủ nghĩa việt nam".split(),
+    "độc lập tự do hạnh phúc".split(),
+    "ủy ban nhân dân tỉnh".split(),
+    "ủy ban nhân dân huyện".split(),
+    "hội đồng nhân dân tỉnh".split(),
+    "chủ tịch ủy ban nhân dân".split(),
+] * 3
+
+
+@pytest.fixture(scope="module")
+def tiny_lm() -> NgramLM:
+    counts: dict[str, int] = {}
+    for s in SENTENCES:
+        for w in s:
+            counts[w] = counts.get(w, 0) + 1
+    vocab = list(SPECIALS) + sorted(counts)
+    return NgramLM(build_lm(SENTENCES, vocab, counts, min_trigram_count=1))
+
+
+def test_distributions_sum_to_one(tiny_lm: NgramLM) -> None:
+    ids = np.arange(len(tiny_lm.words))
+    for u, v in [("ủy", "ban"), ("<s>", "<s>"), ("nhân", "dân"), ("tỉnh", "việt")]:
+        iu, iv = tiny_lm.id_of(u), tiny_lm.id_of(v)
+        probs = np.exp(tiny_lm.logprob(np.full_like(ids, iu), np.full_like(ids, iv), ids))
+        probs[tiny_lm.bos] = 0.0  # <s> is never predicted
+        assert math.isclose(float(probs.sum()), 1.0, abs_tol=2e-3), (u, v)
+
+
+def test_seen_trigram_beats_unseen(tiny_lm: NgramLM) -> None:
+    assert tiny_lm.sentence_logprob("ủy ban nhân dân tỉnh".split()) > tiny_lm.sentence_logprob(
+        "ủy ban nhân tỉnh dân".split()
+    )
+
+
+def _random_lattice(lm: NgramLM, rng: np.random.Generator, n: int) -> list[Position]:
+    out = []
+    for _ in range(n):
+        k = int(rng.integers(1, 4))
+        ids = rng.integers(len(SPECIALS), len(lm.words), size=k)
+        out.append(Position(ids.astype(np.int64), rng.normal(0, 1, size=k)))
+    return out
+
+
+@pytest.mark.parametrize("beam", [None, 12.0])
+def test_fast_decoder_agrees_with_reference(tiny_lm: NgramLM, beam: float | None) -> None:
+    rng = np.random.default_rng(7)
+    lattices = [_random_lattice(tiny_lm, rng, int(rng.integers(1, 6))) for _ in range(60)]
+    fast = decode_many(tiny_lm, lattices, beam=beam)
+    for lattice, path in zip(lattices, fast):
+        ref = decode_reference(tiny_lm, lattice)
+        score = _path_score(tiny_lm, lattice, path)
+        assert math.isclose(score, _path_score(tiny_lm, lattice, ref), abs_tol=1e-4)
+
+
+def _path_score(lm: NgramLM, lattice: list[Position], path: list[int]) -> float:
+    ids = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(lattice, path)] + [lm.eos]
+    lp = sum(float(lm.logprob(ids[i - 2], ids[i - 1], ids[i])) for i in range(2, len(ids)))
+    return lp + sum(float(p.emission[j]) for p, j in zip(lattice, path))
+
+
+def test_posteriors_are_distributions(tiny_lm: NgramLM) -> None:
+    rng = np.random.default_rng(3)
+    lattices = [_random_lattice(tiny_lm, rng, 5) for _ in range(5)]
+    posts = local_posteriors(tiny_lm, lattices, decode_many(tiny_lm, lattices))
+    for lattice, post in zip(lattices, posts):
+        for p, q in zip(lattice, post):
+            if len(p.ids) == 1:
+                assert q is None
+            else:
+                assert math.isclose(sum(q), 1.0, abs_tol=1e-9)

@@ -1,0 +1,172 @@
+"""Reading order and block kinds from word boxes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.config import PipelineConfig
+from pipeline.model import Block, Document, Line, Page, Source, Word
+from pipeline.runner import RunContext
+from pipeline.stages.layout import LayoutStage, table_regions
+from pipeline.structure.plaintext import document_from_text
+
+CHAR_W, WORD_GAP, HEIGHT = 18, 14, 40
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _line(page: int, block: int, line: int, y: int, runs: list[tuple[int, str]]) -> Line:
+    """One Tesseract line made of text runs starting at the given x positions."""
+    words: list[Word] = []
+    for x, text in runs:
+        for token in text.split():
+            width = CHAR_W * len(token)
+            words.append(Word(id=f"p{page}-b{block}-l{line}-w{len(words) + 1}", text=token, confidence=90.0,
+                              bbox=(x, y, x + width, y + HEIGHT)))
+            x += width + WORD_GAP
+    return Line(id=f"p{page}-b{block}-l{line}", words=words)
+
+
+def _page(number: int, rows: list[tuple[int, list[tuple[int, str]]]]) -> Page:
+    block = Block(id=f"p{number}-b1", lines=[_line(number, 1, i + 1, y, runs) for i, (y, runs) in enumerate(rows)])
+    return Page(number=number, width=2000, height=2800, blocks=[block])
+
+
+BODY = "Căn cứ Chỉ thị số 09/CT-UBND ngày 15 tháng 4 năm 2024 của Ủy ban nhân dân Thành phố về việc;"
+FIRST = [
+    (100, [(120, "UBND HUYỆN CỦ CHI"), (560, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+    (160, [(100, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"), (700, "Độc lập - Tự do - Hạnh phúc")]),
+    (220, [(150, "Số: 1005/KH-PGDĐT"), (640, "Củ Chi, ngày 11 tháng 6 năm 2024")]),
+    (330, [(900, "KẾ HOẠCH")]),
+    (390, [(300, "Triển khai thực hiện Chỉ thị số 09/CT-UBND")]),
+    (500, [(100, BODY)]),
+    (560, [(100, "I. MỤC ĐÍCH, YÊU CẦU")]),
+]
+SECOND = [
+    (60, [(990, "2")]),
+    (200, [(100, "Trên đây là Kế hoạch của Phòng Giáo dục và Đào tạo huyện./.")]),
+    (300, [(100, "Nơi nhận:"), (1150, "Q. TRƯỞNG PHÒNG")]),
+    (350, [(100, "- Như trên;")]),
+    (400, [(100, "- Lưu: VT, NHNgọc.")]),
+    (600, [(1150, "Nguyễn Văn An")]),
+]
+
+
+def _run(doc: Document, images: dict | None = None) -> Document:
+    return LayoutStage()(doc, RunContext(config=PipelineConfig(), input_path=Path("x"), images=images or {}))
+
+
+def _doc(*pages: Page) -> Document:
+    return Document(source=Source(path="x", sha256="0", pages=len(pages), kind="image"), pages=list(pages))
+
+
+def test_columns_are_split_and_ordered():
+    doc = _run(_doc(_page(1, FIRST), _page(2, SECOND)))
+    first = [(b.kind, [" ".join(w.text for w in line.words) for line in b.lines]) for b in doc.pages[0].blocks]
+    assert first[0] == ("header_left", ["UBND HUYỆN CỦ CHI", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Số: 1005/KH-PGDĐT"])
+    assert first[1] == ("header_right", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                         "Củ Chi, ngày 11 tháng 6 năm 2024"])
+    assert [kind for kind, _ in first[2:]] == ["text"] * (len(first) - 2)
+    second = {b.kind: [" ".join(w.text for w in line.words) for line in b.lines] for b in doc.pages[1].blocks}
+    assert second["page_number"] == ["2"]
+    assert second["recipients"] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, NHNgọc."]
+    assert second["signature"] == ["Q. TRƯỞNG PHÒNG", "Nguyễn Văn An"]
+    assert [b.kind for b in doc.pages[1].blocks][-2:] == ["recipients", "signature"]
+    assert "2\n" not in doc.text.split("\f")[1][:3]  # the page number is out of the text
+    assert doc.text.startswith("UBND HUYỆN CỦ CHI\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1005/KH-PGDĐT\n\nCỘNG HÒA")
+
+
+def test_word_ids_are_kept():
+    before = {w.id: w.text for p in _doc(_page(1, FIRST)).pages for b in p.blocks for line in b.lines for w in line.words}
+    doc = _run(_doc(_page(1, FIRST)))
+    after = {w.id: w.text for w in doc.words()}
+    assert before == after
+
+
+def test_structure_after_layout():
+    from pipeline.stages.structure import StructureStage
+
+    doc = _run(_doc(_page(1, FIRST), _page(2, SECOND)))
+    doc = StructureStage()(doc, RunContext(config=PipelineConfig(), input_path=Path("x")))
+    assert doc.header.parent_agency == "UBND HUYỆN CỦ CHI" and doc.header.number == "1005/KH-PGDĐT"
+    assert doc.header.date == "2024-06-11" and doc.header.doc_type == "Kế hoạch"
+    assert doc.recipients == ["Như trên;", "Lưu: VT, NHNgọc."]
+    assert (doc.signature.title, doc.signature.signer) == ("Q. TRƯỞNG PHÒNG", "Nguyễn Văn An")
+
+
+def test_repeated_top_line_is_a_running_header():
+    later = [(40, [(700, "Kế hoạch số 12/KH-UBND")]), (300, [(100, BODY)])]
+    doc = _run(_doc(_page(1, FIRST), _page(2, later), _page(3, later)))
+    for page in doc.pages[1:]:
+        assert [b.kind for b in page.blocks] == ["running_header", "text"]
+    assert "Kế hoạch số 12/KH-UBND" not in doc.text
+
+
+def test_boxless_pages_keep_their_order():
+    doc = document_from_text("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n\nNội dung trang một.\f2\n\nNội dung trang hai.\n")
+    order = [w.id for w in doc.words()]
+    doc = _run(doc)
+    assert [w.id for w in doc.words()] == order
+    assert doc.pages[1].blocks[0].kind == "page_number"
+    assert doc.text.endswith("Nội dung trang một.\n\f\nNội dung trang hai.")
+
+
+def test_ruled_grid_becomes_a_table_block():
+    image = np.full((2800, 2000, 3), 255, np.uint8)
+    for y in (1000, 1100, 1200, 1300):
+        image[y:y + 3, 100:1900] = 0
+    for x in (100, 700, 1300, 1897):
+        image[1000:1303, x:x + 3] = 0
+    (region,) = table_regions(image, Page(number=1, width=2000, height=2800))
+    assert all(abs(a - b) <= 5 for a, b in zip(region, (100, 1000, 1900, 1303), strict=True))
+    rows = [*FIRST, (1040, [(150, "STT"), (750, "Nội dung"), (1350, "Chỉ tiêu")]),
+            (1140, [(150, "1"), (750, "Cấp giấy"), (1350, "126 hồ sơ")]), (1500, [(100, BODY)])]
+    doc = _run(_doc(_page(1, rows)), {1: image})
+    kinds = [b.kind for b in doc.pages[0].blocks]
+    assert kinds.count("table") == 1
+    table = next(b for b in doc.pages[0].blocks if b.kind == "table")
+    assert [" ".join(w.text for w in line.words) for line in table.lines] == [
+        "STT", "Nội dung", "Chỉ tiêu", "1", "Cấp giấy", "126 hồ sơ"]
+    assert kinds.index("table") < len(kinds) - 1  # the body after it stays after it
+
+
+# --- against the samples (Tesseract) ------------------------------------------------------------
+
+SAMPLES = sorted(p.name.removesuffix(".blocks.json") for p in (REPO / "samples" / "gold").glob("*.blocks.json"))
+
+
+def _gold_block(word: Word, blocks: list[dict], scale: float) -> int | None:
+    x0, y0, x1, y1 = (v * scale for v in word.bbox)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    for index, block in enumerate(blocks):
+        bx0, by0, bx1, by1 = block["bbox"]
+        if bx0 - 5 <= cx <= bx1 + 5 and by0 - 5 <= cy <= by1 + 5:
+            return index
+    return None
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", SAMPLES)
+def test_no_line_takes_words_from_two_gold_blocks(stem):
+    """OCR a sample scan (no cleanup, so boxes stay in the scan's pixels) and check every output line."""
+    from pipeline.stages.ingest import IngestStage, new_document
+    from pipeline.stages.ocr import OcrStage
+
+    scan = next((REPO / "samples" / "scans").glob(f"{stem}.*"))
+    ctx = RunContext(config=PipelineConfig(), input_path=scan)
+    doc = OcrStage()(IngestStage()(new_document(scan), ctx), ctx)
+    doc = LayoutStage()(doc, ctx)
+    gold = json.loads((REPO / "samples" / "gold" / f"{stem}.blocks.json").read_text(encoding="utf-8"))
+    mixed = []
+    for page, gold_page in zip(doc.pages, gold["pages"], strict=True):
+        scale = gold_page["width"] / page.width
+        for block in page.blocks:
+            for line in block.lines:
+                owners = {_gold_block(w, gold_page["blocks"], scale) for w in line.words} - {None}
+                if len(owners) > 1:
+                    mixed.append((page.number, " ".join(w.text for w in line.words)))
+    assert mixed == []

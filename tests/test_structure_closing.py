@@ -1,0 +1,96 @@
+"""Recipients ('Nơi nhận') and the signing block, laid out or interleaved in plain text."""
+
+from __future__ import annotations
+
+from pipeline.structure.closing import is_name, locate_closing, parse_closing
+from pipeline.structure.lines import document_lines
+from pipeline.structure.plaintext import document_from_text
+
+INTERLEAVED = """Nay, thông báo kết luận để các cơ quan triển khai thực hiện./.
+
+Nơi nhận: TL. CHỦ TỊCH
+- CT, PCT UBND tỉnh;
+- Các Sở: Tài chính, Kế hoạch và Đầu tư,
+  Tài nguyên và Môi trường, Xây dựng;
+- Thanh tra tỉnh;
+~ Công ty QISC;
+- Lưu: VT, KTTHh5.
+KT. CHÁNH VĂN PHÒNG
+PHÓ CHÁNH VĂN PHÒNG
+
+(Đã ký)
+
+Nguyễn Phước Bình
+"""
+
+
+def closing_of(text: str):
+    lines = document_lines(document_from_text(text))
+    return parse_closing(lines[locate_closing(lines):])
+
+
+def test_interleaved_columns_from_text():
+    result = closing_of(INTERLEAVED)
+    assert result.recipients == [
+        "CT, PCT UBND tỉnh;",
+        "Các Sở: Tài chính, Kế hoạch và Đầu tư, Tài nguyên và Môi trường, Xây dựng;",
+        "Thanh tra tỉnh;",
+        "Công ty QISC;",
+        "Lưu: VT, KTTHh5.",
+    ]
+    assert result.signature.authority == "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG"
+    assert result.signature.title == "PHÓ CHÁNH VĂN PHÒNG"
+    assert result.signature.signer == "Nguyễn Phước Bình"
+
+
+def test_signature_before_recipients_and_acting_title():
+    result = closing_of("Trên đây là kế hoạch./.\n\nQ. TRƯỞNG PHÒNG\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n"
+                        "Phạm Minh Đức\n")
+    assert result.recipients == ["Như trên;", "Lưu: VT."]
+    assert result.signature.authority is None
+    assert result.signature.title == "Q. TRƯỞNG PHÒNG"
+    assert result.signature.signer == "Phạm Minh Đức"
+
+
+def test_collective_authority():
+    result = closing_of("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nTrương Văn Lộc\n")
+    assert (result.signature.authority, result.signature.title, result.signature.signer) == (
+        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trương Văn Lộc")
+
+
+def test_signer_without_title_after_closed_list():
+    result = closing_of("Nơi nhận:\n- Như trên;\n- Lưu: VT, NV.\nNguyễn Hoàng Phong\n")
+    assert result.recipients == ["Như trên;", "Lưu: VT, NV."]
+    assert result.signature.signer == "Nguyễn Hoàng Phong"
+
+
+def test_no_closing_zone():
+    result = closing_of("Một văn bản không có nơi nhận và không ký.\n")
+    assert result.recipients == [] and result.signature.authority is None and result.signature.signer is None
+
+
+def test_is_name():
+    assert is_name("Phùng Tô Long") and is_name("Lê Thị Thu Hương")
+    assert not is_name("Tài nguyên và Môi trường") and not is_name("PHÓ GIÁM ĐỐC") and not is_name("Nội vụ, Tư pháp;")
+
+
+def test_ocr_slips_in_recipients():
+    result = closing_of("Nơi nhận:\n- UBND tỉnh (b/€);\n- Các sở, ban, ngành tỉnh; tC\n- CT; PCT UBND xã;\n"
+                        "- - Lưu: VT; ĐC.\n")
+    assert result.recipients == ["UBND tỉnh (b/c);", "Các sở, ban, ngành tỉnh;", "CT, PCT UBND xã;", "Lưu: VT, ĐC."]
+
+
+def test_laid_out_recipients_with_an_unreadable_label():
+    from pipeline.model import Word
+    from pipeline.structure.lines import make_line
+
+    def line(text: str, kind: str):
+        return make_line([Word(id=f"w{i}", text=t) for i, t in enumerate(text.split())], 1, 1, kind)
+
+    lines = [line("Nơi nệm, : - UBND tỉnh (b/c);", "recipients"), line("- Lưu: VT, TNMT.", "recipients"),
+             line("KT. CHỦ TỊCH", "signature"), line("PHÓ CHỦ TỊCH š", "signature"),
+             line("LAI VẬN ẦN /", "signature"), line("Lê Thị Thu Hương", "signature")]
+    result = parse_closing(lines)
+    assert result.recipients == ["UBND tỉnh (b/c);", "Lưu: VT, TNMT."]
+    assert (result.signature.authority, result.signature.title, result.signature.signer) == (
+        "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Thị Thu Hương")
