@@ -100,6 +100,4 @@ class CorrectStage:
                 confidence=round(change.confidence, 4), flagged=change.flagged,
                 alternatives=list(change.alternatives),
             ))
-        doc.quality.corrected = sum(1 for c in doc.corrections if not c.flagged and c.original != c.corrected)
-        doc.quality.flagged = sum(1 for c in doc.corrections if c.flagged)
         return doc

@@ -41,6 +41,12 @@ def write_page_images(doc: Document, ctx: RunContext) -> None:
         page.height, page.width = image.shape[:2]
 
 
+def count_corrections(doc: Document) -> None:
+    """Counts over every stage's corrections (words, header fields, references)."""
+    doc.quality.corrected = sum(1 for c in doc.corrections if not c.flagged and c.original != c.corrected)
+    doc.quality.flagged = sum(1 for c in doc.corrections if c.flagged)
+
+
 def stamp_provenance(doc: Document, ctx: RunContext) -> None:
     base = doc.provenance or Provenance(sohoa_version=__version__)
     base.sohoa_version = __version__
@@ -69,6 +75,7 @@ class ExportStage:
     name = "export"
 
     def __call__(self, doc: Document, ctx: RunContext) -> Document:
+        count_corrections(doc)
         stamp_provenance(doc, ctx)
         if ctx.output_dir is None:
             return doc

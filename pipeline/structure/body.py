@@ -219,20 +219,19 @@ def _label_for(style: str, value: int) -> str:
 
 
 def renumber(nodes: list[_Node]) -> None:
-    """Repair a misread number in a run of siblings: I, II, II, IV → I, II, III, IV.
+    """Repair misread numbers in a run of siblings: I, II, II, IV → I, II, III, IV (and II1 read as II).
 
-    Only when every label of the run is at most one character away from the expected one."""
-    from rapidfuzz.distance import Levenshtein
-
+    Only when the run never goes down and every value is at most one away from its place."""
     for style in ("roman", "arabic"):
         run = [n for n in nodes if n.marker and n.marker.style == style and _sequence_value(n.marker)]
-        if len(run) >= 3 and run[-1] is not None and len(run) <= len(_ROMANS):
-            expected = [_label_for(style, i) for i in range(1, len(run) + 1)]
-            labels = [n.marker.label for n in run]
-            if labels != expected and all(Levenshtein.distance(a, b) <= 1 for a, b in zip(labels, expected,
-                                                                                              strict=True)):
-                for node, label in zip(run, expected, strict=True):
-                    node.marker = Marker(node.marker.style, label, node.marker.rest)
+        if not 3 <= len(run) <= len(_ROMANS):
+            continue
+        values = [_sequence_value(n.marker) for n in run]
+        expected = list(range(1, len(run) + 1))
+        steady = all(b >= a for a, b in zip(values, values[1:], strict=False))
+        if values != expected and steady and all(abs(v - e) <= 1 for v, e in zip(values, expected, strict=True)):
+            for node, value in zip(run, expected, strict=True):
+                node.marker = Marker(node.marker.style, _label_for(style, value), node.marker.rest)
     for node in nodes:
         renumber(node.children)
 

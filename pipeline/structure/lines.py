@@ -8,7 +8,7 @@ page, box and OCR confidence.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.model import BBox, Document, Evidence, Span, Word
 
@@ -25,7 +25,6 @@ class TextLine:
     block: int  # running block index over the document: a change marks a paragraph or column break
     kind: str = "text"
     index: int = 0  # position in the document's line list
-    tags: set[str] = field(default_factory=set)
 
     @property
     def span(self) -> Span | None:
@@ -39,13 +38,6 @@ class TextLine:
             if offset < end and offset + len(word.text) > start:
                 chosen.append(word)
         return chosen
-
-    def span_of(self, start: int, end: int) -> Span | None:
-        """Span in Document.text of the characters [start, end) of this line."""
-        line_span = self.span
-        if line_span is None:
-            return None
-        return (line_span[0] + start, line_span[0] + end)
 
     def evidence(self, start: int = 0, end: int | None = None) -> Evidence:
         end = len(self.text) if end is None else end

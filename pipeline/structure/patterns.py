@@ -21,7 +21,6 @@ DATE_WORDS = re.compile(
 )
 # "ngày 15/4/2024", "ngày 15-4-2024", "ngày 15.4.2024"
 DATE_NUMERIC = re.compile(rf"\bng\w{{0,2}}y\b\s*{_DAY}\s*(?P<sep>[/.\-])\s*{_MONTH}\s*(?P=sep)\s*{_YEAR}\b")
-BARE_NUMERIC_DATE = re.compile(rf"\b{_DAY}\s*(?P<sep>[/.\-])\s*{_MONTH}\s*(?P=sep)\s*{_YEAR}\b")
 
 
 @dataclass(frozen=True)

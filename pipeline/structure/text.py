@@ -75,12 +75,6 @@ def strip_list_punct(text: str) -> str:
     return text.rstrip(" ;,.").strip()
 
 
-def sentence_case(text: str) -> str:
-    """'KẾ HOẠCH' → 'Kế hoạch'."""
-    text = squash(text).lower()
-    return text[:1].upper() + text[1:]
-
-
 def is_rule_line(text: str) -> bool:
     """A separator drawn with characters: '-----', '___', '*****', '---o0o---'."""
     stripped = text.replace(" ", "")
