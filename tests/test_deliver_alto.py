@@ -85,3 +85,17 @@ def test_words_without_boxes_still_validate(tmp_path):
     path = write_alto(doc, tmp_path, "note")
     assert validate_alto(path) == []
     assert alto_text(path) == "Điều 1. Phạm vi"
+
+
+def test_odd_characters_do_not_break_the_xml(tmp_path):
+    doc = make_document(tmp_path)
+    words = doc.pages[0].blocks[3].lines[1].words  # "Triển khai thực hiện ..."
+    for word, text in zip(words, ["😀", "中文", "x\x07y", "a\u0301"], strict=False):
+        word.text = text
+    words[0].ocr_text = "bad\x0bchar"
+    rebuild_text(doc)
+    path = write_alto(doc, tmp_path, "odd")
+    assert validate_alto(path) == []
+    contents = [s.get("CONTENT") for s in etree.parse(str(path)).getroot().iterfind(".//a:String", NS)]
+    start = contents.index("😀")
+    assert contents[start:start + 4] == ["😀", "中文", "xy", "á"]

@@ -118,3 +118,9 @@ def test_id_maker_keeps_valid_unique_ids():
     assert ids("p1-b1", "x") == "p1-b1"
     assert ids("p1-b1", "x") == "p1-b1_2"
     assert ids("1bad", "fallback") == "fallback"
+
+
+def test_xml_safe_drops_control_characters():
+    from pipeline.deliver.layout import xml_safe
+
+    assert xml_safe("x\x07y\x0bz\tđ😀") == "xyz\tđ😀"

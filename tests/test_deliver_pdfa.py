@@ -148,3 +148,15 @@ def test_page_without_image_prints_its_text(tmp_path):
 def test_empty_document_still_gives_a_valid_pdf(tmp_path):
     doc = Document(source=Source(path="blank.png", sha256="0" * 64, pages=0, kind=SourceKind.image))
     assert_pdfa_2b(write_pdfa(doc, tmp_path, "blank"))
+
+
+def test_characters_outside_the_font_stay_extractable(tmp_path):
+    doc = make_document(tmp_path)
+    words = doc.pages[0].blocks[3].lines[1].words  # "Triển khai thực hiện ..."
+    for word, text in zip(words, ["中文", "a\u0301", "⁄"], strict=False):
+        word.text = text
+    rebuild_text(doc)
+    path = write_pdfa(doc, tmp_path, "odd")
+    assert_pdfa_2b(path)
+    text = pdf_text(path)[0]
+    assert "中文 á ⁄" in fold(text) and cer(doc.pages[0].text, text) <= 0.01

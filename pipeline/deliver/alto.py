@@ -30,6 +30,7 @@ from pipeline.deliver.layout import (
     output_path,
     page_geometry,
     word_text,
+    xml_safe,
 )
 from pipeline.model import BBox, Block, Document, Line, Page
 
@@ -68,7 +69,7 @@ def _description(root: etree._Element, doc: Document) -> None:
     description = _sub(root, "Description")
     _sub(description, "MeasurementUnit", "pixel")
     source = _sub(description, "sourceImageInformation")
-    _sub(source, "fileName", doc.source.path)
+    _sub(source, "fileName", xml_safe(doc.source.path))
     _sub(source, "fileIdentifier", doc.source.sha256, fileIdentifierLocation="sha256")
     processing = _sub(description, "Processing", ID="sohoa_processing")
     _sub(processing, "processingCategory", "contentGeneration contentModification")
@@ -91,11 +92,11 @@ def _line(parent: etree._Element, line: Line, line_id: str, geometry: PageGeomet
             if previous is not None and word.bbox is not None and word.bbox[0] > previous[2]:
                 gap = {"HPOS": previous[2], "VPOS": previous[1], "WIDTH": word.bbox[0] - previous[2]}
             _sub(element, "SP", **gap)
-        string = _sub(element, "String", ID=ids(word.id, f"{line_id}_w{index}"), CONTENT=word_text(word),
+        string = _sub(element, "String", ID=ids(word.id, f"{line_id}_w{index}"), CONTENT=xml_safe(word_text(word)),
                       **_position(word.bbox, geometry), WC=confidence01(word))
         alternative = ocr_alternative(word)
         if alternative is not None:
-            _sub(string, "ALTERNATIVE", alternative, PURPOSE="ocr")
+            _sub(string, "ALTERNATIVE", xml_safe(alternative), PURPOSE="ocr")
         previous = word.bbox
 
 

@@ -24,6 +24,7 @@ from pipeline.deliver.layout import (
     output_path,
     page_geometry,
     word_text,
+    xml_safe,
 )
 from pipeline.model import BBox, Document, Page, Word
 
@@ -76,7 +77,7 @@ def _page_div(page: Page, index: int, output_dir: Path, hocr_dir: Path, ids: IdM
             for word_no, word in enumerate(line.words, start=1):
                 item = _sub(span, "span", **{"class": "ocrx_word", "id": ids(word.id, f"{fallback}_{line_no}_{word_no}"),
                                              "title": _word_title(word)})
-                item.text = word_text(word)
+                item.text = xml_safe(word_text(word))
                 item.tail = " " if word_no < len(line.words) else None
     return div
 
@@ -85,7 +86,7 @@ def hocr_bytes(doc: Document, output_dir: Path, hocr_dir: Path) -> bytes:
     html = _e("html", lang=LANGUAGE)
     html.set("{http://www.w3.org/XML/1998/namespace}lang", LANGUAGE)
     head = _sub(html, "head")
-    _sub(head, "title").text = document_title(doc)
+    _sub(head, "title").text = xml_safe(document_title(doc))
     _sub(head, "meta", **{"http-equiv": "Content-Type", "content": "text/html;charset=utf-8"})
     tesseract = doc.provenance.tesseract_version if doc.provenance else None
     system = f"sohoa {__version__}" + (f" (tesseract {tesseract})" if tesseract else "")

@@ -22,6 +22,7 @@ from pipeline.textbuild import EXCLUDED_BLOCK_KINDS
 DEFAULT_DPI = 300
 LANGUAGE = "vi"  # BCP 47, for ALTO LANG, hOCR lang and the PDF /Lang
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -93,6 +94,11 @@ def word_text(word: Word) -> str:
     return unicodedata.normalize("NFC", word.text)
 
 
+def xml_safe(text: str) -> str:
+    """Drop the characters XML 1.0 cannot carry (control characters from odd inputs)."""
+    return _NOT_XML.sub("", text)
+
+
 def ocr_alternative(word: Word) -> str | None:
     """The OCR reading, when correction changed the word."""
     if word.ocr_text is None:
@@ -133,4 +139,4 @@ def output_path(output_dir: Path, output_stem: str, suffix: str) -> Path:
 def document_title(doc: Document) -> str:
     header = doc.header
     parts = [part for part in (header.doc_type, header.number, header.subject) if part]
-    return " ".join(parts) if parts else Path(doc.source.path).stem
+    return xml_safe(" ".join(parts) if parts else Path(doc.source.path).stem)  # it also goes into the XMP packet

@@ -142,7 +142,7 @@ def _text_only_page(pdf, page: Page, geometry: PageGeometry, font_family: str) -
     pdf.set_font(font_family, size=TEXT_PAGE_FONT_PT)
     pdf.set_margins(TEXT_PAGE_MARGIN_PT, TEXT_PAGE_MARGIN_PT, TEXT_PAGE_MARGIN_PT)
     pdf.set_xy(TEXT_PAGE_MARGIN_PT, TEXT_PAGE_MARGIN_PT)
-    paragraphs = [" \n".join(" ".join(word_text(w) for w in line.words) for line in delivered_lines(block))
+    paragraphs = ["\n".join(" ".join(word_text(w) for w in line.words) for line in delivered_lines(block))
                   for block in delivered_blocks(page)]
     pdf.multi_cell(w=0, h=TEXT_PAGE_FONT_PT * 1.4, text="\n\n".join(paragraphs))
     pdf.text_mode = TextMode.INVISIBLE
