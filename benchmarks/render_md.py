@@ -11,6 +11,7 @@ generically: flat values as one key/value table, each list of objects as a table
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -33,9 +34,11 @@ def cell(value: Any) -> str:
 
 
 def md_table(rows: list[dict[str, Any]]) -> list[str]:
+    """A Markdown table; columns holding only nested values (objects, lists) are left out."""
     columns: list[str] = []
     for row in rows:
         columns += [key for key in row if key not in columns]
+    columns = [c for c in columns if not all(isinstance(r.get(c), (dict, list)) for r in rows if c in r)]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(row.get(c)) for c in columns) + " |" for row in rows]
     return lines
@@ -79,8 +82,13 @@ def section(data: dict[str, Any], source: Path) -> list[str]:
     lines = [f"## {data.get('title') or data.get('benchmark') or source.stem}", ""]
     if data.get("date"):
         lines.append(f"- Date: {data['date']}")
+    else:  # a benchmark that did not record its date: the file's time is the best we have
+        written = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.timezone.utc).replace(microsecond=0)
+        lines.append(f"- Date: {written.isoformat()} (result file written; the benchmark did not record it)")
     if isinstance(data.get("machine"), dict):
         lines.append(f"- Machine: {machine_line(data['machine'])}")
+    else:
+        lines.append("- Machine: not recorded by this benchmark")
     if data.get("command"):
         lines.append(f"- Command: `{data['command']}`")
     lines += [f"- Raw results: `benchmarks/results/{source.name}`", ""]
