@@ -7,7 +7,8 @@ against OCR time. ``--ablate`` also runs recipe variants (each optional step on
 or off) so the default recipe is chosen from measurements.
 
     OMP_THREAD_LIMIT=1 nice -n 10 python benchmarks/bench_prepare.py            # all pages
-    python benchmarks/bench_prepare.py --stems bc_087_tanhiep --variants=-flatten,+sharpen  # recipe variants
+    python benchmarks/bench_prepare.py --stems bc_087_tanhiep --variants=+sharpen,-ink     # recipe variants
+    python benchmarks/bench_prepare.py --only-born-digital --out benchmarks/results/prepare_born_digital.json
 
 Samples come from scripts/make_samples.py (--variant clean / degraded); they are
 generated into benchmarks/work/prepare/ when missing. Results: benchmarks/results/prepare.json.
@@ -31,6 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from rapidfuzz import fuzz  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from pipeline._exec import tesseract  # noqa: E402
@@ -44,11 +46,10 @@ VARIANTS = {
     "default": {},
     "+binarize": {"binarize": True},
     "+sharpen": {"sharpen": True},
-    "-flatten": {"flatten": False},
+    "+flatten-always": {"flatten_min_unevenness": 0.0},
     "-despeckle": {"despeckle": False},
-    "-upscale": {"upscale": False},
-    "+upscale-blurred": {"max_softness_to_upscale": float("inf")},
     "-ink": {"suppress_ink": False},
+    "+upscale-blurred": {"max_softness_to_upscale": float("inf")},
 }
 
 
@@ -83,18 +84,25 @@ def ocr_text(image: np.ndarray, dpi: int) -> tuple[str, float]:
 
 
 def covered_cer(ocr: str, covered_lines: list[str]) -> tuple[int, int]:
-    """Edits and characters of the best-matching OCR span for each line under a seal."""
+    """Edits and characters of the best-matching OCR span for each gold line.
+
+    Free of reading order: used for the lines under a seal and for the
+    order-free page CER (two-column blocks read across do not count).
+    """
     text = normalize_text(ocr)
     edits = total = 0
     for line in covered_lines:
         gold = normalize_text(line)
         if not gold:
             continue
+        match = fuzz.partial_ratio_alignment(gold, text)
         best = len(gold)
-        # slide a window of the gold length (+-20%) over the OCR text, keep the closest
-        for width in {len(gold), int(len(gold) * 0.8), int(len(gold) * 1.2)}:
-            for start in range(0, max(1, len(text) - width + 1), 3):
-                best = min(best, Levenshtein.distance(gold, text[start : start + width], score_cutoff=best))
+        if match is not None:
+            start, end = match.dest_start, match.dest_end
+            # the alignment ignores edits at the ends: try a few characters more or less
+            for s0 in range(max(0, start - 3), start + 4):
+                for s1 in range(max(s0, end - 3), min(len(text), end + 3) + 1):
+                    best = min(best, Levenshtein.distance(gold, text[s0:s1], score_cutoff=best))
         edits += best
         total += len(gold)
     return edits, total
@@ -107,6 +115,16 @@ def page_gold(blocks_page: dict) -> str:
 def cer_percent(pred: str, gold: str) -> float:
     counts = cer(pred, gold)
     return round(100.0 * counts.errors / max(1, counts.total), 3)
+
+
+def line_cer_percent(pred: str, gold: str) -> float:
+    edits, total = covered_cer(pred, [line for line in gold.splitlines() if line.strip()])
+    return round(100.0 * edits / max(1, total), 3)
+
+
+def score(row: dict, key: str, text: str, gold: str) -> None:
+    row[key] = cer_percent(text, gold)
+    row[key.replace("[", "_lines[", 1) if "[" in key else key + "_lines"] = line_cer_percent(text, gold)
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -136,10 +154,10 @@ def run(args: argparse.Namespace) -> dict:
             covered = [line for seal in seals for line in seal.get("covers", [])]
             row = {"page": f"{stem}#{index + 1}", "gold_chars": len(normalize_text(gold))}
             text, seconds = ocr_text(clean, clean_dpi)
-            row["clean_raw"] = cer_percent(text, gold)
+            score(row, "clean_raw", text, gold)
             row["ocr_seconds_clean"] = round(seconds, 2)
             text, _ = ocr_text(degraded, degraded_dpi)
-            row["degraded_raw"] = cer_percent(text, gold)
+            score(row, "degraded_raw", text, gold)
             edits, total = covered_cer(text, covered)
             row["under_seal_raw"] = round(100.0 * edits / total, 2) if total else None
             for name, overrides in variants.items():
@@ -149,7 +167,7 @@ def run(args: argparse.Namespace) -> dict:
                 result = clean_page(degraded, dpi=degraded_dpi, options=options)
                 prep_seconds = time.perf_counter() - started
                 text, ocr_seconds = ocr_text(result.image, result.dpi)
-                row[f"degraded_cleaned{suffix}"] = cer_percent(text, gold)
+                score(row, f"degraded_cleaned{suffix}", text, gold)
                 edits, total = covered_cer(text, covered)
                 row[f"under_seal_cleaned{suffix}"] = round(100.0 * edits / total, 2) if total else None
                 if name == "default":
@@ -162,7 +180,7 @@ def run(args: argparse.Namespace) -> dict:
                     row["marks"] = [asdict(mark) for mark in result.marks]
                 result = clean_page(clean, dpi=clean_dpi, options=options)
                 text, _ = ocr_text(result.image, result.dpi)
-                row[f"clean_cleaned{suffix}"] = cer_percent(text, gold)
+                score(row, f"clean_cleaned{suffix}", text, gold)
             rows.append(row)
             print(json.dumps({k: v for k, v in row.items() if k not in ("steps", "marks")}, ensure_ascii=False),
                   flush=True)
@@ -228,13 +246,22 @@ def summarize(rows: list[dict], variants: dict) -> dict:
         "prepare_share_of_ocr_max": max((row["prepare_share_of_ocr"] for row in rows), default=None),
         "skew_error_max": max((abs(row["skew_applied"] - row["skew_true"]) for row in rows), default=None),
     }
+    for key in ("clean_raw", "degraded_raw", "degraded_cleaned", "clean_cleaned"):
+        summary[f"line_cer_{key}"] = pooled(f"{key}_lines")
     if summary["cer_clean_raw"]:
         summary["degraded_cleaned_over_clean"] = round(summary["cer_degraded_cleaned"] / summary["cer_clean_raw"], 3)
+        summary["line_degraded_cleaned_over_clean"] = round(
+            summary["line_cer_degraded_cleaned"] / summary["line_cer_clean_raw"], 3)
+        summary["pages_within_1_3x_line_cer"] = sum(
+            1 for row in rows if row["degraded_cleaned_lines"] <= 1.3 * row["clean_raw_lines"])
     summary["clean_cer_increase_max"] = max((row["clean_cleaned"] - row["clean_raw"] for row in rows), default=None)
+    summary["clean_line_cer_increase_max"] = max(
+        (row["clean_cleaned_lines"] - row["clean_raw_lines"] for row in rows), default=None)
     for name in variants:
         if name != "default":
             summary[f"cer_degraded_cleaned[{name}]"] = pooled(f"degraded_cleaned[{name}]")
             summary[f"cer_clean_cleaned[{name}]"] = pooled(f"clean_cleaned[{name}]")
+            summary[f"line_cer_degraded_cleaned[{name}]"] = pooled(f"degraded_cleaned_lines[{name}]")
     return summary
 
 

@@ -6,7 +6,7 @@ Usage:
 
 ``--make-sets N`` draws the start of N held-out documents with DejaVu Serif, degrades the
 page (downscale, blur, noise) for the ``*_degraded`` sets, reads it with ``tesseract -l eng``
-and ``-l vie`` and writes benchmarks/work/ocr_sets/heldout_<lang>[_degraded]/<id>.{ocr,gold}.txt.
+and ``-l vie`` and writes benchmarks/work/ocr_sets/corr_<lang>[_degraded]/<id>.{ocr,gold}.txt.
 
 1. diacritic restoration on held-out corpus documents (marks stripped, then restored):
    syllable accuracy, case-sensitive (strict, and with tone placement style ignored);
@@ -150,7 +150,7 @@ def make_sets(shared: Path, n_docs: int, chars: int = 2500, skip: int = 3) -> No
                 image = Path(tmp) / f"{doc_id}.png"
                 render_page(gold, image, degrade, seed=k)
                 for lang in langs:
-                    folder = OCR_SETS / (f"heldout_{lang}_degraded" if degrade else f"heldout_{lang}")
+                    folder = OCR_SETS / (f"corr_{lang}_degraded" if degrade else f"corr_{lang}")
                     folder.mkdir(parents=True, exist_ok=True)
                     (folder / f"{doc_id}.gold.txt").write_text(gold + "\n", encoding="utf-8")
                     (folder / f"{doc_id}.ocr.txt").write_text(tesseract_text(image, lang), encoding="utf-8")

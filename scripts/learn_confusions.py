@@ -74,7 +74,13 @@ def iter_documents(corpus: Path, *, heldout: bool) -> Iterator[tuple[str, str]]:
                 yield doc["id"], unicodedata.normalize("NFC", doc["text"])
 
 
-_CONTINUATION = re.compile(r"^[a-zà-ỹđ0-9/,;.)\-–]")
+_NUMBERED = re.compile(r"^\d+[.)]\s")  # "1. ..." starts a new item
+
+
+def _continues(line: str) -> bool:
+    """A lower-case word, a digit run or punctuation continues the previous (cut) sentence."""
+    first = line[0]
+    return first.islower() or first in "/,;.)-–" or (first.isdigit() and not _NUMBERED.match(line))
 
 
 def paragraphs(text: str) -> list[str]:
@@ -84,7 +90,7 @@ def paragraphs(text: str) -> list[str]:
         line = " ".join(raw.split())
         if not line:
             continue
-        if out and _CONTINUATION.match(line) and not out[-1].endswith((".", ":", ";")):
+        if out and _continues(line) and not out[-1].endswith((".", ":", ";")):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -206,35 +212,37 @@ def render_page(spec: PageSpec) -> Image.Image:
     return image
 
 
-def degrade(image: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
+def degrade(image: Image.Image, rng: random.Random, dpi: int, font_px: int) -> Image.Image:
     """Scan look of random severity: resolution loss, stroke weight, blur, bitonal threshold,
     speckles, noise, slight rotation and JPEG artefacts (a clean render is read almost perfectly
-    by ``vie``, which would teach nothing about real scans)."""
+    by ``vie``, which would teach nothing about real scans). Text keeps at least ~17 px per em
+    after resolution loss: smaller, the page is unreadable rather than misread."""
     severity = rng.random()
     width, height = image.size
     if severity > 0.3:  # lost resolution: marks shrink to a few pixels
         factor = rng.uniform(0.45, 0.8) if severity > 0.6 else rng.uniform(0.7, 0.9)
+        factor = max(factor, min(17 / font_px, 0.95))
         small = image.resize((round(width * factor), round(height * factor)), Image.BILINEAR)
         image = small.resize((width, height), rng.choice((Image.BILINEAR, Image.NEAREST)))
     stroke = rng.random()
-    if dpi >= 200 and stroke < 0.2:
+    if dpi >= 300 and stroke < 0.2:
         image = image.filter(ImageFilter.MinFilter(3))  # fat ink
     elif dpi >= 200 and stroke > 0.85:
         image = image.filter(ImageFilter.MaxFilter(3))  # faint ink
     image = image.rotate(rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, expand=False, fillcolor=255)
-    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.6 + severity) * dpi / 200))
+    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.5 + 0.6 * severity) * dpi / 200))
     pixels = np.asarray(image, dtype=np.float32)
     np_rng = np.random.default_rng(rng.randrange(2**32))
     if rng.random() < 0.35:  # bitonal scan: threshold at a random ink level breaks or merges strokes
-        pixels = np.where(pixels < rng.uniform(100, 200), 0.0, 255.0)
+        pixels = np.where(pixels < rng.uniform(120, 185), 0.0, 255.0)
     if severity > 0.5:  # dust and speckles
-        specks = np_rng.random(pixels.shape) < 0.0008 * severity
+        specks = np_rng.random(pixels.shape) < 0.0006 * severity
         pixels[specks] = 0.0
     pixels = pixels * rng.uniform(0.85, 1.0) + rng.uniform(0, 30)  # grey paper, weaker contrast
-    pixels = np.clip(pixels + np_rng.normal(0, rng.uniform(4, 10 + 20 * severity), pixels.shape), 0, 255)
+    pixels = np.clip(pixels + np_rng.normal(0, rng.uniform(4, 8 + 16 * severity), pixels.shape), 0, 255)
     image = Image.fromarray(pixels.astype(np.uint8), mode="L")
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=rng.randint(30, 85))
+    image.save(buffer, format="JPEG", quality=rng.randint(35, 85))
     buffer.seek(0)
     return Image.open(buffer).convert("L")
 
@@ -422,7 +430,8 @@ def render_to_files(pages: Sequence[PageSpec], rng: random.Random, folder: Path,
     files = []
     for n, spec in enumerate(pages):
         path = folder / f"{prefix}{n:04d}.png"
-        degrade(render_page(spec), rng, spec.dpi).save(path, dpi=(spec.dpi, spec.dpi))
+        font_px = round(spec.size_pt / 72 * spec.dpi)
+        degrade(render_page(spec), rng, spec.dpi, font_px).save(path, dpi=(spec.dpi, spec.dpi))
         files.append((path, spec.dpi))
     return files
 

@@ -10,12 +10,12 @@ from pipeline.correction.lm import NgramLM, build_lm
 from pipeline.correction.segment import SPECIALS
 
 SENTENCES = [
-    "cộng hòa xã hội chủ nghĩa việt nam".split(),
-    "độc lập tự do hạnh phúc".split(),
-    "ủy ban nhân dân tỉnh".split(),
-    "ủy ban nhân dân huyện".split(),
-    "hội đồng nhân dân tỉnh".split(),
-    "chủ tịch ủy ban nhân dân".split(),
+    ["cộng", "hòa", "xã", "hội", "chủ", "nghĩa", "việt", "nam"],
+    ["độc", "lập", "tự", "do", "hạnh", "phúc"],
+    ["ủy", "ban", "nhân", "dân", "tỉnh"],
+    ["ủy", "ban", "nhân", "dân", "huyện"],
+    ["hội", "đồng", "nhân", "dân", "tỉnh"],
+    ["chủ", "tịch", "ủy", "ban", "nhân", "dân"],
 ] * 3
 
 
@@ -39,8 +39,8 @@ def test_distributions_sum_to_one(tiny_lm: NgramLM) -> None:
 
 
 def test_seen_trigram_beats_unseen(tiny_lm: NgramLM) -> None:
-    assert tiny_lm.sentence_logprob("ủy ban nhân dân tỉnh".split()) > tiny_lm.sentence_logprob(
-        "ủy ban nhân tỉnh dân".split()
+    assert tiny_lm.sentence_logprob(["ủy", "ban", "nhân", "dân", "tỉnh"]) > tiny_lm.sentence_logprob(
+        ["ủy", "ban", "nhân", "tỉnh", "dân"]
     )
 
 
@@ -58,24 +58,24 @@ def test_fast_decoder_agrees_with_reference(tiny_lm: NgramLM, beam: float | None
     rng = np.random.default_rng(7)
     lattices = [_random_lattice(tiny_lm, rng, int(rng.integers(1, 6))) for _ in range(60)]
     fast = decode_many(tiny_lm, lattices, beam=beam)
-    for lattice, path in zip(lattices, fast):
+    for lattice, path in zip(lattices, fast, strict=False):
         ref = decode_reference(tiny_lm, lattice)
         score = _path_score(tiny_lm, lattice, path)
         assert math.isclose(score, _path_score(tiny_lm, lattice, ref), abs_tol=1e-4)
 
 
 def _path_score(lm: NgramLM, lattice: list[Position], path: list[int]) -> float:
-    ids = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(lattice, path)] + [lm.eos]
+    ids = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(lattice, path, strict=False)] + [lm.eos]
     lp = sum(float(lm.logprob(ids[i - 2], ids[i - 1], ids[i])) for i in range(2, len(ids)))
-    return lp + sum(float(p.emission[j]) for p, j in zip(lattice, path))
+    return lp + sum(float(p.emission[j]) for p, j in zip(lattice, path, strict=False))
 
 
 def test_posteriors_are_distributions(tiny_lm: NgramLM) -> None:
     rng = np.random.default_rng(3)
     lattices = [_random_lattice(tiny_lm, rng, 5) for _ in range(5)]
     posts = local_posteriors(tiny_lm, lattices, decode_many(tiny_lm, lattices))
-    for lattice, post in zip(lattices, posts):
-        for p, q in zip(lattice, post):
+    for lattice, post in zip(lattices, posts, strict=False):
+        for p, q in zip(lattice, post, strict=False):
             if len(p.ids) == 1:
                 assert q is None
             else:

@@ -43,3 +43,16 @@ def test_binarize_gives_two_levels_and_keeps_text():
     assert set(np.unique(out)) <= {0, 255}
     assert (out[page < 60] == 0).mean() > 0.95
     assert is_bitonal(out) and not is_bitonal(unsharp(np.full((64, 64), 128, np.uint8)))
+
+
+def test_only_unevenly_lit_pages_are_flattened():
+    from pipeline.imaging.cleanup import clean_page
+    from pipeline.imaging.enhance import paper_unevenness
+
+    page = render_lines(SAMPLE_LINES * 2, dpi=150)
+    ramp = np.linspace(0.6, 1.0, page.shape[1], dtype=np.float32)[None, :]
+    shaded = (page.astype(np.float32) * ramp).astype(np.uint8)
+    assert paper_unevenness(page, dpi=150) < 5 < 25 < paper_unevenness(shaded, dpi=150)
+    for image, applied in ((page, False), (shaded, True)):
+        steps = {s.name: s.info for s in clean_page(image, dpi=150, options=None).steps}
+        assert steps["flatten"]["applied"] is applied

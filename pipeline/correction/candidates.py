@@ -87,7 +87,7 @@ def mark_difference(observed: str, intended: str) -> tuple[float, float, float]:
     changed = collapsed = 0
     o_tone = split_tone(observed)[1]
     s_tone = split_tone(intended)[1]
-    for a, b, full in zip(strip_tone(observed), strip_tone(intended), observed):
+    for a, b, full in zip(strip_tone(observed), strip_tone(intended), observed, strict=False):
         if a == b and (full == a or o_tone == s_tone):
             continue
         if a == b:
@@ -119,7 +119,7 @@ class Lexicon:
     def __init__(self, words: list[str], counts: np.ndarray, is_word: Callable[[str], bool]) -> None:
         self.by_key: dict[str, list[str]] = {}
         self.restore_by_key: dict[str, list[str]] = {}
-        self.count = {w: int(c) for w, c in zip(words, counts)}
+        self.count = {w: int(c) for w, c in zip(words, counts, strict=False)}
         for w in words:
             if is_word(w):
                 self.by_key.setdefault(strip_marks(w), []).append(w)

@@ -29,6 +29,7 @@ FALLBACK_EDIT_LOGP = math.log(1e-4)  # per char of an edit the table has never s
 CASE_VARIANT_LOGP = math.log(0.5)  # a replacement learned in the other case is less certain
 MAX_INTENDED_PER_OBSERVED = 16  # branching cap: most likely intended strings per observed pattern
 MAX_EDITS_CONSIDERED = 64  # most likely single replacements a token's search starts from
+TONE_BACKOFF = 0.2  # share of a vowel family's confusion count spread over its unseen tone forms
 _CACHE_MAX = 200_000
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền sắc ngã hỏi nặng
 _EDGE_PUNCTUATION = "\"'“”‘’()[]{}.,;:!?…-–—/*«»"
@@ -42,7 +43,7 @@ class _Table:
     log P(intended|observed) from the same counts and only decide which candidates to keep.
     """
 
-    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)  # as learned (no smoothing)
     seen: dict[str, int] = field(default_factory=dict)
     observed: dict[str, int] = field(default_factory=dict)
     ok: dict[str, int] = field(default_factory=dict)
@@ -62,11 +63,12 @@ class _Table:
         misread: dict[str, int] = defaultdict(int)  # observed pattern -> times it stood for something else
         for (obs, _), n in self.pairs.items():
             misread[obs] += n
+        pairs = {**_tone_backoff(self.pairs, self.seen), **self.pairs}
         for ch, n_ok in self.ok.items():
             self.ok_logp[ch] = math.log((n_ok + 1) / (max(self.seen.get(ch, 0), n_ok) + 2))
             self.ok_post[ch] = math.log((n_ok + 1) / (max(self.observed.get(ch, 0), n_ok + misread[ch]) + 2))
         posterior: dict[tuple[str, str], float] = {}
-        for (obs, want), n in self.pairs.items():
+        for (obs, want), n in pairs.items():
             self.pair_logp[obs, want] = math.log(n / max(self.seen.get(want, 0), n))
             as_observed = self.observed.get(obs, 0) or misread[obs] + self.ok.get(obs, 0)
             posterior[obs, want] = math.log(n / max(as_observed, n))
@@ -332,6 +334,36 @@ def _apply(token: str, chosen: list[_Edit]) -> str:
         at = edit.end
     parts.append(token[at:])
     return "".join(parts)
+
+
+def _vowel_families() -> dict[str, tuple[str, ...]]:
+    """Each Vietnamese vowel letter (both cases) -> the six tone forms of its letter."""
+    families: dict[str, tuple[str, ...]] = {}
+    for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY":
+        members = tuple(unicodedata.normalize("NFC", base + tone) for tone in ("", *sorted(_TONE_MARKS)))
+        families.update(dict.fromkeys(members, members))
+    return families
+
+
+def _tone_backoff(pairs: dict[tuple[str, str], int], seen: dict[str, int]) -> dict[tuple[str, str], float]:
+    """Small counts for the unseen tone forms of a vowel that an observed char is known to stand for.
+
+    Real scans misread marks in more combinations than a few thousand synthetic lines show
+    ("é" for "ấ" when only "é" for "â"/"ầ" was seen); a share of the family's count is spread
+    over its unseen members that the table knows how often to expect (#seen).
+    """
+    families = _vowel_families()
+    family_total: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
+    for (obs, want), n in pairs.items():
+        if want in families:
+            family_total[obs, families[want]] += n
+    smoothed: dict[tuple[str, str], float] = {}
+    for (obs, members), total in family_total.items():
+        share = TONE_BACKOFF * total / len(members)
+        for member in members:
+            if (obs, member) not in pairs and member != obs and seen.get(member, 0) > share:
+                smoothed[obs, member] = share
+    return smoothed
 
 
 def _pool(tables: list[_Table]) -> _Table:

@@ -25,7 +25,7 @@ from .decoder import Position, decode_many, local_posteriors
 from .lm import NgramLM
 from .segment import COMMA, canonical, sentences, symbol_of
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, tokenize
-from .viet import apply_case, has_marks, is_valid_syllable, nfc, place_tone, tone_style_of
+from .viet import VIET_LETTERS, apply_case, has_marks, is_valid_syllable, nfc, place_tone, tone_style_of
 
 MODES = ("auto", "diacritics", "ocr")
 MARKED_SHARE = 0.85  # share of words with marks in normal Vietnamese administrative text
@@ -33,6 +33,14 @@ APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of app
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
 EDIT_SCALE = 0.5  # P(one letter edit) per share of words whose letters are unknown
+# "s6" -> "số", "16n" -> "lớn": an English model's "6 for ô", "1 for l" inside words. Numbers,
+# dates and codes are protected tokens and never reach this; such word fixes are applied only
+# when very confident (else they stay flagged suggestions). False: never apply them.
+DIGIT_FIXES_APPLIED = True
+DIGIT_FIX_THRESHOLD = 0.9
+CHANNEL_WEIGHT = 1.0  # channel log-probs relative to the LM
+STRAY_EDIT_LEVEL = 0.0  # letter-edit level from which lone specks are deleted (0: always)
+STRAY_CONFIDENCE = 0.9
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
 CONSISTENCY_WEIGHT = 1.0  # weight of the document-level agreement prior (OCR mode)
@@ -94,6 +102,9 @@ class DocumentNoise:
         return cls(drop, wrong, edit, ocr, collapsed)
 
     def emission(self, cand: Candidate) -> float:
+        return CHANNEL_WEIGHT * self._emission(cand)
+
+    def _emission(self, cand: Candidate) -> float:
         own = self._features(cand)
         if cand.learned is None:
             return own
@@ -138,7 +149,7 @@ class Corrector:
         self.lm = lm
         self.protected = protected
         self.tone_style = tone_style
-        self.known = {w: int(c) for w, c in zip(lm.words, lm.counts)}
+        self.known = {w: int(c) for w, c in zip(lm.words, lm.counts, strict=False)}
         self.lexicon = Lexicon(lm.words, lm.counts, _is_lexicon_word)
         self.learned = _Learned.load(learned_dir) if learned_dir else _Learned()
         for word in self.learned.lexicon:
@@ -191,7 +202,7 @@ class Corrector:
             # the same misread word recurs in a document: let its occurrences agree
             slots = _consistency_prior(slots, best, posts, memo)
             best, posts = self._decode(norm, tokens, slots)
-        changes = self._changes(norm, tokens, slots, best, posts, style)
+        changes = self._changes(norm, tokens, slots, best, posts, style, noise)
         return _render(text, norm, to_input, changes)
 
     # ------------------------------------------------------------------ lattice
@@ -199,7 +210,7 @@ class Corrector:
     def _document_cache(self, tokens: list[Token], confs: list[float | None]) -> Counter[str]:
         """Marked words read with confidence elsewhere in the document."""
         cache: Counter[str] = Counter()
-        for tok, conf in zip(tokens, confs):
+        for tok, conf in zip(tokens, confs, strict=False):
             if tok.kind == WORD and has_marks(tok.text) and (conf is None or conf >= 85):
                 word = canonical(tok.text)
                 if word in self.known:
@@ -289,8 +300,8 @@ class Corrector:
         posts_by_sentence = local_posteriors(self.lm, lattice, paths)
         best = [0] * len(tokens)
         posts: list[list[float] | None] = [None] * len(tokens)
-        for owner, path, post in zip(owners, paths, posts_by_sentence):
-            for i, j, p in zip(owner, path, post):
+        for owner, path, post in zip(owners, paths, posts_by_sentence, strict=False):
+            for i, j, p in zip(owner, path, post, strict=False):
                 if i >= 0:
                     best[i] = j
                     posts[i] = p
@@ -306,10 +317,12 @@ class Corrector:
         best: list[int],
         posts: list[list[float] | None],
         style: str,
+        noise: DocumentNoise,
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
         out = []
         learned = self.learned.active
-        for i, (tok, slot) in enumerate(zip(tokens, slots)):
+        drop_strays = noise.edit >= STRAY_EDIT_LEVEL
+        for i, (tok, slot) in enumerate(zip(tokens, slots, strict=False)):
             if slot.fixed:
                 continue
             j = best[i]
@@ -329,13 +342,18 @@ class Corrector:
                     hint = word
                 if self.learned.keeps(tok.text, left, right):
                     continue
+            if drop_strays and tok.kind == WORD and self._is_stray(tok.text):
+                out.append((tok, "", STRAY_CONFIDENCE, False, ()))
+                continue
             changed = surface != tok.text
             doubtful = confidence < KEEP_DOUBT or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
                 and not is_valid_syllable(tok.text)
             )
-            if tok.kind == MIXED:
-                changed, doubtful = False, changed
+            if tok.kind == MIXED and not (
+                DIGIT_FIXES_APPLIED and confidence >= DIGIT_FIX_THRESHOLD and _lookalike_digits(tok.text)
+            ):
+                changed, doubtful = False, changed  # a change to a digit stays a suggestion
             if not changed and not doubtful and hint is None:
                 if self.tone_style and tone_style_of(tok.text) not in (None, self.tone_style):
                     out.append((tok, place_tone(tok.text, self.tone_style), 1.0, False, ()))
@@ -348,6 +366,12 @@ class Corrector:
                 suggestion = surface if tok.kind == MIXED else tok.text
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out
+
+    def _is_stray(self, word: str) -> bool:
+        """Specks read as letters: marks or foreign letters alone, never a word."""
+        if len(word) <= 2 and not any(c in VIET_LETTERS for c in word):
+            return True
+        return len(word) == 1 and not word.isascii() and canonical(word) not in self.known
 
     def _alternatives(
         self, original: str, slot: _Slot, post: list[float] | None, chosen: int, style: str, hint: str | None
@@ -375,6 +399,16 @@ class Corrector:
         if original[:1].isupper() and not original[1:2].isupper():
             return placed[:1].upper() + placed[1:]
         return apply_case(template, placed)
+
+
+_LOOKALIKE_DIGITS = set("0134568")
+_CODE_LIKE = re.compile(r"^[A-ZĐ]{2,}\d+$|^\d+[A-ZĐa-zđ]$")
+
+
+def _lookalike_digits(token: str) -> bool:
+    """A word with one or two look-alike digits ("s6", "d6i", "16n"), not a code like QH15 or 10a."""
+    digits = [c for c in token if c.isdigit()]
+    return 0 < len(digits) <= 2 and set(digits) <= _LOOKALIKE_DIGITS and not _CODE_LIKE.match(token)
 
 
 def _consistency_prior(

@@ -10,7 +10,6 @@ the tests to check the fast one.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -164,9 +163,9 @@ def decode_reference(lm: NgramLM, sent: Sequence[Position]) -> list[int]:
     """Exhaustive search over all paths (tiny lattices only): the specification of decode_many."""
     best, best_path = -np.inf, []
     for path in itertools.product(*[range(len(p.ids)) for p in sent]):
-        ids = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(sent, path)] + [lm.eos]
+        ids = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(sent, path, strict=False)] + [lm.eos]
         lp = sum(float(lm.logprob(ids[i - 2], ids[i - 1], ids[i])) for i in range(2, len(ids)))
-        lp += sum(float(p.emission[j]) for p, j in zip(sent, path))
+        lp += sum(float(p.emission[j]) for p, j in zip(sent, path, strict=False))
         if lp > best:
             best, best_path = lp, list(path)
     return best_path
@@ -185,8 +184,8 @@ def local_posteriors(
     emissions: list[np.ndarray] = []
     owners: list[tuple[int, int]] = []
     ctx: list[tuple[int, int, int, int, bool]] = []
-    for k, (sent, path) in enumerate(zip(sentences, paths)):
-        chosen = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(sent, path)] + [lm.eos, lm.eos]
+    for k, (sent, path) in enumerate(zip(sentences, paths, strict=False)):
+        chosen = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(sent, path, strict=False)] + [lm.eos, lm.eos]
         last = len(sent) - 1
         for i, p in enumerate(sent):
             if len(p.ids) == 1:
@@ -200,13 +199,13 @@ def local_posteriors(
     counts = np.array([len(c) for c in cands])
     rep = np.repeat(np.arange(len(cands)), counts)
     c = np.concatenate(cands)
-    l2, l1, r1, r2, right = (np.array(col)[rep] for col in zip(*ctx))
+    l2, l1, r1, r2, right = (np.array(col)[rep] for col in zip(*ctx, strict=False))
     total = lm.logprob(l2, l1, c) + lm.logprob(l1, c, r1) + np.concatenate(emissions)
     total = total + np.where(right, lm.logprob(c, r1, r2), 0.0)
     starts = np.cumsum(counts) - counts
     top = np.maximum.reduceat(total, starts)
     e = np.exp(total - top[rep])
     post = (e / np.add.reduceat(e, starts)[rep]).tolist()
-    for (k, i), s0, n in zip(owners, starts.tolist(), counts.tolist()):
+    for (k, i), s0, n in zip(owners, starts.tolist(), counts.tolist(), strict=False):
         out[k][i] = post[s0 : s0 + n]
     return out

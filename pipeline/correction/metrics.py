@@ -32,8 +32,8 @@ def restoration_accuracy(gold: str, restored: str) -> dict[str, int]:
     if len(g) != len(r):
         ops = Levenshtein.distance(r, g)
         return {"right": max(len(g) - ops, 0), "right_loose": max(len(g) - ops, 0), "total": len(g)}
-    right = sum(a == b for a, b in zip(g, r))
-    loose = sum(a == b or place_tone(a) == place_tone(b) for a, b in zip(g, r))
+    right = sum(a == b for a, b in zip(g, r, strict=False))
+    loose = sum(a == b or place_tone(a) == place_tone(b) for a, b in zip(g, r, strict=False))
     return {"right": right, "right_loose": loose, "total": len(g)}
 
 

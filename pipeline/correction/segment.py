@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from .tokens import MIXED, PROTECTED, SENTENCE_END, Token
-from .viet import is_valid_syllable, nfc, place_tone
+from .viet import nfc, place_tone
 
 BOS, EOS, UNK, NUM, COMMA = "<s>", "</s>", "<unk>", "<num>", ","
 SPECIALS = (BOS, EOS, UNK, NUM, COMMA)
@@ -59,7 +59,3 @@ def sentences(text: str, tokens: Sequence[Token]) -> list[list[int]]:
     if current:
         out.append(current)
     return out
-
-
-def is_lexicon_syllable(word: str) -> bool:
-    return is_valid_syllable(word)

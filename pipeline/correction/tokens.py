@@ -101,7 +101,7 @@ def _is_wordlike_mixed(chunk: str) -> bool:
     if _SPLIT_RE.search(chunk):
         return False
     letters = sum(c.isalpha() for c in chunk)
-    return 0 < letters and len(chunk) <= 7 and not chunk.isdigit()
+    return letters > 0 and len(chunk) <= 7 and not chunk.isdigit()
 
 
 def _kind_of_piece(piece: str, protected_words: ProtectedWords) -> str:

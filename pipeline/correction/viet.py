@@ -6,7 +6,6 @@ single tokens and is table driven so that it stays fast on long documents.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -163,9 +162,7 @@ def _is_valid_lower(lower: str) -> bool:
         return False
     if parts[2] in _STOP_CODAS and tone not in (0, 2, 5):
         return False
-    if parts[2] in _STOP_CODAS and tone == 0:
-        return False
-    return True
+    return not (parts[2] in _STOP_CODAS and tone == 0)
 
 
 @lru_cache(maxsize=400_000)
@@ -214,7 +211,7 @@ def apply_case(template: str, word: str) -> str:
     if template.isupper():
         return word.upper()
     if len(template) == len(word):
-        return "".join(w.upper() if t.isupper() else w for t, w in zip(template, word))
+        return "".join(w.upper() if t.isupper() else w for t, w in zip(template, word, strict=False))
     if template[0].isupper():
         return word[:1].upper() + word[1:]
     return word

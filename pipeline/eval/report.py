@@ -25,6 +25,7 @@ from pipeline.eval import metrics as m
 STEM_SUFFIXES = (".gold", ".ocr_eng", ".ocr_vie", ".ocr", ".reviewed", ".corrected", ".pred")
 _DOC_EXTS = (".json", ".txt")
 _SKIP_SUFFIXES = (".blocks.json",)
+_SKIP_NAMES = frozenset({"report.json"})  # the batch report written beside the outputs
 
 
 # --- finding and pairing files ---------------------------------------------------
@@ -66,7 +67,8 @@ class Sources:
 
 
 def _is_document_file(path: Path) -> bool:
-    return path.is_file() and path.suffix in _DOC_EXTS and not path.name.endswith(_SKIP_SUFFIXES)
+    return (path.is_file() and path.suffix in _DOC_EXTS and not path.name.endswith(_SKIP_SUFFIXES)
+            and path.name not in _SKIP_NAMES)
 
 
 def _is_gold_name(path: Path) -> bool:

@@ -9,20 +9,26 @@ import cv2
 import numpy as np
 
 
-def flatten_background(gray: np.ndarray, *, dpi: float = 300.0) -> np.ndarray:
-    """Divide the page by its estimated paper brightness (shadows, yellowing, gradients).
-
-    The paper is estimated by a max filter wider than any stroke (text vanishes)
-    on a reduced copy, so the step stays cheap on 300 dpi pages.
-    """
+def paper_estimate(gray: np.ndarray, *, dpi: float = 300.0) -> np.ndarray:
+    """Paper brightness at every pixel: a max filter wider than any stroke (text vanishes),
+    computed on a copy reduced to ~50 dpi so it stays cheap on 300 dpi pages."""
     factor = max(1, int(round(dpi / 50)))
     small = cv2.resize(gray, (max(1, gray.shape[1] // factor), max(1, gray.shape[0] // factor)),
                        interpolation=cv2.INTER_AREA)
     size = max(3, int(round(50 * 4 / 25.4)) | 1)  # ~4 mm at 50 dpi
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
-    paper = cv2.dilate(small, kernel)
-    paper = cv2.GaussianBlur(paper, (0, 0), size / 2)
-    paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    return cv2.GaussianBlur(paper, (0, 0), size / 2)
+
+
+def paper_unevenness(gray: np.ndarray, *, dpi: float = 300.0) -> float:
+    """Spread (5th to 95th percentile) of the paper brightness over the page, in gray levels."""
+    low, high = np.percentile(paper_estimate(gray, dpi=dpi), (5, 95))
+    return float(high - low)
+
+
+def flatten_background(gray: np.ndarray, *, dpi: float = 300.0) -> np.ndarray:
+    """Divide the page by its estimated paper brightness (shadows, yellowing, gradients)."""
+    paper = cv2.resize(paper_estimate(gray, dpi=dpi), (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     paper = np.maximum(paper, 1).astype(np.float32)
     flat = gray.astype(np.float32) * (255.0 / paper)
     return np.clip(flat, 0, 255).astype(np.uint8)
