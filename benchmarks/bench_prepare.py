@@ -66,7 +66,9 @@ def load_pages(path: Path, dpi: int) -> list[np.ndarray]:
         import pypdfium2 as pdfium
 
         pdf = pdfium.PdfDocument(str(path))
-        pages = [np.asarray(page.render(scale=dpi / 72).to_pil().convert("RGB"))[:, :, ::-1].copy() for page in pdf]
+        # forms drawn, as ingest does: signed letters show their seal and e-signature there
+        pages = [np.asarray(page.render(scale=dpi / 72, may_draw_forms=True).to_pil().convert("RGB"))[:, :, ::-1].copy()
+                 for page in pdf]
         pdf.close()
         return pages
     with Image.open(path) as image:
@@ -186,8 +188,9 @@ def run(args: argparse.Namespace) -> dict:
                   flush=True)
         if args.pages and len(rows) >= args.pages:
             break
-    results = {"tesseract": tesseract.version(), "options": asdict(CleanupOptions()), "pages": rows,
-               "summary": summarize(rows, variants)}
+    results: dict = {"tesseract": tesseract.version(), "options": asdict(CleanupOptions())}
+    if rows:
+        results.update(pages=rows, summary=summarize(rows, variants))
     shared = REPO.parent / "shared"
     if (args.born_digital or args.only_born_digital) and (shared / "scans").is_dir():
         results["born_digital"] = run_born_digital(shared)
@@ -282,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results["summary"], ensure_ascii=False, indent=2))
+    print(json.dumps(results.get("summary", results.get("born_digital")), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -122,8 +122,22 @@ def _default_osd(timeout: float) -> OsdFunction:
     return run
 
 
+def osd_view(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """What OSD is shown: the inked area only, at no more than 150 dpi (OSD time grows with pixels)."""
+    mask, scale = geometry.text_mask(gray, max_side=1200)
+    ys, xs = np.nonzero(mask)
+    if len(xs):
+        margin = int(round(20 / scale))
+        x0, x1 = max(0, int(xs.min() / scale) - margin), min(gray.shape[1], int(xs.max() / scale) + margin)
+        y0, y1 = max(0, int(ys.min() / scale) - margin), min(gray.shape[0], int(ys.max() / scale) + margin)
+        gray = gray[y0:y1, x0:x1]
+    if dpi > 160:
+        gray = geometry.rescale(gray, 150.0 / dpi)
+    return gray
+
+
 def decide_rotation(gray: np.ndarray, options: CleanupOptions, osd: OsdFunction | None,
-                    warnings: list[str]) -> tuple[int, dict]:
+                    warnings: list[str], dpi: float = 300.0) -> tuple[int, dict]:
     """Quarter turn that makes the page upright; OSD only when the line analysis is in doubt."""
     guess = geometry.guess_orientation(gray)
     info = {"guess": guess.rotation, "confidence": guess.confidence, "ambiguous": guess.ambiguous,
@@ -134,7 +148,7 @@ def decide_rotation(gray: np.ndarray, options: CleanupOptions, osd: OsdFunction 
         return (0 if guess.ambiguous else guess.rotation), info
     run_osd = osd or _default_osd(options.osd_timeout)
     try:
-        answer = run_osd(gray)
+        answer = run_osd(osd_view(gray, dpi))
     except Exception as exc:  # OSD fails on pages with little text; the guess stands
         warnings.append(f"orientation detection failed: {exc}")
         info["osd_error"] = str(exc)[:200]
@@ -205,7 +219,7 @@ def clean_page(image: np.ndarray, *, dpi: int | None = None, options: CleanupOpt
     rotation = 0
     if options.orientation:
         started = time.perf_counter()
-        rotation, info = decide_rotation(gray, options, osd, warnings)
+        rotation, info = decide_rotation(gray, options, osd, warnings, dpi=source_dpi)
         if rotation:
             matrix = _as3x3(geometry.quarter_matrix(gray.shape, rotation)) @ matrix
             gray = geometry.rotate_quarter(gray, rotation)

@@ -55,10 +55,9 @@ def remove_speckles(gray: np.ndarray, *, dpi: float = 300.0, max_dot_mm: float =
     if len(candidates) == 0:
         return gray, 0
     height, width = gray.shape[:2]
-    small_ink = np.zeros_like(ink)
-    for index in candidates:
-        sx, sy, sw, sh = x[index], y[index], w[index], h[index]
-        small_ink[sy : sy + sh, sx : sx + sw] |= (labels[sy : sy + sh, sx : sx + sw] == index + 1).astype(np.uint8)
+    is_small = np.zeros(count, np.uint8)
+    is_small[candidates + 1] = 1
+    small_ink = is_small[labels]
     # ink of larger components only (letters, lines), summed over any box in O(1)
     integral = cv2.integral(ink - small_ink)
     cx, cy, cw, ch = x[candidates], y[candidates], w[candidates], h[candidates]
