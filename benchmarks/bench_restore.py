@@ -68,9 +68,17 @@ def _pyvi_restore():
     except ImportError:
         return None
 
+    def one_line(line: str) -> str:
+        if not line.strip():
+            return line
+        try:
+            return ViUtils.add_accents(line)
+        except (KeyError, ValueError, IndexError):
+            return line  # pyvi fails on some character sequences: count the line as not restored
+
     def restore(text: str) -> str:
-        # pyvi works line by line on lower-cased input; keep the line structure
-        return "\n".join(ViUtils.add_accents(line) if line.strip() else line for line in text.split("\n"))
+        # pyvi works line by line; keep the line structure
+        return "\n".join(one_line(line) for line in text.split("\n"))
 
     return restore
 

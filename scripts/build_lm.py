@@ -11,6 +11,7 @@ held out for evaluation: sha1(id) % 10 == 0) into the output folder.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections import Counter
@@ -24,14 +25,22 @@ sys.path.insert(0, str(REPO))
 from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, split_corpus  # noqa: E402
 from pipeline.correction.lm import build_lm  # noqa: E402
 from pipeline.correction.segment import COMMA, NUM, SPECIALS, sentences, symbol_of  # noqa: E402
-from pipeline.correction.tokens import ProtectedWords, tokenize  # noqa: E402
+from pipeline.correction.tokens import PROTECTED, ProtectedWords, tokenize  # noqa: E402
 from pipeline.correction.viet import is_valid_syllable  # noqa: E402
 
+CODE_PIECE = re.compile(r"[^\W\d_]+")
 
-def corpus_sentences(docs: list[tuple[str, str]], protected: ProtectedWords) -> list[list[str]]:
+
+def corpus_sentences(
+    docs: list[tuple[str, str]], protected: ProtectedWords, code_pieces: Counter[str] | None = None
+) -> list[list[str]]:
     out: list[list[str]] = []
     for _, text in docs:
         tokens = list(tokenize(text, protected))
+        if code_pieces is not None:
+            for tok in tokens:
+                if tok.kind == PROTECTED and any(c.isdigit() for c in tok.text):
+                    code_pieces.update(CODE_PIECE.findall(tok.text))
         for sent in sentences(text, tokens):
             out.append([COMMA if i < 0 else symbol_of(tokens[i]) for i in sent])
     return out
@@ -60,10 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     train, held = split_corpus(args.shared / CORPUS_NAME)
     protected = ProtectedWords.load(REPO / "dictionaries")
-    sents = corpus_sentences(train, protected)
+    code_pieces: Counter[str] = Counter()
+    sents = corpus_sentences(train, protected, code_pieces)
     counts = Counter(w for s in sents for w in s)
     vocab = choose_vocab(counts, args.min_syllable, args.min_other)
     arrays = build_lm(sents, vocab, counts, min_trigram_count=args.min_trigram)
+    # letters of document codes (NĐ, QĐ, PGDĐT...): lets the engine suggest "NĐ-CP" for "ND-CP"
+    pieces = sorted(p for p, c in code_pieces.items() if c >= 2)
+    arrays["code_pieces"] = np.array(pieces)
+    arrays["code_piece_counts"] = np.array([code_pieces[p] for p in pieces], dtype=np.int64)
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "lm.npz", **arrays)
     (args.out / "heldout_ids.txt").write_text("".join(f"{d}\n" for d, _ in held), encoding="utf-8")

@@ -215,20 +215,20 @@ def render_page(spec: PageSpec) -> Image.Image:
 def degrade(image: Image.Image, rng: random.Random, dpi: int, font_px: int) -> Image.Image:
     """Scan look of random severity: resolution loss, stroke weight, blur, bitonal threshold,
     speckles, noise, slight rotation and JPEG artefacts (a clean render is read almost perfectly
-    by ``vie``, which would teach nothing about real scans). Text keeps at least ~17 px per em
+    by ``vie``, which would teach nothing about real scans). Text keeps at least ~22 px per em
     after resolution loss: smaller, the page is unreadable rather than misread."""
     severity = rng.random()
     width, height = image.size
     if severity > 0.3:  # lost resolution: marks shrink to a few pixels
         factor = rng.uniform(0.45, 0.8) if severity > 0.6 else rng.uniform(0.7, 0.9)
-        factor = max(factor, min(17 / font_px, 0.95))
+        factor = max(factor, min(22 / font_px, 0.95))
         small = image.resize((round(width * factor), round(height * factor)), Image.BILINEAR)
         image = small.resize((width, height), rng.choice((Image.BILINEAR, Image.NEAREST)))
     stroke = rng.random()
     if dpi >= 300 and stroke < 0.2:
         image = image.filter(ImageFilter.MinFilter(3))  # fat ink
-    elif dpi >= 200 and stroke > 0.85:
-        image = image.filter(ImageFilter.MaxFilter(3))  # faint ink
+    elif dpi >= 300 and stroke > 0.85:
+        image = image.filter(ImageFilter.MaxFilter(3))  # faint ink (thinner strokes vanish when bitonal)
     image = image.rotate(rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, expand=False, fillcolor=255)
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.5 + 0.6 * severity) * dpi / 200))
     pixels = np.asarray(image, dtype=np.float32)

@@ -224,3 +224,43 @@ def test_heldout_rule_matches_the_project_split() -> None:
 
     for doc_id in ("doc_000001", "doc_000002", "doc_000123"):
         assert lc.is_heldout(doc_id) == (int(hashlib.sha1(doc_id.encode()).hexdigest(), 16) % 10 == 0)
+
+
+# ---------------------------------------------------------------- the evaluation-set script
+
+
+def test_syllable_error_rate_of_sets(tmp_path: Path) -> None:
+    import make_ocr_sets as sets
+
+    assert sets.syllable_errors("Căn cu Chi thi", "Căn cứ Chỉ thị số") == (4, 5)
+    assert sets.syllable_errors("Ho\u0300a", "Hòa") == (0, 1)  # NFD OCR output compares equal
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "a.ocr.txt").write_text("ngay 11 thang 6", encoding="utf-8")
+    (folder / "a.gold.txt").write_text("ngày 11 tháng 6", encoding="utf-8")
+    assert sets.score_folder(folder, ["a"])["ser"] == 0.5
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "kh_1.txt").write_text("x", encoding="utf-8")
+    assert sets.find_gold(tmp_path / "gold", "kh_1") == tmp_path / "gold" / "kh_1.txt"
+    assert sets.find_gold(tmp_path / "gold", "kh_2") is None
+
+
+@pytest.mark.slow
+@pytest.mark.tesseract
+def test_rendered_page_teaches_english_model_confusions(tmp_path: Path) -> None:
+    import random
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+    rng = random.Random(3)
+    paras = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    pages = lc.layout_pages(paras, rng, lc.available_families()[:1], lines_per_page=10, max_lines=10)
+    images = lc.render_to_files(pages, rng, tmp_path, "p")
+    texts = lc.ocr_pages(images, ["eng"], workers=1)
+    counts = lc.ConfusionCounts()
+    for intended, observed in lc.align_tokens("\n".join(line.text for line in pages[0].lines), texts[0, "eng"]):
+        counts.add(intended, observed)
+    assert counts.tokens >= 20 and counts.tokens_ok < counts.tokens
+    assert any(want in "ĐđưƯôÔếẾ" for _, want in counts.pairs)

@@ -117,10 +117,14 @@ def test_modes(corrector: Corrector) -> None:
         corrector.correct("x", mode="bad")
 
 
-_LINES = st.lists(st.text(max_size=40), max_size=6).map("\n".join)
+_VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐÊÔƯ"
+_NOISE = " \t,.;:-/()&@é6w1_\u0300\u0301\u0303\u0309\u0323šˆ0123456789"
+_LINES = st.lists(
+    st.one_of(st.text(max_size=40), st.text(alphabet=_VIET + _VIET.upper() + _NOISE, max_size=60)), max_size=6
+).map("\n".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_LINES)
 def test_never_crashes_and_keeps_lines(corrector: Corrector, text: str) -> None:
     res = corrector.correct(text)
@@ -148,3 +152,45 @@ def test_protected_tokens_never_change(corrector: Corrector, words: list[str]) -
             assert o == w
     # digits never change in the text
     assert re.findall(r"\d", res.text) == re.findall(r"\d", text)
+
+
+def test_code_letters_are_only_suggested(corrector: Corrector) -> None:
+    text = "Nghi dinh so 09/2017/ND-CP cua Chinh phu"
+    res = corrector.correct(text)
+    assert "09/2017/ND-CP" in res.text
+    [code] = [c for c in res.changes if c.original == "09/2017/ND-CP"]
+    assert code.flagged and code.corrected == "09/2017/NĐ-CP"
+
+
+def test_lookalike_digits_inside_words(corrector: Corrector) -> None:
+    text = "Thyc hién Chi thi s6 09/CT-UBND vé ting cudng cong tac truyén théng 2024"
+    res = corrector.correct(text, mode="ocr")
+    assert "09/CT-UBND" in res.text and res.text.endswith("2024")
+    assert "số 09/CT-UBND" in res.text
+
+
+def test_specks_are_removed_in_ocr_text(corrector: Corrector) -> None:
+    text = "Thyc hién K& hoach cia Uy ban nhan dan\nA A r r « A k . r\nthang 4 nam 2024 š"
+    res = corrector.correct(text)
+    lines = res.text.split("\n")
+    assert len(lines) == 3
+    assert not lines[1].replace("«", "").replace(".", "").strip()
+    assert "š" not in res.text
+
+
+def test_ocr_confidences_and_keep_decisions(tmp_path: Path, corrector: Corrector) -> None:
+    text = "Uy ban nhan dan huyen Cu Chi"
+    spans = [(m.start(), m.end(), 95.0) for m in re.finditer(r"\S+", text)]
+    res = corrector.correct(text, token_confidences=spans)
+    assert res.text.startswith("Ủy ban nhân dân")
+    (tmp_path / "keep.jsonl").write_text(
+        json.dumps({"word": "Cu", "left": "huyen", "right": "chi", "decisions": 1, "approved": True}) + "\n",
+        encoding="utf-8")
+    kept = Corrector.load(learned_dir=tmp_path).correct(text)
+    assert "Cu Chi" in kept.text
+    assert not [c for c in kept.changes if c.original == "Cu"]
+
+
+def test_missing_models(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        Corrector.load(models_dir=tmp_path)

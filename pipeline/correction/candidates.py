@@ -24,7 +24,7 @@ LOOKALIKES: dict[str, str] = {
     "&": "e", "6": "o", "0": "o", "1": "l", "w": "uo", "q": "o", "p": "d", "¢": "ec",
     "ö": "o", "ï": "i", "ä": "a", "å": "a", "ë": "e", "ü": "u", "ç": "c", "ñ": "n", "ø": "o",
     "î": "i", "û": "u", "ÿ": "y", "€": "e", "@": "a", "3": "a", "4": "a", "5": "s", "8": "a",
-    "y": "uư", "i": "uaă", "e": "c", "j": "i", "f": "t", "t": "u", "l": "i",
+    "y": "uư", "i": "uaăl", "e": "c", "j": "i", "f": "t", "t": "u", "l": "i",
 }
 OTHER_SUBSTITUTION = 1.5  # cost of a letter substitution that is no known look-alike
 DOMINANT_SHARE = 0.995

@@ -25,9 +25,19 @@ from .decoder import Position, decode_many, local_posteriors
 from .lm import NgramLM
 from .segment import COMMA, canonical, sentences, symbol_of
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, tokenize
-from .viet import VIET_LETTERS, apply_case, has_marks, is_valid_syllable, nfc, place_tone, tone_style_of
+from .viet import (
+    VIET_LETTERS,
+    apply_case,
+    has_marks,
+    is_valid_syllable,
+    nfc,
+    place_tone,
+    strip_marks,
+    tone_style_of,
+)
 
 MODES = ("auto", "diacritics", "ocr")
+WRONG_MARK_FLOOR = 0.001  # P(a misread mark) in the cleanest documents
 MARKED_SHARE = 0.85  # share of words with marks in normal Vietnamese administrative text
 APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of applied
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
@@ -41,9 +51,13 @@ DIGIT_FIX_THRESHOLD = 0.9
 CHANNEL_WEIGHT = 1.0  # channel log-probs relative to the LM
 STRAY_EDIT_LEVEL = 0.0  # letter-edit level from which lone specks are deleted (0: always)
 STRAY_CONFIDENCE = 0.9
+SPECKS_FOR_NOISY_PAGE = 3  # lone marks on a page from which they count as specks
+MERGE_MIN_COUNT = 20  # corpus count a word needs before two OCR pieces are joined into it
+MERGE_RARE_PIECE = 30  # ...and one of the pieces must be rarer than this on its own
+CODE_SUGGESTION_CONFIDENCE = 0.5
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
-CONSISTENCY_WEIGHT = 1.0  # weight of the document-level agreement prior (OCR mode)
+CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior (OCR mode)
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -92,7 +106,7 @@ class DocumentNoise:
         drop = min(max(1.0 - marked / MARKED_SHARE, 0.002), 0.995)
         if mode == "diacritics":
             drop = max(drop, 0.5)
-        wrong = min(max(bad_marks, 0.002), 0.3)
+        wrong = min(max(bad_marks, WRONG_MARK_FLOOR), 0.3)
         edit = min(max(letters_wrong * EDIT_SCALE, 1e-4), 0.2)
         ocr = mode == "ocr" or (mode == "auto" and garbage > 0.04)
         # an English model writes only Latin-1 marks (é á ó): then é may stand for any marked e
@@ -161,6 +175,9 @@ class Corrector:
         self.generator = CandidateGenerator(self.lexicon, learned_candidates)
         self.fingerprint = _fingerprint(models_dir, learned_dir, tone_style)
         self._surfaces: dict[tuple[str, str, str], str] = {}
+        self._code_pieces: dict[str, str] = {}  # de-accented code letters -> most used spelling
+        for piece, _count in sorted(lm.code_pieces.items(), key=lambda kv: -kv[1]):
+            self._code_pieces.setdefault(strip_marks(piece), piece)
 
     @classmethod
     def load(
@@ -170,6 +187,8 @@ class Corrector:
         from pipeline.resources import models_dir as default_models
 
         models = Path(models_dir) if models_dir else default_models()
+        if not (models / "lm.npz").is_file():
+            raise FileNotFoundError(f"{models / 'lm.npz'} is missing: build it with scripts/build_lm.py")
         lm = NgramLM.load(models / "lm.npz")
         protected = ProtectedWords.load(dictionaries_dir())
         return cls(lm, protected, models, Path(learned_dir) if learned_dir else None, tone_style,
@@ -187,7 +206,7 @@ class Corrector:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         norm, to_input = _nfc_with_map(text)
-        tokens = list(tokenize(norm, self.protected))
+        tokens = self._merge_pieces(norm, list(tokenize(norm, self.protected)))
         if not tokens:
             return CorrectionResult(text, ())
         word_texts = [t.text.lower() for t in tokens if t.kind == WORD]
@@ -322,8 +341,13 @@ class Corrector:
         out = []
         learned = self.learned.active
         drop_strays = noise.edit >= STRAY_EDIT_LEVEL
+        junk = _junk_letters(text, tokens) if noise.ocr else set()
+        specks = self._specks(tokens, noise)
         for i, (tok, slot) in enumerate(zip(tokens, slots, strict=False)):
             if slot.fixed:
+                suggestion = self._code_suggestion(tok.text) if noise.drop >= 0.3 else None
+                if suggestion is not None:
+                    out.append((tok, suggestion, CODE_SUGGESTION_CONFIDENCE, True, ()))
                 continue
             j = best[i]
             post = posts[i]
@@ -342,10 +366,10 @@ class Corrector:
                     hint = word
                 if self.learned.keeps(tok.text, left, right):
                     continue
-            if drop_strays and tok.kind == WORD and self._is_stray(tok.text):
+            if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
-            changed = surface != tok.text
+            changed = surface != tok.text or tok.joined
             doubtful = confidence < KEEP_DOUBT or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
                 and not is_valid_syllable(tok.text)
@@ -367,11 +391,59 @@ class Corrector:
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out
 
-    def _is_stray(self, word: str) -> bool:
-        """Specks read as letters: marks or foreign letters alone, never a word."""
-        if len(word) <= 2 and not any(c in VIET_LETTERS for c in word):
-            return True
-        return len(word) == 1 and not word.isascii() and canonical(word) not in self.known
+    def _merge_pieces(self, text: str, tokens: list[Token]) -> list[Token]:
+        """Join two words split by OCR ("nhi ệm") when one piece is unknown and the whole is a word."""
+        out: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            a = tokens[i]
+            b = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (
+                b is not None and a.kind == WORD and b.kind == WORD and text[a.end : b.start] == " "
+                and min(self.known.get(canonical(a.text), 0), self.known.get(canonical(b.text), 0)) < MERGE_RARE_PIECE
+                and self.known.get(canonical(a.text + b.text), 0) >= MERGE_MIN_COUNT
+                and is_valid_syllable(a.text + b.text)
+            ):
+                out.append(Token(a.start, b.end, a.text + b.text, WORD, joined=True))
+                i += 2
+                continue
+            out.append(a)
+            i += 1
+        return out
+
+    def _code_suggestion(self, code: str) -> str | None:
+        """A protected code whose letters lost their marks ("ND-CP" for "NĐ-CP"): a suggestion only."""
+        if code in self.protected or "@" in code or ("/" not in code and "-" not in code):
+            return None
+
+        def restore(m: re.Match[str]) -> str:
+            piece = m.group()
+            best = self._code_pieces.get(strip_marks(piece))
+            if best is None or best == piece:
+                return piece
+            if self.lm.code_pieces[best] < 5 * (self.lm.code_pieces.get(piece, 0) + 1):
+                return piece
+            return best
+
+        suggestion = re.sub(r"[^\W\d_]+", restore, code)
+        return suggestion if suggestion != code else None
+
+    def _specks(self, tokens: list[Token], noise: DocumentNoise) -> set[int]:
+        """Specks read as letters: foreign letters or marks alone ("š", "ˆ") are never words;
+        a lone unknown marked vowel ("ề") is one only where such specks are common (a noisy
+        page), since rare words like "ì" in "chây ì" exist."""
+        foreign, lone = set(), set()
+        for i, tok in enumerate(tokens):
+            word = tok.text
+            if tok.kind != WORD or len(word) > 2:
+                continue
+            if not any(c in VIET_LETTERS for c in word):
+                foreign.add(i)
+            elif len(word) == 1 and not word.isascii() and canonical(word) not in self.known:
+                lone.add(i)
+        if noise.ocr or len(lone) + len(foreign) >= SPECKS_FOR_NOISY_PAGE:
+            return foreign | lone
+        return foreign
 
     def _alternatives(
         self, original: str, slot: _Slot, post: list[float] | None, chosen: int, style: str, hint: str | None
@@ -395,6 +467,8 @@ class Corrector:
         if word.startswith("<") or word == COMMA:
             return original
         placed = place_tone(word, style)
+        if original[:1] == "I" and original[1:2].islower() and word[:1] == "l":
+            return placed  # "Iy" for "lý": a capital I is how OCR often reads a small l
         template = original if sum(c.isalpha() for c in original) >= 2 else original[:1].lower()
         if original[:1].isupper() and not original[1:2].isupper():
             return placed[:1].upper() + placed[1:]
@@ -409,6 +483,32 @@ def _lookalike_digits(token: str) -> bool:
     """A word with one or two look-alike digits ("s6", "d6i", "16n"), not a code like QH15 or 10a."""
     digits = [c for c in token if c.isdigit()]
     return 0 < len(digits) <= 2 and set(digits) <= _LOOKALIKE_DIGITS and not _CODE_LIKE.match(token)
+
+
+def _junk_letters(text: str, tokens: list[Token]) -> set[int]:
+    """Single letters on lines made only of specks ("A A r r « A k . r"): noise, not words.
+
+    A letter followed by ")" or "." is a list marker ("a)", "A.") and stays.
+    """
+    lines: dict[int, list[int]] = {}
+    line = 0
+    prev_end = 0
+    for i, tok in enumerate(tokens):
+        line += text.count("\n", prev_end, tok.start)
+        prev_end = tok.start
+        if tok.kind != PROTECTED:
+            lines.setdefault(line, []).append(i)
+    out: set[int] = set()
+    for members in lines.values():
+        words = [tokens[i] for i in members]
+        singles = [i for i in members if len(tokens[i].text) == 1 and tokens[i].text.isalpha()]
+        if not singles or any(len(t.text) > 2 for t in words) or len(singles) * 2 < len(words):
+            continue
+        for i in singles:
+            follow = text[tokens[i].end : tokens[i].end + 1]
+            if follow not in (")", "."):
+                out.add(i)
+    return out
 
 
 def _consistency_prior(

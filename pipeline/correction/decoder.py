@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,13 @@ from .lm import NgramLM
 class Position:
     ids: np.ndarray  # int64 LM ids of the candidates
     emission: np.ndarray  # float64 channel log-probs
+    _emission_list: list[float] | None = field(default=None, repr=False, compare=False)
+
+    def emission_list(self) -> list[float]:
+        """The emissions as Python floats (positions are shared by every occurrence of a word)."""
+        if self._emission_list is None:
+            self._emission_list = self.emission.tolist()
+        return self._emission_list
 
 
 def _flatten(sentences: Sequence[Sequence[Position]], bos: int, eos: int):
@@ -101,7 +108,7 @@ def _viterbi(
     backs: list[dict[tuple[int, int], int]] = []
     for i, pos in enumerate(sent):
         off, _, sb, sc = blocks[i]
-        em = pos.emission.tolist()
+        em = pos.emission_list()
         new: dict[tuple[int, int], float] = {}
         back: dict[tuple[int, int], int] = {}
         for (a, b), base in states.items():
@@ -112,7 +119,7 @@ def _viterbi(
                 if val > new.get(key, -1e300):
                     new[key] = val
                     back[key] = a
-        if beam is not None and len(new) > 1:
+        if beam is not None and len(new) > 4:
             cutoff = max(new.values()) - beam
             new = {k: v for k, v in new.items() if v >= cutoff}
         states = new

@@ -30,6 +30,11 @@ class NgramLM:
         self.ctx_bo = arrays["ctx_bo"].astype(np.float32)
         self.tri_keys = arrays["tri_keys"]
         self.tri_logp = arrays["tri_logp"].astype(np.float32)
+        pieces = arrays.get("code_pieces")
+        piece_counts = arrays.get("code_piece_counts")
+        self.code_pieces: dict[str, int] = (
+            {str(p): int(c) for p, c in zip(pieces, piece_counts, strict=True)} if pieces is not None else {}
+        )
         self.bos = self.index[BOS]
         self.eos = self.index[EOS]
         self.unk = self.index[UNK]

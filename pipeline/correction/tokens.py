@@ -35,6 +35,7 @@ class Token:
     end: int
     text: str
     kind: str
+    joined: bool = False  # two OCR pieces merged into one word ("nhi ệm" -> "nhiệm")
 
 
 def _is_code(chunk: str) -> bool:
