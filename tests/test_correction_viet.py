@@ -13,18 +13,18 @@ from pipeline.correction.viet import (
 
 
 @pytest.mark.parametrize(
-    ("word", "old", "new"),
+    ("word", "new", "old"),
     [("hoà", "hòa", "hoà"), ("thủy", "thủy", "thuỷ"), ("Ủy", "Ủy", "Uỷ"), ("khoẻ", "khỏe", "khoẻ"),
      ("hoàn", "hoàn", "hoàn"), ("quả", "quả", "quả"), ("người", "người", "người"), ("HOÀ", "HÒA", "HOÀ")],
 )
-def test_tone_placement_styles(word: str, old: str, new: str) -> None:
+def test_tone_placement_styles(word: str, new: str, old: str) -> None:
     assert place_tone(word, "old") == old
     assert place_tone(word, "new") == new
 
 
 def test_tone_style_detection() -> None:
-    assert tone_style_of("hòa") == "old"
-    assert tone_style_of("hoà") == "new"
+    assert tone_style_of("hòa") == "new"
+    assert tone_style_of("hoà") == "old"
     assert tone_style_of("hoàn") is None
     assert tone_style_of("quả") is None
 

@@ -26,7 +26,8 @@ def register(subparsers) -> None:
     parser.add_argument("--mode", choices=("auto", "diacritics", "ocr"), default="auto",
                         help="auto: decide from the text; diacritics: only restore marks; ocr: also fix letters")
     parser.add_argument("--tone-style", choices=("old", "new"), default=None,
-                        help="normalise tone-mark placement: old = hòa, thủy; new = hoà, thuỷ")
+                        help="normalise tone-mark placement: new = hòa, thủy, ủy; old = hoà, thuỷ, uỷ "
+                             "(default: keep as read)")
     parser.add_argument("--learned", type=Path, default=None, metavar="DIR",
                         help="folder of review decisions (fixes.jsonl, keep.jsonl, lexicon.txt)")
     parser.set_defaults(func=handler)

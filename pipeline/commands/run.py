@@ -28,7 +28,8 @@ def register(subparsers) -> None:
     parser.add_argument("--no-correct", action="store_true", help="skip OCR correction")
     parser.add_argument("--mode", choices=("auto", "diacritics", "ocr"), default="auto", help="correction mode")
     parser.add_argument("--tone-style", choices=("old", "new"), default=None,
-                        help="normalise tone-mark placement (default: keep as read)")
+                        help="normalise tone-mark placement: new = hòa, thủy, ủy; old = hoà, thuỷ, uỷ "
+                             "(default: keep as read)")
     parser.add_argument("--learned", metavar="DIR", default=None, help="folder of fixes learned from review")
     parser.add_argument("--pdf", action="store_true", help="also write a searchable PDF/A-2b")
     parser.add_argument("--alto", action="store_true", help="also write ALTO 4 XML")

@@ -24,10 +24,12 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from ..resources import models_dir
+
 MIX = "mix"  # pooled table used when the caller does not know which Tesseract model ran
 FALLBACK_EDIT_LOGP = math.log(1e-4)  # per char of an edit the table has never seen
 CASE_VARIANT_LOGP = math.log(0.5)  # a replacement learned in the other case is less certain
-MAX_INTENDED_PER_OBSERVED = 16  # branching cap: most likely intended strings per observed pattern
+MAX_INTENDED_PER_OBSERVED = 32  # branching cap: most likely intended strings per observed pattern
 MAX_EDITS_CONSIDERED = 64  # most likely single replacements a token's search starts from
 TONE_BACKOFF = 0.2  # share of a vowel family's confusion count spread over its unseen tone forms
 _CACHE_MAX = 200_000
@@ -109,13 +111,11 @@ class ConfusionModel:
 
     def __init__(self, tables: dict[str, _Table]) -> None:
         self._tables = tables
-        self._cache: dict[tuple[str, str, int, int], list[tuple[str, float]]] = {}
+        self._cache: dict[tuple[object, ...], list[tuple[str, float]]] = {}
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> ConfusionModel:
         if path is None:
-            from pipeline.resources import models_dir
-
             path = models_dir() / "confusions.tsv"
         tables: dict[str, _Table] = defaultdict(_Table)
         for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -352,6 +352,8 @@ def _tone_backoff(pairs: dict[tuple[str, str], int], seen: dict[str, int]) -> di
     ("é" for "ấ" when only "é" for "â"/"ầ" was seen); a share of the family's count is spread
     over its unseen members that the table knows how often to expect (#seen).
     """
+    if TONE_BACKOFF <= 0:
+        return {}
     families = _vowel_families()
     family_total: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
     for (obs, want), n in pairs.items():

@@ -47,7 +47,7 @@ EDIT_SCALE = 0.5  # P(one letter edit) per share of words whose letters are unkn
 # dates and codes are protected tokens and never reach this; such word fixes are applied only
 # when very confident (else they stay flagged suggestions). False: never apply them.
 DIGIT_FIXES_APPLIED = True
-DIGIT_FIX_THRESHOLD = 0.9
+DIGIT_FIX_THRESHOLD = 0.75
 CHANNEL_WEIGHT = 1.0  # channel log-probs relative to the LM
 STRAY_EDIT_LEVEL = 0.0  # letter-edit level from which lone specks are deleted (0: always)
 STRAY_CONFIDENCE = 0.9
@@ -91,6 +91,7 @@ class DocumentNoise:
     edit: float  # P(one letter edit)
     ocr: bool  # generate letter-edit candidates for every word
     collapsed: float = 0.002  # P(a Latin-1 marked letter stands for another marked letter)
+    letters: bool = True  # letters may be changed (False in "diacritics" mode: marks only)
 
     @classmethod
     def estimate(cls, words: Sequence[str], lexicon: Lexicon, mode: str) -> DocumentNoise:
@@ -113,7 +114,7 @@ class DocumentNoise:
         vietnamese_marks = sum(any(ord(c) > 255 for c in w) for w in marked_words)
         latin_only = len(marked_words) >= 5 and vietnamese_marks <= 0.1 * len(marked_words)
         collapsed = drop if latin_only else wrong
-        return cls(drop, wrong, edit, ocr, collapsed)
+        return cls(drop, wrong, edit, ocr, collapsed, letters=mode != "diacritics")
 
     def emission(self, cand: Candidate) -> float:
         return CHANNEL_WEIGHT * self._emission(cand)
@@ -206,7 +207,9 @@ class Corrector:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         norm, to_input = _nfc_with_map(text)
-        tokens = self._merge_pieces(norm, list(tokenize(norm, self.protected)))
+        tokens = list(tokenize(norm, self.protected))
+        if mode != "diacritics":
+            tokens = self._merge_pieces(norm, tokens)
         if not tokens:
             return CorrectionResult(text, ())
         word_texts = [t.text.lower() for t in tokens if t.kind == WORD]
@@ -261,7 +264,7 @@ class Corrector:
                 word, share = dominant
                 return _Slot(index, [word], Position(np.array([self.lm.id_of(word)]), np.zeros(1)), False, own, share)
         suspicious = not self.lexicon.plausible(lower)
-        ocr = noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED
+        ocr = noise.letters and (noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED)
         cands = self.generator.candidates(lower, ocr)
         words = [own]
         emissions = [0.0 if own in self.known else self._unknown_keep(lower, noise)]
@@ -340,7 +343,7 @@ class Corrector:
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
         out = []
         learned = self.learned.active
-        drop_strays = noise.edit >= STRAY_EDIT_LEVEL
+        drop_strays = noise.letters and noise.edit >= STRAY_EDIT_LEVEL
         junk = _junk_letters(text, tokens) if noise.ocr else set()
         specks = self._specks(tokens, noise)
         for i, (tok, slot) in enumerate(zip(tokens, slots, strict=False)):
@@ -476,11 +479,11 @@ class Corrector:
 
 
 _LOOKALIKE_DIGITS = set("0134568")
-_CODE_LIKE = re.compile(r"^[A-ZĐ]{2,}\d+$|^\d+[A-ZĐa-zđ]$")
+_CODE_LIKE = re.compile(r"^[A-ZĐ]{2,}\d+$|^\d{2,}[A-ZĐa-zđ]$")
 
 
 def _lookalike_digits(token: str) -> bool:
-    """A word with one or two look-alike digits ("s6", "d6i", "16n"), not a code like QH15 or 10a."""
+    """A word with one or two look-alike digits ("s6", "d6i", "1a"), not a code like QH15 or 10a."""
     digits = [c for c in token if c.isdigit()]
     return 0 < len(digits) <= 2 and set(digits) <= _LOOKALIKE_DIGITS and not _CODE_LIKE.match(token)
 
@@ -595,7 +598,7 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
 
 def _majority_style(tokens: list[Token]) -> str:
     votes = Counter(tone_style_of(t.text) for t in tokens if t.kind == WORD and has_marks(t.text))
-    return "new" if votes["new"] > votes["old"] else "old"
+    return "old" if votes["old"] > votes["new"] else "new"
 
 
 def _confidences_by_token(

@@ -19,7 +19,7 @@ _BULLET_AFTER_NEWLINE = re.compile(r"\n\s*[-+•●*–]")
 
 def canonical(word: str) -> str:
     """LM form of a word: NFC, lower case, tone mark in the 'old' position (hòa)."""
-    return place_tone(nfc(word).lower(), "old")
+    return place_tone(nfc(word).lower(), "new")
 
 
 def symbol_of(token: Token) -> str:

@@ -128,8 +128,11 @@ def parse(toneless_lower: str) -> tuple[str, str, str] | None:
     return onset, nucleus, coda
 
 
-def tone_position(onset: str, nucleus: str, coda: str, style: str = "old") -> int:
-    """Index inside the nucleus that carries the tone mark."""
+def tone_position(onset: str, nucleus: str, coda: str, style: str = "new") -> int:
+    """Index inside the nucleus that carries the tone mark.
+
+    Style names follow DOMAIN.md: "new" hòa, thủy, ủy; "old" hoà, thuỷ, uỷ.
+    """
     if len(nucleus) == 1:
         return 0
     if "ơ" in nucleus:
@@ -143,7 +146,7 @@ def tone_position(onset: str, nucleus: str, coda: str, style: str = "old") -> in
     if len(nucleus) == 3:
         return 1
     if nucleus in _STYLE_PAIRS:
-        return 0 if style == "old" else 1
+        return 1 if style == "old" else 0
     return 0
 
 
@@ -166,11 +169,11 @@ def _is_valid_lower(lower: str) -> bool:
 
 
 @lru_cache(maxsize=400_000)
-def place_tone(syllable: str, style: str = "old") -> str:
+def place_tone(syllable: str, style: str = "new") -> str:
     """Re-place the tone mark of a lower/upper-case syllable following `style`.
 
-    style "old": hòa, thủy, ủy (mark on the first vowel of oa/oe/uy without coda);
-    style "new": hoà, thuỷ, uỷ. Tokens that do not parse are returned unchanged.
+    style "new": hòa, thủy, ủy (mark on the first vowel of oa/oe/uy without coda);
+    style "old": hoà, thuỷ, uỷ. Tokens that do not parse are returned unchanged.
     """
     toneless, tone = split_tone(syllable)
     if tone == 0:
@@ -201,17 +204,16 @@ def tone_style_of(syllable: str) -> str | None:
     if onset in ("qu", "gi"):
         return None
     first = syllable[len(onset)]
-    return "old" if _CHAR_TABLE.get(first, ("", 0))[1] else "new"
+    return "new" if _CHAR_TABLE.get(first, ("", 0))[1] else "old"
 
 
 def apply_case(template: str, word: str) -> str:
-    """Give `word` the letter case of `template` (ALL CAPS, Title, lower, or per char)."""
+    """Give `word` the letter case of `template`: ALL CAPS, Title (also for mixed case such as
+    "MOi", which OCR makes of "Môi"), or lower."""
     if not template or template.islower():
         return word
     if template.isupper():
         return word.upper()
-    if len(template) == len(word):
-        return "".join(w.upper() if t.isupper() else w for t, w in zip(template, word, strict=False))
     if template[0].isupper():
         return word[:1].upper() + word[1:]
     return word
