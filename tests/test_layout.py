@@ -133,6 +133,103 @@ def test_ruled_grid_becomes_a_table_block():
     assert kinds.index("table") < len(kinds) - 1  # the body after it stays after it
 
 
+def _small_line(page: int, block: int, line: int, x: int, y: int, text: str, height: int = 22) -> Line:
+    """A line in small print (the note of a digital signature)."""
+    words, left = [], x
+    for token in text.split():
+        width = 10 * len(token)
+        words.append(Word(id=f"p{page}-b{block}-l{line}-w{len(words) + 1}", text=token, confidence=80.0,
+                          bbox=(left, y, left + width, y + height)))
+        left += width + 8
+    return Line(id=f"p{page}-b{block}-l{line}", words=words)
+
+
+def _with_note(page: Page, x: int, y: int, texts: list[str]) -> Page:
+    note = Block(id=f"p{page.number}-b2", lines=[_small_line(page.number, 2, i + 1, x, y + 30 * i, text)
+                                                 for i, text in enumerate(texts)])
+    page.blocks.append(note)
+    return page
+
+
+ESIGN = ["TRUNG TÂM CÔNG BÁO", "VÀ TIN HỌC", "ttcbth@quangngai.gov.vn", "07.02.2025 08:51:04 +07:00"]
+
+
+def test_esign_note_is_a_stamp_out_of_header_and_text():
+    doc = _run(_doc(_with_note(_page(1, FIRST), 900, 5, ESIGN), _page(2, SECOND)))
+    blocks = doc.pages[0].blocks
+    stamp = next(b for b in blocks if b.kind == "stamp")
+    assert [" ".join(w.text for w in line.words) for line in stamp.lines] == ESIGN
+    right = next(b for b in blocks if b.kind == "header_right")
+    assert [" ".join(w.text for w in line.words) for line in right.lines] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Củ Chi, ngày 11 tháng 6 năm 2024"]
+    assert "gov.vn" not in doc.text and "TIN HỌC" not in doc.text
+
+
+def test_esign_note_with_ocr_slips_is_found_and_small_body_text_is_not():
+    """'@' read as '(0', the time zone as '~07:00'; a lone small word elsewhere stays in the body."""
+    page = _with_note(_page(1, FIRST), 1500, 5, ["Thời gian ký:", "16.04.2020 07:37:07", "~07:00"])
+    page.blocks.append(Block(id="p1-b3", lines=[_small_line(1, 3, 1, 400, 700, "ghi chú")]))
+    doc = _run(_doc(page))
+    stamps = [b for b in doc.pages[0].blocks if b.kind == "stamp"]
+    assert len(stamps) == 1 and len(stamps[0].lines) == 3
+    assert "ghi chú" in doc.text
+
+
+def test_body_line_with_an_email_address_stays_in_the_text():
+    contact = "liên hệ Phòng Nội vụ, email: pnv@hoalam.gov.vn để được hướng dẫn./."
+    doc = _run(_doc(_page(1, [*FIRST, (700, [(100, contact)])])))
+    assert all(b.kind != "stamp" for b in doc.pages[0].blocks)
+    assert contact in doc.text
+
+
+def test_type_name_right_of_the_motto_edge_ends_the_header():
+    """An off-centre scan puts 'KẾ HOẠCH' right of the motto's left edge: it is not in the right column."""
+    rows = [row if row[0] != 330 else (330, [(1150, "KẾ HOẠCH")]) for row in FIRST]
+    doc = _run(_doc(_page(1, rows)))
+    right = next(b for b in doc.pages[0].blocks if b.kind == "header_right")
+    assert "KẾ HOẠCH" not in " ".join(w.text for line in right.lines for w in line.words)
+    from pipeline.stages.structure import StructureStage
+
+    doc = StructureStage()(doc, RunContext(config=PipelineConfig(), input_path=Path("x")))
+    assert doc.header.doc_type == "Kế hoạch"
+    assert doc.header.subject == "Triển khai thực hiện Chỉ thị số 09/CT-UBND"
+
+
+def test_framed_reception_stamp_is_cut_out_of_the_line_it_shares():
+    """A receiving office's framed 'CV ĐẾN' stamp: OCR runs its first line on into the subject."""
+    image = np.full((2800, 2000, 3), 255, np.uint8)
+    x0, y0, x1, y1 = 20, 480, 560, 700
+    image[y0:y0 + 3, x0:x1] = 0
+    image[y1 - 3:y1, x0:x1] = 0
+    image[y0:y1, x0:x0 + 3] = 0
+    image[y0:y1, x1 - 3:x1] = 0
+    image[540:543, x0:x1] = 0  # rule under the office name
+    rows = [*FIRST[:3], (330, [(900, "KẾ HOẠCH")]),
+            (490, [(300, "VĂN PHÒNG UBND"), (580, "Triển khai thực hiện Chỉ thị số 09/CT-UBND")]),
+            (560, [(40, "CV"), (200, "Số: 2352")]),
+            (620, [(40, "ĐẾN"), (200, "Ngày: 21/3")]),
+            (800, [(100, BODY)])]
+    doc = _run(_doc(_page(1, rows)), {1: image})
+    stamp = next(b for b in doc.pages[0].blocks if b.kind == "stamp")
+    assert {w.text for line in stamp.lines for w in line.words} == {"VĂN", "PHÒNG", "UBND", "CV", "Số:", "2352",
+                                                                     "ĐẾN", "Ngày:", "21/3"}
+    assert "Triển khai thực hiện Chỉ thị số 09/CT-UBND" in doc.text
+    assert "2352" not in doc.text
+
+
+def test_a_framed_box_without_reception_fields_stays_in_the_text():
+    """A boxed form field ('Số:', 'Ngày:') without 'ĐẾN' or 'Chuyển' is part of the letter."""
+    image = np.full((2800, 2000, 3), 255, np.uint8)
+    image[780:783, 90:700] = 0
+    image[897:900, 90:700] = 0
+    image[780:900, 90:93] = 0
+    image[780:900, 697:700] = 0
+    rows = [*FIRST, (800, [(100, "Số: 12"), (400, "Ngày: 3/4")]), (1000, [(100, BODY)])]
+    doc = _run(_doc(_page(1, rows)), {1: image})
+    assert all(b.kind != "stamp" for b in doc.pages[0].blocks)
+    assert "Số: 12\nNgày: 3/4" in doc.text
+
+
 # --- against the samples (Tesseract) ------------------------------------------------------------
 
 SAMPLES = sorted(p.name.removesuffix(".blocks.json") for p in (REPO / "samples" / "gold").glob("*.blocks.json"))

@@ -94,3 +94,29 @@ def test_laid_out_recipients_with_an_unreadable_label():
     assert result.recipients == ["UBND tỉnh (b/c);", "Lưu: VT, TNMT."]
     assert (result.signature.authority, result.signature.title, result.signature.signer) == (
         "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Thị Thu Hương")
+
+
+def test_speck_before_the_recipients_label():
+    """OCR reads a speck before 'Nơi nhận' (',Nơi nhận:'): the zone and its list are still found."""
+    result = closing_of("Trên đây là kế hoạch./.\n\n,Nơi nhận: CHỦ TỊCH\n- Như trên;\n- Lưu: VT.\n\nLê Văn Tám\n")
+    assert result.recipients == ["Như trên;", "Lưu: VT."]
+    assert (result.signature.title, result.signature.signer) == ("CHỦ TỊCH", "Lê Văn Tám")
+
+
+def _laid_out(text: str, kinds: list[str]):
+    lines = document_lines(document_from_text(text))
+    for line, kind in zip(lines, kinds, strict=True):
+        line.kind = kind
+    return parse_closing(lines)
+
+
+def test_laid_out_recipient_whose_dash_was_read_as_a_colon():
+    result = _laid_out("Nơi nhận:\n: Bộ Tài chính (b/c);\n- Lưu: VT, KT.\nGIÁM ĐỐC\nLê Văn Tám\n",
+                       ["recipients"] * 3 + ["signature"] * 2)
+    assert result.recipients == ["Bộ Tài chính (b/c);", "Lưu: VT, KT."]
+
+
+def test_drafter_code_after_a_comma_is_not_an_authority():
+    result = closing_of("Nơi nhận:\n- Như trên;\n- Lưu: VT,KT.lvt05\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nLê Văn Tám\n")
+    assert result.recipients == ["Như trên;", "Lưu: VT,KT.lvt05"]
+    assert result.signature.authority == "KT. GIÁM ĐỐC"

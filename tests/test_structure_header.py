@@ -28,6 +28,8 @@ def header_of(text: str):
     ("O9/CT–UBND", "09/CT-UBND"),
     ("09/2017/NĐ-CP", "09/2017/NĐ-CP"),
     ("/TB-UBND", "/TB-UBND"),
+    ("12/QĐÐ-UBND", "12/QĐ-UBND"),
+    ("12/QÐ-UBND", "12/QĐ-UBND"),
 ])
 def test_clean_number(raw, expected):
     assert clean_number(raw) == expected
@@ -200,3 +202,55 @@ def test_handwritten_marks_flag_number_and_date():
     assert (header.number, header.date) == ("4/TB-UBND", "2025-01")
     assert header.evidence["number"].flagged and header.evidence["date"].flagged
     assert {c.original for c in result.corrections} == {"4/TB-UBND", "2025-01"}
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("Hòa Lâm, ngày07 tháng 3 năm 2023", "2023-03-07"),
+    ("Hòa Lâm, ngày8? tháng 3 năm 2023", "2023-03"),
+    ("ngày15/4/2024", "2024-04-15"),
+])
+def test_day_written_against_the_word_ngay(text, iso):
+    """A handwritten day touching 'ngày' still gives the date (or month and year when unreadable)."""
+    assert find_date(fold(text)).iso == iso
+
+
+def test_glued_day_keeps_place_and_date_in_header():
+    header = header_of("SỞ NỘI VỤ\nSố: 12/TB-SNV\nHòa Lâm, ngày8? tháng 3 năm 2023\n\nTHÔNG BÁO\nVề việc họp\n")
+    assert (header.place, header.date) == ("Hòa Lâm", "2023-03")
+
+
+@pytest.mark.parametrize("speck", [",", "| ", "'", "."])
+def test_specks_before_the_subject_are_dropped(speck):
+    header = header_of(f"SỞ NỘI VỤ\nSố: 12/KH-SNV\n\nKẾ HOẠCH\n{speck}Về việc tổ chức hội nghị\n\nI. MỤC ĐÍCH\n")
+    assert header.subject == "Về việc tổ chức hội nghị"
+
+
+def test_address_in_brackets_belongs_to_the_addressee():
+    header = header_of("SỞ NỘI VỤ\nSố: 12/TB-SNV\n\nTHÔNG BÁO\nVề việc trả lời đơn\n\n"
+                       "Kính gửi: Ông Lê Văn Ba\n(Địa chỉ: thôn Một, xã Hai,\nhuyện Ba, tỉnh Bốn)\n\n"
+                       "Sở Nội vụ nhận được đơn của ông.\n")
+    assert header.addressees == ["Ông Lê Văn Ba (Địa chỉ: thôn Một, xã Hai, huyện Ba, tỉnh Bốn)"]
+
+
+def test_bracket_line_after_a_closed_addressee_list_is_not_taken():
+    header = header_of("SỞ NỘI VỤ\nSố: 12/TB-SNV\n\nKính gửi:\n- Phòng A;\n- Phòng B.\n(Kèm theo danh sách)\n")
+    assert header.addressees == ["Phòng A", "Phòng B"]
+
+
+def test_one_unsure_word_flags_the_date_even_when_the_line_reads_well():
+    """A handwritten day read as one low-confidence word ('ngày 3' for 23) flags the date for review."""
+    doc = document_from_text("SỞ NỘI VỤ\nSố: 12/TB-SNV\nHòa Lâm, ngày 3 tháng 3 năm 2023\n")
+    words = list(doc.words())
+    for index, word in enumerate(words):
+        word.bbox = (index * 60, 0, index * 60 + 50, 30)
+        word.confidence = 5.0 if word.text == "3" and words[index - 1].text == "ngày" else 96.0
+    header = parse_header(document_lines(doc)).header
+    assert header.date == "2023-03-03" and header.evidence["date"].flagged
+    assert not header.evidence["number"].flagged
+
+
+def test_number_without_digits_is_flagged():
+    """A handwritten number OCR could not read at all leaves '/CT-UBND': kept, and flagged for review."""
+    header = header_of("ỦY BAN NHÂN DÂN\nTỈNH HÒA LÂM\nSố: ý# /CT-UBND\nHòa Lâm, ngày 12 tháng 3 năm 2018\n")
+    assert header.number == "/CT-UBND" and header.evidence["number"].flagged
+    assert not header_of("SỞ NỘI VỤ\nSố: 12/TB-SNV\n").evidence["number"].flagged

@@ -74,3 +74,10 @@ def test_own_number_is_not_a_reference():
 def test_numbers_in():
     assert numbers_in("Căn cứ Luật Đất đai số 31/2024/QH15 và 09/CT-UBND, 31/2024/QH15") == [
         "31/2024/QH15", "09/CT-UBND"]
+
+
+def test_eth_read_for_d_with_stroke_in_a_cited_number():
+    """OCR's 'Ð' (eth, not a Vietnamese letter) or a doubled 'ĐÐ' in a symbol is read as 'Đ'."""
+    (citation,) = find_citations("theo Quyết định số 45/QĐÐ-UBND ngày 24 tháng 3 năm 2025 của Ủy ban")
+    assert citation.number == "45/QĐ-UBND"
+    assert numbers_in("Căn cứ Quyết định số 7/QÐ-UBND;") == ["7/QĐ-UBND"]

@@ -13,12 +13,17 @@ This stage rebuilds blocks and lines from the words (word ids are kept):
    of the signing column are ``recipients``, the others ``signature``;
 4. page numbers (a lone number at the top or bottom centre) become
    ``page_number`` blocks, areas ruled as a grid in the page image ``table``
-   blocks, and the rest are ``text`` blocks cut at paragraph gaps.
+   blocks, and the rest are ``text`` blocks cut at paragraph gaps;
+5. the note a digital signature prints on the page (small text: signer, e-mail,
+   "07.02.2025 08:51:04 +07:00") and the words inside a receiving office's framed
+   stamp ("CV ĐẾN", "Số:", "Ngày:", "Chuyển:") become ``stamp`` blocks before
+   anything else, so they never join the header's right column or the body
+   (``rebuild_text`` leaves them out of the text).
 
-Order: page number, header left, header right, body top to bottom (tables in
+Order: page number, stamps, header left, header right, body top to bottom (tables in
 place), recipients, signature. Pages without boxes (text files) keep their
 order; only their page-number blocks are marked. ``rebuild_text`` leaves
-page_number and running_header blocks out of the text.
+page_number, running_header and stamp blocks out of the text.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import numpy as np
 from pipeline.model import BBox, Block, Document, Line, Page, Word
 from pipeline.runner import RunContext
 from pipeline.structure.closing import AUTHORITY, NOI_NHAN
+from pipeline.structure.doctypes import type_name_of_line
 from pipeline.structure.header import KINH_GUI, MOTTO_1, MOTTO_2, split_columns
 from pipeline.structure.lines import make_line, union_bbox
 from pipeline.structure.text import fold, is_upper_text
@@ -40,6 +46,16 @@ from pipeline.textbuild import rebuild_text
 PAGE_NUMBER = re.compile(r"^[-–—\s]*\d{1,3}[-–—\s]*$")
 WIDE_GAP = 2.5  # times the median word height: a gap this wide separates columns
 HEADER_DEPTH = 0.4  # the header lies in the top 40% of the first page
+# Marks of a digital-signature note, on folded text: e-mail or gov.vn address, a time stamp, the time zone,
+# its labels. OCR often reads '@' as '(0' or '(2', hence the address suffix.
+ESIGN_MARKS = re.compile(
+    r"@|\.gov\.vn\b|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d\s+\d{1,2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b"
+    r"|[+~„]\s?0?7:00\b|\bky boi\b|\bnguoi ky\b|\bthoi gian ky\b|\bemail\s*:|\bco quan\s*:")
+# Fields of a receiving office's stamp: "CV ĐẾN", "Số: ...", "Ngày: ...", "Chuyển: ..." (folded words).
+RECEPTION_KEYS = {"den": re.compile(r"^den\W*$"), "chuyen": re.compile(r"^chuy\w{1,2}n\W*"),
+                  "so": re.compile(r"^s\w?\s*:"), "ngay": re.compile(r"^ng\w{0,2}y\s*:"), "cv": re.compile(r"^cv\W*$")}
+ESIGN_TIME = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d\s+\d{1,2}:\d{2}")
+SMALL_TEXT = 0.75  # a note's lines are under 3/4 of the page's usual line height
 SIGNATURE_TITLES = re.compile(r"\b(GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|PHÓ|CHÁNH|BÍ THƯ|THỦ TRƯỞNG|HIỆU TRƯỞNG)\b")
 
 
@@ -175,6 +191,58 @@ def _rows(segments: list[Segment]) -> list[list[Segment]]:
     return rows
 
 
+# --- digital-signature notes --------------------------------------------------------------------
+
+
+def _esign_marks(segment: Segment) -> int:
+    return len(ESIGN_MARKS.findall(fold(segment.text)))
+
+
+def _near(box: BBox, other: BBox, reach: float) -> bool:
+    """Boxes overlapping horizontally and at most ``reach`` apart vertically."""
+    overlap_x = min(box[2], other[2]) - max(box[0], other[0])
+    gap_y = max(box[1], other[1]) - min(box[3], other[3])
+    return overlap_x > 0 and gap_y <= reach
+
+
+def esign_notes(segments: list[Segment]) -> list[list[Segment]]:
+    """Groups of segments forming a digital-signature note, top to bottom.
+
+    A note starts at a segment with two of its marks (address, time stamp, time zone, labels), one of
+    them a signing time, or with one mark in small print. It takes in the segments stacked right above
+    or below it that are in small print, marked, or a little smaller than text and left-aligned with it
+    ('TRUNG TÂM CÔNG BÁO' / 'VÀ TIN HỌC' over the address)."""
+    if not segments:
+        return []
+    line_height = statistics.median(s.height for s in segments)
+    small = {id(s) for s in segments if s.height < SMALL_TEXT * line_height}
+    marks = {id(s): _esign_marks(s) for s in segments}
+    taken: set[int] = set()
+    notes: list[list[Segment]] = []
+    for anchor in sorted(segments, key=lambda s: s.bbox[1]):
+        timed = bool(ESIGN_TIME.search(anchor.text))  # a body line may give an e-mail, hardly a signing time
+        if id(anchor) in taken or not ((marks[id(anchor)] >= 2 and timed) or (marks[id(anchor)] and id(anchor) in small)):
+            continue
+        note = [anchor]
+        taken.add(id(anchor))
+        grown = True
+        while grown:
+            grown = False
+            for segment in segments:
+                if id(segment) in taken:
+                    continue
+                print_like = id(segment) in small or marks[id(segment)]
+                aligned = segment.height < 0.9 * line_height and any(
+                    abs(segment.bbox[0] - member.bbox[0]) < 0.5 * line_height for member in note)
+                if (print_like or aligned) and any(_near(segment.bbox, member.bbox, 0.8 * line_height)
+                                                   for member in note):
+                    note.append(segment)
+                    taken.add(id(segment))
+                    grown = True
+        notes.append(sorted(note, key=lambda s: (s.bbox[1], s.bbox[0])))
+    return notes
+
+
 # --- zones -------------------------------------------------------------------------------------
 
 
@@ -211,7 +279,10 @@ def header_zone(rows: list[list[Segment]], width: int, height: int) -> tuple[lis
         centred = (len(row) == 1 and abs(row[0].center_x - width / 2) < 0.06 * width
                    and row[0].bbox[1] > last_motto_bottom)
         addressed = any(KINH_GUI.match(fold(s.text)) for s in row)
-        if "across" in sides or centred or addressed:
+        # the type name ends the header even when a skewed or off-centre scan puts it right of the motto's edge
+        typed = len(row) == 1 and row[0].bbox[1] > last_motto_bottom and is_upper_text(row[0].text) and bool(
+            type_name_of_line(row[0].text))
+        if "across" in sides or centred or addressed or typed:
             break
         for segment, side in zip(row, sides, strict=True):
             (left if side == "left" else right).append(segment)
@@ -263,8 +334,8 @@ def _split_at(segment: Segment, x: float, word_height: float) -> tuple[Segment |
 # --- tables ------------------------------------------------------------------------------------
 
 
-def table_regions(image: np.ndarray | None, page: Page) -> list[BBox]:
-    """Boxes of ruled grids (at least 3 horizontal and 3 vertical rules) in the page image."""
+def ruled_boxes(image: np.ndarray | None, page: Page) -> list[tuple[BBox, int, int]]:
+    """(box, horizontal rules, vertical rules) of every group of ruled lines in the page image."""
     if image is None or page.width is None or image.shape[1] != page.width:
         return []
     import cv2
@@ -278,16 +349,72 @@ def table_regions(image: np.ndarray | None, page: Page) -> list[BBox]:
                                                                                     (1, max(15, height // 60))))
     grid = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    regions: list[BBox] = []
+    boxes: list[tuple[BBox, int, int]] = []
     for contour in contours:
         x, y, w, h = cv2.boundingRect(contour)
-        if w < 0.3 * width or h < 0.03 * height:
+        if w < 0.05 * width or h < 0.015 * height:
             continue
         h_rules = _count_runs(horizontal[y:y + h, x:x + w].any(axis=1))
         v_rules = _count_runs(vertical[y:y + h, x:x + w].any(axis=0))
-        if h_rules >= 3 and v_rules >= 3:
-            regions.append((x, y, x + w, y + h))
-    return regions
+        boxes.append(((x, y, x + w, y + h), h_rules, v_rules))
+    return boxes
+
+
+def table_regions(image: np.ndarray | None, page: Page, boxes: list[tuple[BBox, int, int]] | None = None
+                  ) -> list[BBox]:
+    """Boxes of ruled grids (at least 3 horizontal and 3 vertical rules) in the page image."""
+    boxes = ruled_boxes(image, page) if boxes is None else boxes
+    width, height = page.width or 1, page.height or 1
+    return [box for box, h_rules, v_rules in boxes
+            if box[2] - box[0] >= 0.3 * width and box[3] - box[1] >= 0.03 * height and h_rules >= 3 and v_rules >= 3]
+
+
+def _merge_touching(boxes: list[tuple[BBox, int, int]]) -> list[tuple[BBox, int, int]]:
+    """Overlapping rule groups as one (a frame whose border is broken by the scan comes in pieces)."""
+    merged = list(boxes)
+    changed = True
+    while changed:
+        changed = False
+        for i, (a, ah, av) in enumerate(merged):
+            for j in range(i + 1, len(merged)):
+                b, bh, bv = merged[j]
+                if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                    merged[i] = (union_bbox([a, b]), ah + bh, av + bv)
+                    del merged[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return merged
+
+
+def frame_regions(page: Page, boxes: list[tuple[BBox, int, int]]) -> list[BBox]:
+    """Small closed frames (two rules each way), the size of a rubber stamp rather than a table."""
+    width, height = page.width or 1, page.height or 1
+    return [box for box, h_rules, v_rules in _merge_touching(boxes)
+            if 0.08 * width <= box[2] - box[0] <= 0.45 * width and 0.02 * height <= box[3] - box[1] <= 0.15 * height
+            and h_rules >= 2 and v_rules >= 2]
+
+
+def _words_inside(words: list[Word], region: BBox) -> list[Word]:
+    return [w for w in words if region[0] <= (w.bbox[0] + w.bbox[2]) / 2 <= region[2]
+            and region[1] <= (w.bbox[1] + w.bbox[3]) / 2 <= region[3]]
+
+
+def reception_stamps(segments: list[Segment], frames: list[BBox]) -> list[list[Word]]:
+    """Words of each framed receiving-office stamp ('CV ĐẾN', 'Số:', 'Ngày:', 'Chuyển:').
+
+    A frame is such a stamp when the words inside name two of its fields, one of them 'ĐẾN' or 'Chuyển'; a text line OCR ran across the
+    stamp and the body ('... Q.NGÃI| Về việc ...') gives up only its words inside the frame."""
+    words = [w for s in segments for w in s.words]
+    stamps = []
+    for frame in frames:
+        inside = _words_inside(words, frame)
+        keys = {key for w in inside for key, pattern in RECEPTION_KEYS.items()
+                if pattern.match(fold(w.text)) and (key != "den" or w.text.isupper())}  # 'ĐẾN', not 'đến'
+        if len(keys) >= 2 and keys & {"den", "chuyen"}:  # a form's 'Số:' and 'Ngày:' alone are not a stamp
+            stamps.append(sorted(inside, key=lambda w: (w.bbox[1], w.bbox[0])))
+    return stamps
 
 
 def _count_runs(mask: np.ndarray) -> int:
@@ -370,8 +497,19 @@ def order_page(page: Page, is_first: bool, image: np.ndarray | None, running: fr
                 and " ".join(fold(w.text) for w in s.words) in running]
     for segment in repeated:
         builder.add("running_header", [segment.words])
-    edge = {id(s) for s in [*numbers, *repeated]}
+    notes = esign_notes([s for s in segments if not any(s is n for n in [*numbers, *repeated])])
+    for note in notes:
+        builder.add("stamp", [s.words for s in note])
+    edge = {id(s) for s in [*numbers, *repeated, *(s for note in notes for s in note)]}
     segments = [s for s in segments if id(s) not in edge]
+    boxes = ruled_boxes(image, page)
+    stamped: set[int] = set()
+    for stamp in reception_stamps(segments, frame_regions(page, boxes)):
+        builder.add("stamp", _column_lines([Segment([w], "") for w in stamp]))
+        stamped.update(id(w) for w in stamp)
+    if stamped:
+        segments = [Segment(kept, s.source) for s in segments
+                    if (kept := [w for w in s.words if id(w) not in stamped])]
 
     rows = _rows(segments)
     left: list[Segment] = []
@@ -395,7 +533,7 @@ def order_page(page: Page, is_first: bool, image: np.ndarray | None, running: fr
 
     builder.add("header_left", _column_lines(left))
     builder.add("header_right", _column_lines(right))
-    regions = table_regions(image, page)
+    regions = table_regions(image, page, boxes)
     body_rows: list[list[Segment]] = []
     emitted_tables: set[int] = set()
 

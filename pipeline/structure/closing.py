@@ -31,8 +31,10 @@ from pipeline.structure.text import (
     trim_junk,
 )
 
-NOI_NHAN = re.compile(r"^\s*n\w{1,2}i\s*nh\w{1,2}n\s*[:;.]?\s*")
-AUTHORITY = re.compile(r"(?<![\w.])(TM|KT|TL|TUQ)\s?[.,]\s*(?=\w)")
+# a speck read before the label (",Nơi nhận:", "'Nơi nhận:") is skipped with it
+NOI_NHAN = re.compile(r"^[\s,.;:'‘’`\"“”|_]*n\w{1,2}i\s*nh\w{1,2}n\s*[:;.]?\s*")
+# not after ',' ("- Lưu: VT,KT.ab12" is the drafter's code, not "KT. GIÁM ĐỐC")
+AUTHORITY = re.compile(r"(?<![\w.,])(TM|KT|TL|TUQ)\s?[.,]\s*(?=[^\W\d_])")
 TITLE_WORDS = re.compile(
     r"\b(GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|PHÓ|CHÁNH|BỘ TRƯỞNG|THỦ TRƯỞNG|HIỆU TRƯỞNG|BÍ THƯ|TỔNG|CỤC TRƯỞNG|VIỆN TRƯỞNG)\b")
 TITLE_KEYS = ("giam doc", "chu tich", "truong", "pho ", "chanh", "bi thu", "tong ", "chu nhiem", "uy vien",
@@ -116,6 +118,7 @@ def _pieces(text: str) -> list[str]:
     return [squash(p) for p in pieces if p.strip()]
 
 
+MISREAD_DASH = re.compile(r"^\s*[:;.,]\s+(?=\S)")  # a laid-out recipient line's dash read as ':' or '.'
 REPORT_NOTE = re.compile(r"\(\s*[bB]{1,2}\s*/\s*[cC€eẽ]\s*\)")  # "(b/c)" = để báo cáo, as OCR reads it
 
 
@@ -155,6 +158,8 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
         if line.kind == "recipients" and not in_recipients:
             in_recipients = True  # laid out: its first line is the (maybe garbled) label
             line_text = _drop_garbled_label(line.text)
+        elif line.kind == "recipients":
+            line_text = MISREAD_DASH.sub("- ", line.text)
         else:
             line_text = line.text
         for text in _pieces(line_text):
@@ -175,7 +180,8 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
             if text[0] in BULLET_CHARS and in_recipients:
                 recipients.append(text)
                 continue
-            continuing = in_recipients and recipients and not ends_sentence(recipients[-1].rstrip(" ,"))
+            continuing = in_recipients and recipients and not ends_sentence(recipients[-1].rstrip(" ,")) and not (
+                is_upper_text(text) and fold(recipients[-1]).lstrip(" -~").startswith("luu"))  # 'Lưu' ends the list
             if is_title(text) and not continuing:
                 title.append(text)
                 continue

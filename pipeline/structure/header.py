@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from pipeline.model import Correction, Evidence, Header
 from pipeline.structure.doctypes import name_for_code, type_name_of_line
-from pipeline.structure.lines import TextLine, evidence_for
+from pipeline.structure.lines import LOW_CONFIDENCE, TextLine, evidence_for
 from pipeline.structure.patterns import NUMBER_LABEL, clean_number, find_date, number_type_code
 from pipeline.structure.text import (
     BULLET_CHARS,
@@ -40,8 +40,9 @@ BODY_START = re.compile(
     r"^\s*(can cu|thuc hien|xet |xet\b|theo de nghi|ngay \d|hom nay|noi nhan|phan (thu |[ivx]+\b)|chuong [ivx\d]"
     r"|dieu \d|[ivx]{1,5}\s*[.)]\s|\d{1,2}\s*[.)]\s)"
 )
+LEADING_JUNK = re.compile(r"^[^\w(\"“]+")  # specks read before the subject (",Việc ...", "| Về việc ...")
 VV = re.compile(r"^\s*v\s*/\s*v\b[\s.:]*")
-KINH_GUI = re.compile(r"^\s*kinh\s*g\w{1,2}i\s*[:;.]?\s*")
+KINH_GUI = re.compile(r"^[\s,.;:'‘’`\"“”|_]*kinh\s*g\w{1,2}i\s*[:;.]?\s*")
 
 
 @dataclass
@@ -206,6 +207,9 @@ def _addressee_lines(lines: list[TextLine], start: int, limit: int) -> list[int]
         elif (text[:1].islower() and not previous.endswith((";", ".")) and not _is_body_start(lines[index])
               and (len(chosen) > 1 or KINH_GUI.sub("", fold(previous)).strip())):
             chosen.append(index)  # an addressee wrapped onto the next line
+        elif (text[:1] == "(" and lines[index].block == lines[chosen[-1]].block
+              and not previous.endswith((";", ".")) and KINH_GUI.sub("", fold(lines[start].text)).strip()):
+            chosen.append(index)  # "(Địa chỉ: ...)" under the addressee's name, in the same paragraph
         else:
             break
         index += 1
@@ -397,7 +401,8 @@ def parse_header(lines: list[TextLine]) -> HeaderResult:
                 header.number = number
                 evidence["number"] = piece.evidence(start, stop)
                 raw = piece.line.text[start:stop]
-                if number_is_doubtful(raw.replace("O", "0").replace("I", "1").replace("l", "1")):
+                if number_is_doubtful(raw.replace("O", "0").replace("I", "1").replace("l", "1")) or _has_unsure_word(
+                        piece.line, start, stop) or not number[:1].isdigit():  # '/CT-UBND': its digits unread
                     evidence["number"].flagged = True
             continue
         place, iso, date_text, start, stop = parse_place_date(piece)
@@ -405,7 +410,8 @@ def parse_header(lines: list[TextLine]) -> HeaderResult:
             if header.date_text is None:
                 header.date, header.date_text = iso, date_text
                 evidence["date"] = piece.evidence(start, stop)
-                if find_date(fold(piece.line.text[start:stop]), anchored=True).doubtful:
+                if find_date(fold(piece.line.text[start:stop]), anchored=True).doubtful or _has_unsure_word(
+                        piece.line, start, stop):
                     evidence["date"].flagged = True  # a handwritten day OCR could not read
                 if place:
                     header.place = place
@@ -429,6 +435,12 @@ def parse_header(lines: list[TextLine]) -> HeaderResult:
     header.evidence = evidence
     result.corrections = flagged_fields(header, lines[:end], frozenset(from_code))
     return result
+
+
+def _has_unsure_word(line: TextLine, start: int, end: int) -> bool:
+    """One word of the field read with low confidence: a handwritten day or number ('ngày 3' for 23) is
+    often a single low-confidence word in an otherwise well-read printed line."""
+    return any(w.confidence is not None and w.confidence < LOW_CONFIDENCE for w in line.words_in(start, end))
 
 
 def _agency_evidence(lines: list[TextLine], pieces: list[Piece], header: Header, evidence: dict) -> None:
@@ -464,7 +476,7 @@ def _type_and_subject(lines: list[TextLine], header: Header, evidence: dict, typ
                 evidence["doc_type"] = evidence["number"].model_copy()
     if subject_idx:
         chosen = [lines[i] for i in subject_idx]
-        text = squash(" ".join(trim_junk(line.text) for line in chosen))
+        text = LEADING_JUNK.sub("", squash(" ".join(trim_junk(line.text) for line in chosen)))
         is_vv = bool(VV.match(fold(text)))
         if is_vv:
             text = text[VV.match(fold(text)).end():].strip()

@@ -15,12 +15,12 @@ _DAY = r"(?P<d>[0-3]?\d)"
 _MONTH = r"(?P<m>[01]?\d)"
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
 # "ngày 11 tháng 6 năm 2024", with blanks for a day or month filled in by hand later (left blank, or
-# read by OCR as marks: "ngày 0† tháng 02 năm 2025").
+# read by OCR as marks: "ngày 0† tháng 02 năm 2025"); a handwritten day may touch the word ("ngày05").
 DATE_WORDS = re.compile(
-    rf"\bng\w{{0,2}}y\b(?P<dpart>[^\n]{{0,10}}?)\bth\w{{1,3}}g\b(?P<mpart>[^\n]{{0,8}}?)\bn\w{{1,2}}m\b\s*{_YEAR}"
+    rf"\bng\w{{0,2}}y(?![^\W\d_])(?P<dpart>[^\n]{{0,10}}?)\bth\w{{1,3}}g\b(?P<mpart>[^\n]{{0,8}}?)\bn\w{{1,2}}m\b\s*{_YEAR}"
 )
 # "ngày 15/4/2024", "ngày 15-4-2024", "ngày 15.4.2024"
-DATE_NUMERIC = re.compile(rf"\bng\w{{0,2}}y\b\s*{_DAY}\s*(?P<sep>[/.\-])\s*{_MONTH}\s*(?P=sep)\s*{_YEAR}\b")
+DATE_NUMERIC = re.compile(rf"\bng\w{{0,2}}y(?![^\W\d_])\s*{_DAY}\s*(?P<sep>[/.\-])\s*{_MONTH}\s*(?P=sep)\s*{_YEAR}\b")
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ def clean_number(raw: str) -> str:
         text = text.replace(dash, "-")
     text = re.sub(r"\s*([/-])\s*", r"\1", text)
     text = re.sub(r"\s+", "", text)
+    text = re.sub(r"Đ?Ð+Đ?", "Đ", text)  # OCR's eth for Đ, or the letter read twice ('QĐÐ' → 'QĐ')
     head = re.match(r"[0-9OoIl|i]+(?=[/-])", text)
     if head and any(c.isdigit() for c in head.group()):
         text = head.group().translate(_DIGIT_SLIPS) + text[head.end():]
@@ -119,7 +120,7 @@ def number_type_code(number: str) -> str | None:
 
 
 # Numbers cited in running text: 09/CT-UBND, 09/2017/NĐ-CP, 186/KH-<newline>UBND, 22-CT/TU.
-_SYM = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+_SYM = r"[A-ZĐÐ][A-Za-zĐđÐ0-9&]*"  # Ð (eth) is not Vietnamese: OCR's Đ, see clean_number
 CITED_NUMBER = re.compile(
     rf"(?<![\w/])(?P<num>\d{{1,5}}(?:/(?:19|20)\d\d)?\s?/\s?{_SYM}(?:-\s*{_SYM})*"
     rf"|\d{{1,5}}-{_SYM}/{_SYM}(?:-{_SYM})*)"
