@@ -23,20 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pipeline.correction import Corrector  # noqa: E402
-from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, split_corpus  # noqa: E402
-from pipeline.correction.metrics import restoration_accuracy, syllables  # noqa: E402
+from pipeline.correction.corpus import default_shared_dir, heldout_texts  # noqa: E402
+from pipeline.correction.metrics import restoration_accuracy  # noqa: E402
 from pipeline.correction.viet import strip_marks  # noqa: E402
-
-
-def heldout(shared: Path, max_syllables: int) -> list[str]:
-    _, held = split_corpus(shared / CORPUS_NAME)
-    texts, total = [], 0
-    for _, text in held:
-        texts.append(text)
-        total += len(syllables(text))
-        if total >= max_syllables:
-            break
-    return texts
 
 
 def measure(restore, texts: list[str]) -> dict:
@@ -89,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-syllables", type=int, default=60000)
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "restore.json")
     args = ap.parse_args(argv)
-    texts = heldout(args.shared, args.max_syllables)
+    texts = heldout_texts(args.shared, args.max_syllables)
 
     t0 = time.perf_counter()
     corrector = Corrector.load()

@@ -38,20 +38,9 @@ sys.path.insert(0, str(REPO))
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from pipeline.correction import Corrector  # noqa: E402
-from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, split_corpus  # noqa: E402
+from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, heldout_texts, split_corpus  # noqa: E402
 from pipeline.correction.metrics import flag_coverage, restoration_accuracy, syllables  # noqa: E402
 from pipeline.correction.viet import strip_marks  # noqa: E402
-
-
-def heldout_texts(shared: Path, max_syllables: int) -> list[str]:
-    _, held = split_corpus(shared / CORPUS_NAME)
-    texts, total = [], 0
-    for _, text in held:
-        texts.append(text)
-        total += len(syllables(text))
-        if total >= max_syllables:
-            break
-    return texts
 
 
 def eval_restoration(corrector: Corrector, texts: list[str]) -> dict:

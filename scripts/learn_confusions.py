@@ -39,6 +39,11 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from rapidfuzz.distance import Levenshtein
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script from the checkout
+    sys.path.insert(0, str(REPO))
+
+from pipeline.correction.channel import edit_blocks, with_context  # noqa: E402
+
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "vbpl_legal_vi.jsonl.gz"
 DEFAULT_OUT = REPO / "pipeline" / "models" / "confusions.tsv"
 MODELS = ("vie", "eng")
@@ -292,38 +297,6 @@ def align_tokens(gold: str, ocr: str) -> list[tuple[str, str]]:
         pairs.append((token, ocr_s[left[start]:left[end]].strip()))
         start = end + 1
     return pairs
-
-
-def edit_blocks(intended: str, observed: str) -> list[tuple[int, int, int, int]]:
-    """Maximal runs of non-equal opcodes as (i1, i2, j1, j2); equal-length replaces are split per char."""
-    blocks: list[list[int]] = []
-    last_end = -1
-    for op in Levenshtein.opcodes(intended, observed):
-        if op.tag == "equal":
-            continue
-        if blocks and op.src_start == last_end and blocks[-1][3] == op.dest_start:
-            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
-        else:
-            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-        last_end = op.src_end
-    out: list[tuple[int, int, int, int]] = []
-    for i1, i2, j1, j2 in blocks:
-        if i2 - i1 == j2 - j1:
-            out.extend((i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1))
-        else:
-            out.append((i1, i2, j1, j2))
-    return out
-
-
-def with_context(intended: str, observed: str, block: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """An insertion or deletion borrows one neighbouring char so both sides are non-empty."""
-    i1, i2, j1, j2 = block
-    if i1 == i2 or j1 == j2:
-        if i1 > 0 and j1 > 0:
-            return i1 - 1, i2, j1 - 1, j2
-        if i2 < len(intended) and j2 < len(observed):
-            return i1, i2 + 1, j1, j2 + 1
-    return i1, i2, j1, j2
 
 
 @dataclass

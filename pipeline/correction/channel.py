@@ -165,8 +165,8 @@ class ConfusionModel:
         intended = unicodedata.normalize("NFC", intended)
         consumed = [False] * len(intended)
         total = 0.0
-        for block in _edit_blocks(intended, observed):
-            i1, i2, j1, j2 = _with_context(intended, observed, block)
+        for block in edit_blocks(intended, observed):
+            i1, i2, j1, j2 = with_context(intended, observed, block)
             for k in range(i1, i2):
                 consumed[k] = True
             obs, want = observed[j1:j2], intended[i1:i2]
@@ -381,7 +381,7 @@ def _pool(tables: list[_Table]) -> _Table:
 # The two helpers below mirror scripts/learn_confusions.py so that scoring matches counting.
 
 
-def _edit_blocks(intended: str, observed: str) -> list[tuple[int, int, int, int]]:
+def edit_blocks(intended: str, observed: str) -> list[tuple[int, int, int, int]]:
     """Maximal runs of non-equal opcodes as (i1, i2, j1, j2); equal-length replaces split per char."""
     blocks: list[list[int]] = []
     for op in Levenshtein.opcodes(intended, observed):
@@ -400,7 +400,7 @@ def _edit_blocks(intended: str, observed: str) -> list[tuple[int, int, int, int]
     return out
 
 
-def _with_context(intended: str, observed: str, block: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+def with_context(intended: str, observed: str, block: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """An insertion or deletion borrows one neighbouring char so both sides are non-empty."""
     i1, i2, j1, j2 = block
     if i1 == i2 or j1 == j2:

@@ -44,3 +44,17 @@ def split_corpus(corpus_path: Path) -> tuple[list[tuple[str, str]], list[tuple[s
 def default_shared_dir() -> Path:
     """../shared beside the repository checkout."""
     return Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def heldout_texts(shared: Path, max_syllables: int) -> list[str]:
+    """Held-out documents' texts, in corpus order, until ``max_syllables`` syllables."""
+    from .metrics import syllables
+
+    _, held = split_corpus(shared / CORPUS_NAME)
+    texts, total = [], 0
+    for _, text in held:
+        texts.append(text)
+        total += len(syllables(text))
+        if total >= max_syllables:
+            break
+    return texts
