@@ -49,7 +49,15 @@ VARIANTS = {
     "+flatten-always": {"flatten_min_unevenness": 0.0},
     "-despeckle": {"despeckle": False},
     "-ink": {"suppress_ink": False},
-    "+upscale-blurred": {"max_softness_to_upscale": float("inf")},
+    # blurred low-dpi pages: left at their dpi (the previous default), or upscaled plainly
+    "-blurred-recipe": {"blurred_target_dpi": 0, "blurred_denoise": "none", "blurred_sharpen_amount": 0.0,
+                        "blurred_contrast_stretch": False},
+    "+upscale-blurred-plain": {"blurred_denoise": "none", "blurred_sharpen_amount": 0.0,
+                               "blurred_contrast_stretch": False},
+    "-blurred-denoise": {"blurred_denoise": "none"},
+    "-blurred-sharpen": {"blurred_sharpen_amount": 0.0},
+    "-blurred-contrast": {"blurred_contrast_stretch": False},
+    "+blurred-350dpi": {"blurred_target_dpi": 350},
 }
 
 

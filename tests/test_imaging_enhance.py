@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from pipeline.imaging.enhance import binarize, flatten_background, is_bitonal, remove_speckles, unsharp
 from pipeline.imaging.synthetic import SAMPLE_LINES, add_speckle, render_lines
@@ -56,3 +57,67 @@ def test_only_unevenly_lit_pages_are_flattened():
     for image, applied in ((page, False), (shaded, True)):
         steps = {s.name: s.info for s in clean_page(image, dpi=150, options=None).steps}
         assert steps["flatten"]["applied"] is applied
+
+
+def blurred_scan(dpi: int = 150) -> np.ndarray:
+    """Blurred, grainy, JPEG-compressed gray page (the degraded sample recipe)."""
+    import cv2
+
+    from pipeline.imaging.synthetic import jpeg
+
+    page = cv2.GaussianBlur(render_lines(SAMPLE_LINES * 2, dpi=dpi), (0, 0), 1.3)
+    page = (page.astype(np.float32) * 0.9).astype(np.uint8)  # grayish paper
+    grain = np.random.default_rng(5).normal(0, 7, page.shape).astype(np.float32)
+    page = np.clip(page + grain, 0, 255).astype(np.uint8)
+    return jpeg(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 35)[:, :, 0]
+
+
+def test_bilateral_denoise_smooths_paper_and_keeps_strokes():
+    from pipeline.imaging.enhance import denoise
+
+    clean = render_lines(SAMPLE_LINES[:4], dpi=150)
+    noisy = np.clip(clean + np.random.default_rng(1).normal(0, 8, clean.shape), 0, 255).astype(np.uint8)
+    smooth = denoise(noisy, "bilateral")
+    paper = clean > 250
+    assert smooth[paper].std() < 0.6 * noisy[paper].std()
+    assert (smooth[clean < 60] < 110).mean() > 0.95
+    with pytest.raises(ValueError):
+        denoise(noisy, "nlm")
+
+
+def test_stretch_contrast_whitens_paper_and_darkens_ink():
+    from pipeline.imaging.enhance import stretch_contrast
+
+    page = render_lines(SAMPLE_LINES[:4], dpi=150)
+    dull = (70 + page.astype(np.float32) * (150 / 255)).astype(np.uint8)  # ink 70, paper 220
+    out = stretch_contrast(dull)
+    assert np.percentile(out[page > 250], 50) == 255
+    assert np.percentile(out[page < 30], 50) < 20
+    flat = np.full((40, 40), 200, np.uint8)
+    assert np.array_equal(stretch_contrast(flat), flat)
+
+
+def test_blurred_low_dpi_page_is_denoised_upscaled_sharpened_and_stretched():
+    from pipeline.imaging.cleanup import CleanupOptions, clean_page
+    from pipeline.imaging.enhance import stroke_softness
+
+    page = blurred_scan()
+    assert stroke_softness(page) > CleanupOptions().max_softness_to_upscale
+    result = clean_page(page, dpi=150)
+    names = [step.name for step in result.steps]
+    assert result.dpi == 300 and result.scale == 2.0
+    assert result.image.shape[0] >= 2 * page.shape[0] - 2
+    assert {"denoise", "deblur", "contrast"} <= set(names)
+    assert names.index("denoise") < names.index("deskew") < names.index("deblur") < names.index("contrast")
+    assert not result.warnings
+
+    kept = clean_page(page, dpi=150, options=CleanupOptions(blurred_target_dpi=0))
+    assert kept.dpi == 150 and "not upscaled" in kept.warnings[0]
+
+
+def test_sharp_pages_skip_the_blurred_page_steps():
+    from pipeline.imaging.cleanup import clean_page
+
+    for dpi in (150, 300):
+        names = {step.name for step in clean_page(render_lines(SAMPLE_LINES * 2, dpi=dpi), dpi=dpi).steps}
+        assert not names & {"denoise", "deblur", "contrast"}

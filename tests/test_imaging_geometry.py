@@ -130,6 +130,18 @@ def test_boxes_follow_deskew_and_scale():
     assert abs(x0 - xs.min()) <= 2 and abs(y0 - ys.min()) <= 2 and abs(x1 - xs.max() - 1) <= 2 and abs(y1 - ys.max() - 1) <= 2
 
 
+@pytest.mark.parametrize("interpolation", ["linear", "cubic", "lanczos"])
+def test_every_interpolation_gives_the_same_geometry(interpolation):
+    image = np.full((300, 400), 255, np.uint8)
+    image[100:120, 150:250] = 0
+    reference, reference_matrix = rotate_small_angle(image, 2.0, 2.0)
+    warped, matrix = rotate_small_angle(image, 2.0, 2.0, interpolation=interpolation)
+    assert warped.shape == reference.shape and np.allclose(matrix, reference_matrix)
+    assert np.count_nonzero(np.abs(warped.astype(int) - reference) > 128) < 0.01 * warped.size
+    with pytest.raises(ValueError):
+        rotate_small_angle(image, 2.0, 2.0, interpolation="nearest-ish")
+
+
 def test_weak_osd_does_not_turn_an_ambiguous_page(page):
     sparse = np.full_like(page, 255)
     sparse[: page.shape[0] // 4] = page[: page.shape[0] // 4]  # two lines only: the line analysis is in doubt

@@ -103,11 +103,18 @@ def rotation_matrix(shape: tuple[int, int], angle: float, scale: float = 1.0) ->
     return matrix, (new_width, new_height)
 
 
-def rotate_small_angle(image: np.ndarray, angle: float, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+INTERPOLATIONS = {"linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC, "lanczos": cv2.INTER_LANCZOS4}
+
+
+def rotate_small_angle(image: np.ndarray, angle: float, scale: float = 1.0, *,
+                       interpolation: str = "cubic") -> tuple[np.ndarray, np.ndarray]:
     """Rotate (and scale) in one resampling, filling new corners with white; returns (image, matrix)."""
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(f"unknown interpolation {interpolation!r} ({', '.join(INTERPOLATIONS)})")
     matrix, size = rotation_matrix(image.shape, angle, scale)
     white = (255,) * (1 if image.ndim == 2 else image.shape[2])
-    rotated = cv2.warpAffine(image, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
+    rotated = cv2.warpAffine(image, matrix, size, flags=INTERPOLATIONS[interpolation],
+                             borderMode=cv2.BORDER_CONSTANT,
                              borderValue=white)
     return rotated, matrix
 
