@@ -172,3 +172,19 @@ def test_dask_local_cluster_gives_the_same_results_as_the_local_pool(tmp_path):
         local = json.loads((tmp_path / "local" / f"{task.output_stem}.json").read_text())
         remote = json.loads((tmp_path / "dask" / f"{task.output_stem}.json").read_text())
         assert _strip_volatile(local) == _strip_volatile(remote)
+
+
+@pytest.mark.slow
+@pytest.mark.tesseract
+def test_dask_path_on_the_samples_matches_the_local_path(tmp_path, samples_dir):
+    distributed = pytest.importorskip("distributed")
+    tasks = discover([samples_dir / "scans"], tmp_path / "local")
+    run_batch(tasks, PipelineConfig(), tmp_path / "local", jobs=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        result = run_batch(tasks, PipelineConfig(), tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert result.counts["ok"] == len(tasks) >= 6
+    for task in tasks:
+        local = json.loads((tmp_path / "local" / f"{task.output_stem}.json").read_text())
+        remote = json.loads((tmp_path / "dask" / f"{task.output_stem}.json").read_text())
+        assert _strip_volatile(local) == _strip_volatile(remote), task.output_stem
