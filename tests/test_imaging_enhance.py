@@ -121,3 +121,11 @@ def test_sharp_pages_skip_the_blurred_page_steps():
     for dpi in (150, 300):
         names = {step.name for step in clean_page(render_lines(SAMPLE_LINES * 2, dpi=dpi), dpi=dpi).steps}
         assert not names & {"denoise", "deblur", "contrast"}
+
+
+def test_only_sharp_pages_under_150_dpi_are_upscaled():
+    from pipeline.imaging.cleanup import clean_page
+
+    assert clean_page(render_lines(SAMPLE_LINES * 2, dpi=100), dpi=100).scale == 3.0
+    for dpi in (150, 200):
+        assert clean_page(render_lines(SAMPLE_LINES * 2, dpi=dpi), dpi=dpi).scale == 1.0
