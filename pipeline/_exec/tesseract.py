@@ -14,8 +14,10 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytesseract
 from PIL import Image
@@ -95,19 +97,24 @@ def traineddata_hashes(lang: str) -> dict[str, str]:
     return hashes
 
 
-def _to_pil(image: np.ndarray | Image.Image) -> Image.Image:
-    if isinstance(image, Image.Image):
-        return image
-    if image.ndim == 2:
-        return Image.fromarray(image)
-    return Image.fromarray(image[:, :, ::-1].copy())  # BGR -> RGB
+def _as_input_file(image: np.ndarray | Image.Image, folder: str) -> str:
+    """Write the page as an uncompressed greyscale PGM: Tesseract reads grey anyway, and
+    encoding a PNG of a colour page (what pytesseract does) costs a quarter of the OCR time."""
+    array = np.asarray(image.convert("L")) if isinstance(image, Image.Image) else image
+    if array.ndim == 3:
+        array = cv2.cvtColor(array, cv2.COLOR_BGR2GRAY)
+    path = os.path.join(folder, "page.pgm")
+    if not cv2.imwrite(path, np.ascontiguousarray(array, dtype=np.uint8)):
+        raise TesseractError("cannot write the page image for tesseract", how_to_fix="check free space in TMPDIR")
+    return path
 
 
 def _run(func, image, *, lang: str, config: str, timeout: float, what: str):
     _configure()
     check_installed(lang)
     try:
-        return func(_to_pil(image), lang=lang, config=config, timeout=timeout)
+        with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as folder:
+            return func(_as_input_file(image, folder), lang=lang, config=config, timeout=timeout)
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
             raise TesseractTimeout(
