@@ -11,6 +11,7 @@ run: system-deps $(STAMP)
 	$(BIN)/sohoa run samples/scans -o output
 
 test: system-deps-test $(STAMP)
+	$(BIN)/ruff check pipeline tests scripts benchmarks
 	$(BIN)/python -m pytest -m "not slow" -q
 
 test-all: system-deps-test $(STAMP)
