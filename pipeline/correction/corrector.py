@@ -5,6 +5,14 @@ other marks, and in OCR mode letter edits), scores them with a channel whose noi
 estimated from the document itself (how many words lost their marks, how many are not
 Vietnamese), decodes each sentence with a second-order Viterbi, and turns every difference
 into a ``Change`` with a posterior confidence. Doubtful changes are flagged, not applied.
+
+Flags: every word gets a doubt score (log-odds that the word as written out is wrong) from the
+posterior, Tesseract's confidence in it and its neighbours, whether it is a known, well-formed
+syllable, its frequency and a few OCR tells (a capital made of a small letter mid-sentence);
+unchanged words at or above 0 are flagged with corrected == original (or a suggestion), and with
+OCR confidences a change far above it is only suggested. Numbers and codes are flagged when
+Tesseract doubted them, when a code has a letter group never seen in a code, or when "30.05"
+stands on a line of decimal commas. Weights: scripts/make_flag_calibration.py + eval_flags.py.
 """
 
 from __future__ import annotations
@@ -176,6 +184,7 @@ class Corrector:
         self.generator = CandidateGenerator(self.lexicon, learned_candidates)
         self.fingerprint = _fingerprint(models_dir, learned_dir, tone_style)
         self._surfaces: dict[tuple[str, str, str], str] = {}
+        self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._code_pieces: dict[str, str] = {}  # de-accented code letters -> most used spelling
         for piece, _count in sorted(lm.code_pieces.items(), key=lambda kv: -kv[1]):
             self._code_pieces.setdefault(strip_marks(piece), piece)
@@ -224,7 +233,7 @@ class Corrector:
             # the same misread word recurs in a document: let its occurrences agree
             slots = _consistency_prior(slots, best, posts, memo)
             best, posts = self._decode(norm, tokens, slots)
-        changes = self._changes(norm, tokens, slots, best, posts, style, noise)
+        changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs)
         return _render(text, norm, to_input, changes)
 
     # ------------------------------------------------------------------ lattice
@@ -340,17 +349,28 @@ class Corrector:
         posts: list[list[float] | None],
         style: str,
         noise: DocumentNoise,
+        confs: list[float | None],
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
         out = []
         learned = self.learned.active
         drop_strays = noise.letters and noise.edit >= STRAY_EDIT_LEVEL
         junk = _junk_letters(text, tokens) if noise.ocr else set()
         specks = self._specks(tokens, noise)
+        dot_decimals = _dot_decimals(text, tokens)
+        styled = _styled_capitals(text, tokens)
+        ocr_weights = any(c is not None for c in confs)
+        weights = DOUBT_WEIGHTS_OCR if ocr_weights else DOUBT_WEIGHTS_TEXT
         for i, (tok, slot) in enumerate(zip(tokens, slots, strict=False)):
             if slot.fixed:
                 suggestion = self._code_suggestion(tok.text) if noise.drop >= 0.3 else None
                 if suggestion is not None:
                     out.append((tok, suggestion, CODE_SUGGESTION_CONFIDENCE, True, ()))
+                elif i in dot_decimals:
+                    out.append((tok, tok.text.replace(".", ","), DECIMAL_SUGGESTION_CONFIDENCE, True,
+                                (tok.text.replace(".", ","),)))
+                elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text):
+                    out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
+                                True, ()))
                 continue
             j = best[i]
             post = posts[i]
@@ -373,7 +393,11 @@ class Corrector:
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
             changed = surface != tok.text or tok.joined
-            doubtful = confidence < KEEP_DOUBT or (
+            # without OCR confidences a change's doubt is unused (applied by its posterior alone)
+            doubt = -10.0
+            if not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
+                doubt = self._doubt(text, tokens, slots, i, j, confidence, confs, surface, changed, weights, styled)
+            doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
                 and not is_valid_syllable(tok.text)
             )
@@ -387,12 +411,43 @@ class Corrector:
                 continue
             alternatives = self._alternatives(tok.text, slot, post, j, style, hint)
             if changed:
-                out.append((tok, surface, confidence, confidence < APPLY_THRESHOLD,
+                unapply = UNAPPLY_DOUBT if ocr_weights else UNAPPLY_DOUBT_TEXT if noise.ocr else None
+                unsure = confidence < APPLY_THRESHOLD or (unapply is not None and doubt >= unapply) or (
+                    _clear_abbreviation(tok.text, confs[i]) and strip_marks(surface) != strip_marks(tok.text))
+                out.append((tok, surface, confidence, unsure,
                             _alts(alternatives, surface)))
             else:
                 suggestion = surface if tok.kind == MIXED else tok.text
+                if doubt >= 0.0 and tok.text not in styled and _lookalike_capital(text, tokens, i, tok.text):
+                    suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out
+
+    def _doubt(
+        self, text: str, tokens: list[Token], slots: list[_Slot], i: int, j: int, confidence: float,
+        confs: list[float | None], surface: str, changed: bool, weights: tuple[float, ...], styled: set[str],
+    ) -> float:
+        """Log-odds that the word as it will be written is wrong (flag it when >= 0).
+
+        Combines the decoder's posterior, the OCR engine's confidence in the word and in its
+        neighbours (misreads come in clusters), whether the output is a known, well-formed
+        syllable and how common it is; the weights are fitted on held-out renders read by
+        Tesseract (scripts/make_flag_calibration.py, scripts/eval_flags.py).
+        """
+        conf = confs[i]
+        word = slots[i].words[j]
+        count = self.known.get(word, 0)
+        if conf is None and confidence >= 0.98 and count >= 50 and not changed and self.trace is None:
+            return -10.0  # fast exit: nothing can make such a word doubtful without OCR confidences
+        features = _doubt_features(tokens[i], surface, confidence, conf, _neighbour_confidence(confs, i),
+                                   word in self.known, count, changed, len(slots[i].words) == 1,
+                                   surface not in styled and _lookalike_capital(text, tokens, i, surface))
+        doubt = sum(w * f for w, f in zip(weights, features, strict=True))
+        if self.trace is not None:
+            tok = tokens[i]
+            self.trace.append({"start": tok.start, "end": tok.end, "text": tok.text, "surface": surface,
+                               "features": features, "doubt": doubt})
+        return doubt
 
     def _merge_pieces(self, text: str, tokens: list[Token]) -> list[Token]:
         """Join two words split by OCR ("nhi ệm") when one piece is unknown and the whole is a word."""
@@ -430,6 +485,18 @@ class Corrector:
 
         suggestion = re.sub(r"[^\W\d_]+", restore, code)
         return suggestion if suggestion != code else None
+
+    def _odd_code(self, code: str) -> bool:
+        """A code with a letter group never seen in a code or as a word ("536/TTI-CP", "QĐÐ" with an
+        Icelandic eth) or an odd separator ("NĐ:CP"): probably misread."""
+        if not any(c.isalpha() for c in code) or "@" in code or code in self.protected or _WEB_ADDRESS.search(code):
+            return False
+        if _ODD_CODE_SEPARATOR.search(code):
+            return True
+        for piece in _LETTER_RUN.findall(code):
+            if piece not in self.lm.code_pieces and piece.lower() not in self.known and piece not in self.protected:
+                return True
+        return False
 
     def _specks(self, tokens: list[Token], noise: DocumentNoise) -> set[int]:
         """Specks read as letters: foreign letters or marks alone ("š", "ˆ") are never words;
@@ -476,6 +543,126 @@ class Corrector:
         if original[:1].isupper() and not original[1:2].isupper():
             return placed[:1].upper() + placed[1:]
         return apply_case(template, placed)
+
+
+DOUBT_FEATURES = ("bias", "log(1-posterior)", "1-ocr_conf", "ocr_conf<50", "neighbour_conf<60", "unknown",
+                  "invalid", "log_count", "changed", "one_reading", "odd_case", "one_letter", "mixed", "lookalike_capital",
+                  "caps_abbreviation")
+# log-odds weights of DOUBT_FEATURES; the bias holds the threshold (flag when the sum >= 0)
+# (logistic regression, positives weighted x5, on 30 held-out renders read by `tesseract -l vie`,
+# 11k syllables; the bias is then raised by 2.5 so that about 4% of the syllables of those pages
+# are flagged). TEXT: fitted the same way with the OCR confidences left out. odd_case (a small
+# letter before a capital, "kỊp") is set by hand to 3.0: all 11 such words of those pages were
+# wrong, but other features already flagged them, so the fit left it near 0.
+DOUBT_WEIGHTS_OCR = (6.34, 1.58, 7.31, -3.76, 3.23, 2.58, 1.19, -1.76, 0.66, 0.56, 3.0, -0.15, 2.55, 4.01,
+                     -1.01)
+DOUBT_WEIGHTS_TEXT = (10.28, 2.31, 0.0, 0.0, 0.0, 3.63, 2.18, -1.49, 0.0, 0.19, 3.0, -0.16, 5.57, 4.05, -1.02)
+# with OCR confidences, a change this much above the flag threshold is only suggested: the word is
+# most likely wrong either way, and a clerk should see it (below it, changes >= APPLY_THRESHOLD apply)
+UNAPPLY_DOUBT = 4.5
+UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
+# capitals whose shape is their small letter's, scaled up: OCR reads "kỹ" as "Kỹ" mid-sentence
+_LOOKALIKE_CAPITALS = set("CKOSVWXZ")
+PROTECTED_DOUBT_CONF = 50.0  # numbers and codes Tesseract read with less confidence are flagged
+DECIMAL_SUGGESTION_CONFIDENCE = 0.5
+_WEB_ADDRESS = re.compile(r"^(https?://|www\.)|\.(vn|com|org|net|gov|edu|int)\b", re.I)
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_ODD_CODE_SEPARATOR = re.compile(r"[^\w/.\-]")
+_DOT_DECIMAL = re.compile(r"^\d{1,3}\.\d{1,2}$")
+_COMMA_DECIMAL = re.compile(r"\d,\d{1,2}(?!\d)")
+
+
+def _doubt_features(
+    tok: Token, surface: str, posterior: float, conf: float | None, neighbour_conf: float | None,
+    known: bool, count: int, changed: bool, one_reading: bool, lookalike_capital: bool,
+) -> tuple[float, ...]:
+    # a small letter followed by a capital ("kỊp", "gIa"): OCR, not a writer
+    odd_case = any(a.islower() and b.isupper() for a, b in zip(surface, surface[1:], strict=False))
+    return (
+        1.0,
+        math.log(max(1.0 - posterior, 0.0) + 0.01),
+        0.0 if conf is None else (100.0 - conf) / 100.0,
+        0.0 if conf is None else max(50.0 - conf, 0.0) / 50.0,
+        0.0 if neighbour_conf is None else max(60.0 - neighbour_conf, 0.0) / 60.0,
+        float(not known),
+        float(not is_valid_syllable(surface)),
+        math.log1p(count) / 10.0,
+        float(changed),
+        float(one_reading),
+        float(odd_case),
+        float(len(surface) == 1 and surface.isalpha()),
+        float(tok.kind == MIXED),
+        float(lookalike_capital),
+        float(len(surface) >= 2 and surface.isupper() and not is_valid_syllable(surface)),
+    )
+
+
+def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> bool:
+    """Capitals that OCR may have made of small letters in the middle of a sentence: "Kỹ", "Sau",
+    or "CƠ SỞ" whose every letter is a scaled-up small one."""
+    if i == 0 or len(surface) < 2:
+        return False
+    if not (surface[1:].islower() and strip_marks(surface[0]) in _LOOKALIKE_CAPITALS) and not _all_lookalike(surface):
+        return False
+    while i > 0:
+        prev = tokens[i - 1]
+        if prev.kind != WORD or text[prev.end : tokens[i].start].strip():
+            return False
+        if prev.text[:1].islower():
+            return True
+        if not _all_lookalike(prev.text):
+            return False
+        i -= 1
+    return False
+
+
+ABBREVIATION_CONF = 85.0
+STYLED_CAPITAL_COUNT = 3  # a capitalised word seen this often mid-sentence is the writer's style
+
+
+def _styled_capitals(text: str, tokens: list[Token]) -> set[str]:
+    """Capitalised words the document writes mid-sentence again and again ("Chương trình", "Sở"):
+    a habit of the writer, whereas OCR turns a small letter into a capital only now and then."""
+    seen: Counter[str] = Counter()
+    for prev, tok in zip(tokens, tokens[1:], strict=False):
+        if tok.kind == WORD and tok.text[:1].isupper() and prev.kind == WORD and not text[prev.end : tok.start].strip():
+            seen[tok.text] += 1
+    return {word for word, n in seen.items() if n >= STYLED_CAPITAL_COUNT}
+
+
+def _clear_abbreviation(word: str, conf: float | None) -> bool:
+    """Capitals that spell no syllable, read with confidence ("PCT", "CVP"): an abbreviation the
+    dictionaries may not list, whose letters are only ever suggested to change."""
+    return (conf is not None and conf >= ABBREVIATION_CONF and len(word) >= 2 and word.isupper()
+            and not is_valid_syllable(word))
+
+
+def _all_lookalike(word: str) -> bool:
+    return len(word) >= 2 and word.isupper() and set(strip_marks(word)) <= _LOOKALIKE_CAPITALS
+
+
+def _neighbour_confidence(confs: list[float | None], i: int) -> float | None:
+    around = [c for c in (confs[i - 1] if i > 0 else None, confs[i + 1] if i + 1 < len(confs) else None)
+              if c is not None]
+    return min(around) if around else None
+
+
+def _dot_decimals(text: str, tokens: list[Token]) -> set[int]:
+    """Numbers like "30.05" on a line that writes decimals with a comma ("22,72"): a misread comma.
+
+    Vietnamese writes decimals with a comma and groups thousands by three with a dot, so "30.05"
+    among "22,72" and "4,29" is most likely "30,05" (a suggestion, never applied).
+    """
+    out: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.kind != PROTECTED or not _DOT_DECIMAL.match(tok.text):
+            continue
+        line_start = text.rfind("\n", 0, tok.start) + 1
+        line_end = text.find("\n", tok.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if text[line_start : tok.start].strip() and len(_COMMA_DECIMAL.findall(line)) >= 2:
+            out.add(i)
+    return out
 
 
 _LOOKALIKE_DIGITS = set("0134568")

@@ -1,0 +1,120 @@
+"""Doubt flags of the correction engine: what a clerk is asked to review (skips without the models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.correction import Corrector
+from pipeline.correction import corrector as engine
+from pipeline.resources import models_dir
+
+pytestmark = pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+
+SENTENCE = "Ủy ban nhân dân tỉnh chịu trách nhiệm tổ chức thực hiện Nghị định này."
+
+
+@pytest.fixture(scope="module")
+def corrector() -> Corrector:
+    return Corrector.load()
+
+
+def _spans(text: str, conf: float, low: dict[str, float] | None = None) -> list[tuple[int, int, float]]:
+    """(start, end, confidence) of every whitespace-separated word, some with their own confidence."""
+    spans, pos = [], 0
+    for word in text.split():
+        start = text.index(word, pos)
+        pos = start + len(word)
+        spans.append((start, pos, (low or {}).get(word, conf)))
+    return spans
+
+
+def _flagged(result) -> dict[str, str]:
+    return {c.original: c.corrected for c in result.changes if c.flagged}
+
+
+def test_weights_match_features() -> None:
+    assert len(engine.DOUBT_WEIGHTS_OCR) == len(engine.DOUBT_FEATURES) == len(engine.DOUBT_WEIGHTS_TEXT)
+
+
+def test_confident_clean_text_has_no_flags(corrector: Corrector) -> None:
+    res = corrector.correct(SENTENCE, token_confidences=_spans(SENTENCE, 96.0))
+    assert res.text == SENTENCE
+    assert not [c for c in res.changes if c.flagged]
+
+
+def test_doubted_word_is_flagged_not_changed(corrector: Corrector) -> None:
+    res = corrector.correct(SENTENCE, token_confidences=_spans(SENTENCE, 96.0, {"trách": 20.0}))
+    assert res.text == SENTENCE  # a flag never changes the text
+    flags = {c.original: c for c in res.changes if c.flagged}
+    assert "trách" in flags
+    assert set(flags) <= {"chịu", "trách", "nhiệm"}  # misreads come in clusters: neighbours may be asked too
+    flag = flags["trách"]
+    assert flag.corrected == "trách"
+    assert SENTENCE[flag.start : flag.end] == "trách"
+
+
+def test_flags_follow_ocr_confidence(corrector: Corrector) -> None:
+    """The lower Tesseract's confidence in an unusual word, the more likely it is flagged."""
+    text = "Giao Sở Tài chính chủ trì phối hợp với các đơn vị liên quan."
+    high = corrector.correct(text, token_confidences=_spans(text, 95.0))
+    low = corrector.correct(text, token_confidences=_spans(text, 95.0, {"phối": 30.0, "hợp": 30.0}))
+    assert len(_flagged(low)) > len(_flagged(high))
+    assert {"phối", "hợp"} <= set(_flagged(low))
+
+
+def test_unknown_garbage_is_flagged_without_confidences(corrector: Corrector) -> None:
+    res = corrector.correct("Ủy ban nhân dân tỉnh nưữứu trách nhiệm tổ chức thực hiện.")
+    assert "nưữứu" in _flagged(res)
+
+
+def test_lookalike_capital_inside_a_sentence(corrector: Corrector) -> None:
+    text = "Danh mục thành phần và yêu cầu Kỹ thuật cơ bản của bảng tin điện tử."
+    res = corrector.correct(text, token_confidences=_spans(text, 90.0))
+    assert "Kỹ" in _flagged(res)
+    assert res.text == text
+
+
+def test_odd_codes_are_flagged(corrector: Corrector) -> None:
+    text = "Căn cứ Thông tư số 536/TTI-CP và Quyết định số 123/TB-UBND của tỉnh."
+    res = corrector.correct(text, token_confidences=_spans(text, 92.0))
+    flagged = _flagged(res)
+    assert "536/TTI-CP" in flagged
+    assert "123/TB-UBND" not in flagged
+    assert res.text == text
+    assert "536/TTI-CP" in _flagged(corrector.correct(text))  # without confidences too
+
+
+def test_dot_decimal_on_a_comma_decimal_line(corrector: Corrector) -> None:
+    text = "Tỷ lệ phần trăm (%) 100 22,72 4,29 30.05 1,76\n1.2. Nội dung"
+    res = corrector.correct(text, token_confidences=_spans(text, 95.0))
+    flagged = _flagged(res)
+    assert flagged.get("30.05") == "30,05"
+    assert "1.2" not in flagged  # a section number at the start of a line
+    assert res.text == text
+
+
+def test_flag_share_on_gold_text_is_small(corrector: Corrector) -> None:
+    text = " ".join([SENTENCE] * 5)
+    res = corrector.correct(text, token_confidences=_spans(text, 93.0))
+    words = len(text.split())
+    assert sum(c.flagged for c in res.changes) <= 0.05 * words
+
+
+def test_capitals_the_writer_repeats_are_style(corrector: Corrector) -> None:
+    once = "Các sở triển khai Chương trình này."
+    many = "Các sở triển khai Chương trình này, báo cáo Chương trình và Chương trình khác."
+    assert "Chương" in _flagged(corrector.correct(once, token_confidences=_spans(once, 95.0)))
+    assert "Chương" not in _flagged(corrector.correct(many, token_confidences=_spans(many, 95.0)))
+
+
+def test_confident_abbreviations_are_only_suggested_changes(corrector: Corrector) -> None:
+    text = "KT. CHỦ TỊCH\nPCT\nNguyễn Văn An"
+    res = corrector.correct(text, token_confidences=_spans(text, 93.0))
+    assert "PCT" in res.text
+    assert all(c.flagged for c in res.changes if c.original == "PCT")
+
+
+def test_small_letter_before_a_capital_is_flagged(corrector: Corrector) -> None:
+    text = "Các đơn vị triển khai kỊp thời nhiệm vụ được giao."
+    res = corrector.correct(text, token_confidences=_spans(text, 90.0))
+    assert "kỊp" in _flagged(res) or any(c.original == "kỊp" for c in res.changes)
