@@ -231,7 +231,7 @@ def clean_page(image: np.ndarray, *, dpi: int | None = None, options: CleanupOpt
     matrix = np.eye(3)
 
     started = time.perf_counter()
-    if options.suppress_ink and image.ndim == 3:
+    if options.suppress_ink:
         lifted = ink.suppress_colored_ink(image, dpi=source_dpi, keep_esign_text=options.keep_esign_text)
         gray, marks = lifted.gray, lifted.marks
     else:

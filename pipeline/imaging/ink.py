@@ -24,8 +24,8 @@ BBox = tuple[int, int, int, int]
 class InkMark:
     kind: str  # seal | stamp | esign
     bbox: BBox  # x0, y0, x1, y1 in the input image
-    color: str  # red | blue | violet
-    ink_fraction: float  # share of the box covered by coloured ink
+    color: str  # red | blue | violet | grey (a seal on a greyscale scan)
+    ink_fraction: float  # share of the box covered by coloured (or seal-grey) ink
 
 
 @dataclass
@@ -170,14 +170,16 @@ def suppress_colored_ink(image: np.ndarray, *, dpi: float = 300.0, keep_esign_te
     """Gray page without seal/stamp ink, and the boxes of the marks found.
 
     ``keep_esign_text`` keeps the blue e-signature note readable (as gray text)
-    so OCR can read the signer and time.
+    so OCR can read the signer and time. A page without coloured marks (a
+    greyscale scan) gets its mid-grey seals lifted instead.
     """
     if image.ndim == 2:
-        return InkResult(gray=image.copy(), marks=[])
+        gray = image.copy()
+        return InkResult(gray=gray, marks=lift_gray_seals(gray, dpi=dpi))
     gray = lift_colored_ink(image)
     marks = find_marks(image, dpi=dpi)
     if not marks:
-        return InkResult(gray=gray, marks=marks)
+        return InkResult(gray=gray, marks=lift_gray_seals(gray, dpi=dpi))
     lum = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     margin = int(round(dpi * 1 / 25.4))
     for mark in marks:
@@ -188,3 +190,146 @@ def suppress_colored_ink(image: np.ndarray, *, dpi: float = 300.0, keep_esign_te
             continue
         _whiten_ink(gray, image, box, mark.color)
     return InkResult(gray=gray, marks=marks)
+
+
+# Grey seals: a round seal is 30-45 mm across; search radii a little wider.
+_SEAL_RADIUS_INCH = (0.55, 1.25)
+_SEAL_WORK_DPI = 50.0
+_RING_ANGLES = 96
+_MIN_RING_COVER = 0.55  # share of angles where the rim is seen in mid-grey
+
+
+@dataclass(frozen=True)
+class _InkLevels:
+    text: float  # grey level of the cores of text strokes
+    paper: float
+
+
+def _ink_levels(gray: np.ndarray) -> _InkLevels | None:
+    sample = gray[::3, ::3]
+    paper = float(np.percentile(sample, 90))
+    ink = sample[sample < paper - 60]
+    if ink.size < 200:
+        return None
+    return _InkLevels(text=float(np.percentile(ink, 10)), paper=paper)
+
+
+def _mid_band(levels: _InkLevels) -> tuple[float, float]:
+    """Grey levels of seal ink: well above the text cores, well below paper."""
+    span = levels.paper - levels.text
+    return levels.text + 0.3 * span, levels.paper - 0.2 * span
+
+
+def _circle_candidates(gray: np.ndarray, levels: _InkLevels, dpi: float) -> list[tuple[float, float, float]]:
+    """Circles (x, y, r in page pixels) of seal size, found on a ~50 dpi copy.
+
+    Text ink (darker than the seal band) is painted paper first: the text's
+    edges would feed the circle search thousands of useless votes.
+    """
+    low, _ = _mid_band(levels)
+    lut = np.arange(256, dtype=np.uint8)
+    lut[: int(low)] = int(levels.paper)
+    seal_only = cv2.LUT(gray, lut)
+    factor = max(1.0, dpi / _SEAL_WORK_DPI)
+    small = cv2.resize(seal_only, (int(gray.shape[1] / factor), int(gray.shape[0] / factor)),
+                       interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (3, 3), 0)
+    small_dpi = dpi / factor
+    r_min, r_max = (int(round(r * small_dpi)) for r in _SEAL_RADIUS_INCH)
+    circles = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1, minDist=r_min, param1=80, param2=30,
+                               minRadius=r_min, maxRadius=r_max)
+    if circles is None:
+        return []
+    return [(float(x) * factor, float(y) * factor, float(r) * factor) for x, y, r in circles[0][:40]]
+
+
+def _seal_ink(gray: np.ndarray, box: BBox, levels: _InkLevels, dpi: float) -> np.ndarray:
+    """Mid-grey pixels in the box that are not the anti-aliased edge of a dark text stroke."""
+    x0, y0, x1, y1 = box
+    region = gray[y0:y1, x0:x1]
+    low, high = _mid_band(levels)
+    near = max(3, int(round(dpi * 0.5 / 25.4)) | 1)  # edges within ~0.25 mm of text ink
+    text = cv2.dilate((region < low).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, near)))
+    return (region >= low) & (region <= high) & (text == 0)
+
+
+def _ring_rays(circle: tuple[float, float, float], box: BBox) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel rows and columns (in the box) of ``_RING_ANGLES`` radial rays across the rim (0.75r..1.1r)."""
+    x, y, r = circle
+    x0, y0, x1, y1 = box
+    angles = np.linspace(0, 2 * np.pi, _RING_ANGLES, endpoint=False)
+    radii = np.arange(0.75 * r, 1.1 * r, 1.0)
+    xs = np.clip((x - x0 + np.outer(np.cos(angles), radii)).astype(np.int32), 0, x1 - x0 - 1)
+    ys = np.clip((y - y0 + np.outer(np.sin(angles), radii)).astype(np.int32), 0, y1 - y0 - 1)
+    return ys, xs
+
+
+def _seal_level(gray: np.ndarray, circle: tuple[float, float, float], levels: _InkLevels, dpi: float) -> float | None:
+    """Typical grey of the seal's rim, or None when the circle is no mid-grey ring.
+
+    Most rays across the rim must meet at least ~0.5 mm of mid-grey ink that is
+    not a text edge; text lines crossing a real seal hide it only on a few rays.
+    """
+    box = _circle_box(gray.shape, circle, 1.12)
+    ys, xs = _ring_rays(circle, box)
+    min_run = max(2.0, dpi * 0.5 / 25.4)
+    low, high = _mid_band(levels)
+    on_ray = gray[box[1] : box[3], box[0] : box[2]][ys, xs]
+    if (((on_ray >= low) & (on_ray <= high)).sum(axis=1) >= min_run).mean() < _MIN_RING_COVER:
+        return None  # quick test on the rays alone before masking text edges in the box
+    on_ray = _seal_ink(gray, box, levels, dpi)[ys, xs]
+    if (on_ray.sum(axis=1) >= min_run).mean() < _MIN_RING_COVER:
+        return None
+    region = gray[box[1] : box[3], box[0] : box[2]]
+    return float(np.percentile(region[ys, xs][on_ray], 10))
+
+
+def _circle_box(shape: tuple[int, ...], circle: tuple[float, float, float], scale: float) -> BBox:
+    x, y, r = circle
+    reach = scale * r
+    return (max(0, int(x - reach)), max(0, int(y - reach)),
+            min(shape[1], int(x + reach) + 1), min(shape[0], int(y + reach) + 1))
+
+
+def _whiten_gray_seal(gray: np.ndarray, circle: tuple[float, float, float], seal_level: float,
+                      levels: _InkLevels) -> BBox:
+    """Stretch levels from the knee (between text and seal ink) to paper inside the circle."""
+    x, y, r = circle
+    reach = 1.18 * r  # the Hough radius can fall a little short of the rim
+    x0, y0, x1, y1 = _circle_box(gray.shape, circle, 1.18)
+    region = gray[y0:y1, x0:x1].astype(np.float32)
+    yy, xx = np.ogrid[y0:y1, x0:x1]
+    inside = (xx - x) ** 2 + (yy - y) ** 2 <= reach**2
+    # Levels from the seal's rim level up go to paper; between the knee and that
+    # level a ramp, so anti-aliased text edges fade rather than break.
+    knee = levels.text + 0.5 * (seal_level - levels.text)
+    paper = max(levels.paper, seal_level + 1.0)  # paper grey, not white: no bright disc for binarisation
+    lifted = np.clip(knee + (region - knee) * ((paper - knee) / max(seal_level - knee, 1.0)), 0, paper)
+    change = inside & (region > knee)
+    gray[y0:y1, x0:x1] = np.where(change, lifted, region).astype(np.uint8)
+    return (x0, y0, x1, y1)
+
+
+def lift_gray_seals(gray: np.ndarray, *, dpi: float = 300.0) -> list[InkMark]:
+    """Find mid-grey round seals on a greyscale page and lift them in place; their marks."""
+    levels = _ink_levels(gray)
+    if levels is None or levels.paper - levels.text < 100:
+        return []
+    marks: list[InkMark] = []
+    taken: list[tuple[float, float, float]] = []
+    for circle in _circle_candidates(gray, levels, dpi):
+        x, y, r = circle
+        if any((x - tx) ** 2 + (y - ty) ** 2 < (max(r, tr)) ** 2 for tx, ty, tr in taken):
+            continue
+        seal_level = _seal_level(gray, circle, levels, dpi)
+        if seal_level is None:
+            continue
+        x0, y0, x1, y1 = _circle_box(gray.shape, circle, 1.0)
+        low, high = _mid_band(levels)
+        patch = gray[y0:y1, x0:x1]
+        fill = float(((patch >= low) & (patch <= high)).mean())
+        box = _whiten_gray_seal(gray, circle, seal_level, levels)
+        taken.append(circle)
+        marks.append(InkMark(kind="seal", bbox=box, color="grey", ink_fraction=round(fill, 3)))
+    marks.sort(key=lambda m: (m.bbox[1], m.bbox[0]))
+    return marks
