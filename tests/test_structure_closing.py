@@ -120,3 +120,12 @@ def test_drafter_code_after_a_comma_is_not_an_authority():
     result = closing_of("Nơi nhận:\n- Như trên;\n- Lưu: VT,KT.lvt05\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nLê Văn Tám\n")
     assert result.recipients == ["Như trên;", "Lưu: VT,KT.lvt05"]
     assert result.signature.authority == "KT. GIÁM ĐỐC"
+
+
+def test_trailing_stroke_letters_are_trimmed_from_capital_titles():
+    from pipeline.structure.text import trim_junk
+
+    assert trim_junk("CHÁNH VĂN PHÒNG x Ầ") == "CHÁNH VĂN PHÒNG"
+    assert trim_junk("PHÓ CHỦ TỊCH š") == "PHÓ CHỦ TỊCH"
+    assert trim_junk("Trương Văn A") == "Trương Văn A"  # a name may end in one capital letter
+    assert trim_junk("SỞ Y TẾ") == "SỞ Y TẾ"

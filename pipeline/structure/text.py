@@ -57,10 +57,21 @@ def ends_sentence(text: str) -> bool:
 def trim_junk(text: str) -> str:
     """Drop stray marks OCR reads from seals and strokes at the end of a line ('thị trấn ~', 'PHÓ CHỦ TỊCH š')."""
     tokens = text.split()
-    while tokens and (not any(c.isalnum() for c in tokens[-1])
-                      or (len(tokens[-1]) == 1 and tokens[-1].isalpha() and not tokens[-1].isupper())):
+    while tokens and (not any(c.isalnum() for c in tokens[-1]) or _stray_letter(tokens)):
         tokens.pop()
     return " ".join(tokens)
+
+
+def _stray_letter(tokens: list[str]) -> bool:
+    """A lone last letter: lower case anywhere, or a capital after a capitals line of two or more words
+    ('CHÁNH VĂN PHÒNG x Ầ': the signature stroke read as letters)."""
+    last = tokens[-1]
+    if len(last) != 1 or not last.isalpha():
+        return False
+    if not last.isupper():
+        return True
+    rest = [token for token in tokens[:-1] if len(token) > 1]
+    return len(rest) >= 2 and is_upper_text(" ".join(rest))
 
 
 def strip_dash(text: str) -> str:
