@@ -5,7 +5,7 @@ the gold texts, runs the engine exactly as the correction stage does (same text,
 confidence spans) and scores its flags like ``sohoa eval`` does (wrong = output syllables not
 aligned to an equal gold syllable, punctuation ignored):
 
-    /work/venv0/bin/python scripts/eval_flags.py RAW_DIR GOLD_DIR [--dump tokens.jsonl]
+    .venv/bin/python scripts/eval_flags.py RAW_DIR GOLD_DIR [--dump tokens.jsonl]
 
 Prints, per document and in total: syllables, SER before/after, wrong output syllables, share
 of them flagged (recall), flag precision, the share of syllables under a flag, and the recall on

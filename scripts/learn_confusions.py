@@ -7,7 +7,7 @@ character level, and the character replacements inside each aligned token pair a
 The result is ``pipeline/models/confusions.tsv`` (read by ``pipeline.correction.channel``).
 
 Run (about 6-10 minutes on 2 cores):
-    nice -n 10 env OMP_THREAD_LIMIT=1 /work/venv0/bin/python scripts/learn_confusions.py
+    nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python scripts/learn_confusions.py
 
 The rendering/OCR/alignment helpers here are reused by ``scripts/make_ocr_sets.py``.
 """

@@ -5,7 +5,7 @@ mildly degraded (blur, noise, JPEG artefacts: a clean office scan) and written a
 TIFF ``<out>/pages/<stem>.tif``; its ``<stem>.txt`` (pages split by form feeds) becomes
 ``<out>/gold/<stem>.txt`` with the pipeline's page separator. Then:
 
-    /work/venv0/bin/python scripts/make_born_digital_eval.py
+    .venv/bin/python scripts/make_born_digital_eval.py
     sohoa run benchmarks/work/born_digital/pages -o benchmarks/work/born_digital/out
     sohoa eval benchmarks/work/born_digital/out benchmarks/work/born_digital/gold
 

@@ -5,7 +5,7 @@ dpi, scan degradations of random severity), one page per held-out document, so t
 ``sohoa run`` and ``sohoa eval`` can measure flag precision/recall on data that is neither the
 samples nor the born-digital letters:
 
-    /work/venv0/bin/python scripts/make_flag_calibration.py --docs 12
+    .venv/bin/python scripts/make_flag_calibration.py --docs 12
     sohoa run benchmarks/work/flag_calib/pages -o benchmarks/work/flag_calib/out
     sohoa eval benchmarks/work/flag_calib/out benchmarks/work/flag_calib/gold
 

@@ -10,8 +10,8 @@ Given pages (``--pages DIR --gold DIR``): each image/PDF (or folder of page imag
 OCR-ed and paired with ``<gold>/<stem>.txt`` (or ``<stem>.gold.txt``), giving ``samples_vie`` and
 ``samples_eng``.
 
-    nice -n 10 env OMP_THREAD_LIMIT=1 /work/venv0/bin/python scripts/make_ocr_sets.py
-    nice -n 10 env OMP_THREAD_LIMIT=1 /work/venv0/bin/python scripts/make_ocr_sets.py \\
+    nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python scripts/make_ocr_sets.py
+    nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python scripts/make_ocr_sets.py \\
         --pages samples/scans --gold samples/gold
 
 Prints the raw syllable error rate (SER) of each set and writes ``<out>/summary.json``.
