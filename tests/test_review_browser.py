@@ -81,6 +81,8 @@ def test_keyboard_review_and_export(server):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{base}/login")
+        # typing may start before the browser has applied `autofocus`: wait for it, keys only
+        page.wait_for_function("document.activeElement && document.activeElement.name === 'name'")
         page.keyboard.type("lan")
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
