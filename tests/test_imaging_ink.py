@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import cv2
 import numpy as np
 import pytest
@@ -110,13 +108,11 @@ def test_gray_page_without_seal_is_left_alone(clean_gray):
     assert np.array_equal(result.gray, clean_gray)
 
 
-def test_text_page_at_300_dpi_has_no_gray_seal_and_is_fast():
+def test_text_page_at_300_dpi_has_no_gray_seal():
     lines = list(SAMPLE_LINES) * 4
     page = render_lines(lines, dpi=300)
     page = np.vstack([page, np.full((3508 - page.shape[0], page.shape[1]), 255, np.uint8)]) if page.shape[0] < 3508 else page
-    started = time.perf_counter()
-    result = suppress_colored_ink(page, dpi=300)
-    assert time.perf_counter() - started < 0.4  # < 0.2 s alone; slack for a shared CPU
+    result = suppress_colored_ink(page, dpi=300)  # its speed is in the prepare benchmark, not timed here
     assert result.marks == []
     assert np.array_equal(result.gray, page)
 
