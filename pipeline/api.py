@@ -39,7 +39,7 @@ def provenance(config: PipelineConfig, *, needs_ocr: bool = True) -> Provenance:
     if needs_ocr:
         try:
             record.tesseract_version = tesseract.version()
-            record.traineddata = tesseract.traineddata_hashes(config.languages)
+            record.traineddata = dict(tesseract.traineddata_hashes(config.languages))
         except Exception:  # provenance is best effort; OCR itself reports a missing tesseract
             pass
     return record

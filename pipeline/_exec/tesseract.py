@@ -81,6 +81,7 @@ def check_installed(lang: str = "vie") -> str:
     return found
 
 
+@functools.lru_cache(maxsize=8)
 def traineddata_hashes(lang: str) -> dict[str, str]:
     """sha256 (first 16 hex) of each language's traineddata, for provenance."""
     prefix = os.environ.get("TESSDATA_PREFIX")

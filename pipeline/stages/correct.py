@@ -7,6 +7,7 @@ flagged ones leave the text alone and are listed in ``corrections`` for review.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 from pipeline.correction import Change, Corrector
@@ -36,8 +37,16 @@ def _word_index(doc: Document) -> list[tuple[Word, int]]:
     return indexed
 
 
-def _words_in(indexed: list[tuple[Word, int]], start: int, end: int) -> list[tuple[Word, int]]:
-    return [(word, page) for word, page in indexed if word.span[0] < end and word.span[1] > start]
+def _words_in(indexed: list[tuple[Word, int]], starts: list[int], start: int, end: int) -> list[tuple[Word, int]]:
+    """Words whose span overlaps [start, end); spans do not overlap, so they form one run of ``indexed``."""
+    hits = []
+    for index in range(max(0, bisect_right(starts, start) - 1), len(indexed)):
+        word, page = indexed[index]
+        if word.span[0] >= end:
+            break
+        if word.span[1] > start:
+            hits.append((word, page))
+    return hits
 
 
 def _union(boxes):
@@ -79,11 +88,12 @@ class CorrectStage:
             return doc
         corrector = load_corrector(ctx)
         indexed = _word_index(doc)
+        starts = [word.span[0] for word, _ in indexed]
         confidences = [(w.span[0], w.span[1], w.confidence) for w, _ in indexed if w.confidence is not None]
         result = corrector.correct(doc.text, mode=ctx.config.correction_mode, token_confidences=confidences or None)
         pending: list[tuple[Change, list[tuple[Word, int]]]] = []
         for change in result.changes:
-            hits = _words_in(indexed, change.start, change.end)
+            hits = _words_in(indexed, starts, change.start, change.end)
             if not hits:
                 continue
             if not change.flagged:
