@@ -1,13 +1,17 @@
-"""Measure the structure stage against gold JSON and print the bar numbers.
+"""Measure the structure stage against gold JSON with `sohoa eval`'s scoring, and list every miss.
 
-Sets (each printed separately and together):
+Sets (each scored separately and together):
   samples-words  samples/gold/<stem>.json: structure re-run on the gold words (text as laid out, no OCR)
   samples-output OUT/<stem>.json from `sohoa run samples/scans -o OUT` (given with --outputs OUT)
-  born-digital   ../shared/scans/quangngai/born_digital/*.txt read as text files, against
-                 tests/data/structure/<stem>.json
-  kh_1005        ../shared/dev/kh_1005_cuchi.gold.txt (gold text as a proxy of the corrected text)
+  text-files     ../shared/scans/quangngai/born_digital/*.txt read as text files, and
+                 ../shared/dev/kh_1005_cuchi.gold.txt (gold text as a proxy of the corrected text),
+                 against tests/data/structure/<stem>.json
 
-Usage: python scripts/eval_structure.py [--outputs OUT [--restructure]] [--misses]
+Scores come from pipeline.eval (the code behind `sohoa eval`): header and signature fields exact where
+gold or prediction has a value, top-level sections (title and role) and referenced numbers as P/R,
+recipients as an exact ordered list. ``--misses`` also lists top-level section numbers that differ.
+
+Usage: python scripts/eval_structure.py [--outputs OUT [--restructure]] [--misses] [--table]
 """
 
 from __future__ import annotations
@@ -16,15 +20,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.eval import metrics as m  # noqa: E402
+from pipeline.eval.report import DocEval, EvalReport, Totals, aggregate, render_table, score_structure  # noqa: E402
 from pipeline.model import Document  # noqa: E402
 from pipeline.runner import RunContext  # noqa: E402
 from pipeline.stages.layout import LayoutStage  # noqa: E402
 from pipeline.stages.structure import StructureStage  # noqa: E402
-from pipeline.structure.evaluate import Score, compare  # noqa: E402
 from pipeline.structure.plaintext import document_from_text  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -84,13 +91,50 @@ def text_files() -> list[tuple[str, Document, Document]]:
     return results
 
 
-def _row(name: str, score: Score) -> str:
-    s = score.summary()
-    return (f"{name:<16} docs={score.docs:<3} header={s['header_exact']:.3f} "
-            f"sections P/R={s['sections_precision']:.3f}/{s['sections_recall']:.3f} "
-            f"titles P/R={s['titles_precision']:.3f}/{s['titles_recall']:.3f} "
-            f"refs_recall={s['references_recall']:.3f} recipients={s['recipients_exact']:.3f} "
-            f"signature={s['signature_exact']:.3f}")
+def score(stem: str, predicted: Document, gold: Document) -> DocEval:
+    """The document scored as `sohoa eval` scores its structure."""
+    result = DocEval(stem, [], [])
+    result.structure = score_structure(predicted.model_dump(mode="json"), gold.model_dump(mode="json"),
+                                       Path(stem), Path(stem))
+    return result
+
+
+def _numbered_sections(doc: Document) -> list[tuple[str | None, str, str]]:
+    return [(s.number, m.fold(s.title or ""), s.role) for s in doc.sections]
+
+
+def structure_misses(predicted: Document, gold: Document, name: str = "") -> list[str]:
+    """Every structured value that does not match the gold, as readable lines (empty when all match)."""
+    scored = score(name, predicted, gold).structure
+    misses = []
+    for part, matches in (("header", scored.header), ("signature", scored.signature)):
+        for field_name, ok in matches.items():
+            if not ok:
+                want, got = getattr(getattr(gold, part), field_name), getattr(getattr(predicted, part), field_name)
+                misses.append(f"{name} {part}.{field_name}: want {want!r} got {got!r}")
+    sections = scored.sections
+    if sections.pred_hits != sections.predicted or sections.gold_hits != sections.gold or \
+            _numbered_sections(predicted) != _numbered_sections(gold):
+        misses.append(f"{name} sections: want {_numbered_sections(gold)} got {_numbered_sections(predicted)}")
+    found = m.reference_numbers(r.model_dump() for r in predicted.references)
+    for number in sorted(m.reference_numbers(r.model_dump() for r in gold.references) - found):
+        misses.append(f"{name} reference {number} not found")
+    if not scored.recipients_exact:
+        misses.append(f"{name} recipients: want {gold.recipients} got {predicted.recipients}")
+    return misses
+
+
+def _pct(value: float | None) -> str:
+    return "  –  " if value is None else f"{value:.3f}"
+
+
+def _row(name: str, totals: Totals) -> str:
+    sections, references = totals.sections, totals.references
+    return (f"{name:<16} docs={totals.documents:<3} header={_pct(totals.header and totals.header.value)} "
+            f"sections P/R={_pct(sections and sections.precision)}/{_pct(sections and sections.recall)} "
+            f"refs_recall={_pct(references and references.recall)} "
+            f"recipients={_pct(totals.recipients_exact and totals.recipients_exact.value)} "
+            f"signature={_pct(totals.signature and totals.signature.value)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,21 +143,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--restructure", action="store_true",
                         help="re-run the structure stage on the --outputs documents (their words and layout)")
     parser.add_argument("--misses", action="store_true", help="list every mismatch")
+    parser.add_argument("--table", action="store_true", help="also print `sohoa eval`'s tables for each set")
     args = parser.parse_args(argv)
     sets = {"samples-words": samples_from_words(), "text-files": text_files()}
     if args.outputs:
         sets["samples-output"] = samples_from_outputs(args.outputs, args.restructure)
-    total = Score(docs=0)
+    console = Console()
+    everything: list[DocEval] = []
     for name, results in sets.items():
-        score = Score(docs=0)
-        for stem, predicted, gold in results:
-            score.add(compare(predicted, gold, stem))
-        total.add(score)
-        print(_row(name, score))
+        scored = [score(stem, predicted, gold) for stem, predicted, gold in results]
+        everything.extend(scored)
+        if args.table:
+            render_table(EvalReport(name, "gold JSON", scored, aggregate(scored), [], [], []), console)
+        print(_row(name, aggregate(scored)))
         if args.misses:
-            for miss in score.misses:
-                print("   ", miss)
-    print(_row("all", total))
+            for stem, predicted, gold in results:
+                for miss in structure_misses(predicted, gold, stem):
+                    print("   ", miss)
+    print(_row("all", aggregate(everything)))
     return 0
 
 

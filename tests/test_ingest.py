@@ -123,3 +123,54 @@ def test_encrypted_pdf_is_refused(tmp_path):
         pdf.save(encrypted, encryption=pikepdf.Encryption(owner="o", user="secret", R=6))
     with pytest.raises(EncryptedPdfError, match="encrypted"):
         ingest(encrypted)
+
+
+def _pdf_with_runs(path: Path, runs: list[tuple[str, float, float, float]]) -> None:
+    """A born-digital page whose text runs are placed one by one: (text, x, baseline y, size)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    from helpers.pages import FONT_CANDIDATES
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    font_data = Path(next(p for p in FONT_CANDIDATES if Path(p).is_file())).read_bytes()
+    buffer = (ctypes.c_uint8 * len(font_data)).from_buffer_copy(font_data)
+    pdf_font = raw.FPDFText_LoadFont(pdf.raw, buffer, len(font_data), raw.FPDF_FONT_TRUETYPE, 1)
+    for text, x, y, size in runs:
+        text_object = raw.FPDFPageObj_CreateTextObj(pdf.raw, pdf_font, size)
+        encoded = (text + "\x00").encode("utf-16-le")
+        raw.FPDFText_SetText(text_object, ctypes.cast(ctypes.c_char_p(encoded), ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFPageObj_Transform(text_object, 1, 0, 0, 1, x, y)
+        raw.FPDFPage_InsertObject(page.raw, text_object)
+    raw.FPDFPage_GenerateContent(page.raw)
+    pdf.save(str(path))
+    pdf.close()
+
+
+def _advance(text: str, size: float) -> float:
+    from helpers.pages import font
+
+    return font(100).getlength(text) * size / 100
+
+
+def test_pdf_word_with_a_smaller_tail_stays_one_word(tmp_path):
+    # "Lưu: VT, KGVXVHTin507." with "VHTin507." set in a smaller font right after "KGVX"
+    path = tmp_path / "subscript.pdf"
+    head = "- Lưu: VT, KGVX"
+    _pdf_with_runs(path, [("Căn cứ Luật Tổ chức chính quyền địa phương;", 60, 780, 12),
+                          (head, 60, 700, 12), ("VHTin507.", 60 + _advance(head, 12), 700, 8)])
+    doc, _ = ingest(path)
+    assert "- Lưu: VT, KGVXVHTin507." in doc.text.splitlines()
+
+
+def test_pdf_space_of_another_run_over_a_letter_does_not_split_the_word(tmp_path):
+    path = tmp_path / "stray_space.pdf"
+    motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    over_o = 300 + _advance("C", 12) + 0.2 * _advance("Ộ", 12)
+    _pdf_with_runs(path, [("ỦY BAN NHÂN DÂN", 60, 780, 12), (motto, 300, 780, 12), (" ", over_o, 780, 12.5),
+                          ("Căn cứ Luật Tổ chức chính quyền địa phương;", 60, 700, 12)])
+    doc, _ = ingest(path)
+    assert motto in doc.text and "CỘ NG" not in doc.text
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương;" in doc.text.splitlines()

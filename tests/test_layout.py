@@ -267,3 +267,77 @@ def test_no_line_takes_words_from_two_gold_blocks(stem):
                 if len(owners) > 1:
                     mixed.append((page.number, " ".join(w.text for w in line.words)))
     assert mixed == []
+
+
+# --- lines Tesseract merged ------------------------------------------------------------------
+
+def _two_row_image(gap: int = 8) -> tuple[np.ndarray, tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """A page holding 'Nơi nhận:' over '- UBND tỉnh (b/c);' (tight rows), and the two rows' boxes."""
+    from helpers.pages import font
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1600, 900), "white")
+    draw = ImageDraw.Draw(image)
+    face = font(30)
+    first = draw.textbbox((100, 200), "Nơi nhận:", font=face)
+    draw.text((100, 200), "Nơi nhận:", fill="black", font=face)
+    y = first[3] + gap
+    second = draw.textbbox((100, y), "- UBND tỉnh (b/c);", font=face)
+    draw.text((100, y), "- UBND tỉnh (b/c);", fill="black", font=face)
+    for row, text in enumerate(("Sở Tài nguyên và Môi trường;", "UBND các xã, thị trấn;", "Lưu: VT, TNMT.")):
+        draw.text((100, y + 60 + 45 * row), f"- {text}", fill="black", font=face)
+    return np.ascontiguousarray(np.asarray(image)[:, :, ::-1]), first, second
+
+
+def _merged_page(first: tuple, second: tuple) -> Page:
+    """Tesseract's reading: one tall garbled line over both rows, then the other rows as lines."""
+    top, bottom = first[1], second[3]
+    garbled = Line(id="p1-b1-l1", words=[
+        Word(id="p1-b1-l1-w1", text="tui", confidence=7.0, bbox=(first[0], top, first[0] + 60, bottom)),
+        Word(id="p1-b1-l1-w2", text="MEhÉE!", confidence=0.0, bbox=(first[0] + 65, top, first[2], bottom)),
+    ])
+    tail = Line(id="p1-b1-l5", words=[  # the lower row's end, read as a line of its own
+        Word(id="p1-b1-l5-w1", text="tỉn", confidence=91.0, bbox=(first[2] + 20, second[1], first[2] + 60, bottom)),
+        Word(id="p1-b1-l5-w2", text="€);", confidence=76.0, bbox=(second[2] - 50, second[1], second[2], bottom)),
+    ])
+    rest = [_line(1, 1, n + 2, 330 + 45 * n, [(100, "- " + text)]) for n, text in enumerate(
+        ("Sở Tài nguyên và Môi trường;", "UBND các xã, thị trấn;", "Lưu: VT, TNMT."))]
+    for line in rest:
+        for word in line.words:
+            word.bbox = (word.bbox[0], word.bbox[1], word.bbox[2], word.bbox[1] + 30)
+    return Page(number=1, width=1600, height=900, blocks=[Block(id="p1-b1", lines=[garbled, tail, *rest])])
+
+
+def test_text_bands_cut_two_rows_and_leave_a_scribble_whole():
+    from pipeline.stages.layout import _text_bands
+
+    image, first, second = _two_row_image()
+    bands = _text_bands(image, (first[0], first[1], second[2], second[3]), 30)
+    assert bands is not None and len(bands) == 2
+    assert first[1] + 15 < bands[0][1] < second[3] - 15
+    scribble = np.full((300, 600, 3), 255, np.uint8)
+    for x in range(50, 550):  # a wave with no empty pixel row in its middle
+        y = int(150 + 60 * np.sin(x / 25))
+        scribble[y - 3:y + 3, x] = 0
+    assert _text_bands(scribble, (40, 80, 560, 220), 30) is None
+
+
+@pytest.mark.tesseract
+def test_merged_label_and_first_recipient_are_read_as_two_lines():
+    image, first, second = _two_row_image()
+    page = _merged_page(first, second)
+    doc = _run(_doc(page), images={1: image})
+    lines = [" ".join(w.text for w in line.words) for block in doc.pages[0].blocks for line in block.lines]
+    assert lines[0].startswith("Nơi nh") and lines[1].startswith("- UBND tỉnh (b/")
+    assert "tui" not in doc.text and "€);" not in doc.text
+    ids = [w.id for w in doc.words()]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_sure_tall_line_is_left_alone():
+    image, first, second = _two_row_image()
+    page = _merged_page(first, second)
+    for word in page.blocks[0].lines[0].words:
+        word.confidence = 95.0  # a large heading read surely: not a merged line
+    doc = _run(_doc(page), images={1: image})
+    assert "tui MEhÉE!" in doc.text

@@ -100,3 +100,29 @@ def test_no_structure_goes_to_one_section():
 def test_odd_inputs_do_not_crash(text):
     doc = document_from_text(text)
     structure_document(doc)
+
+
+SLIPPED = """1. Sở Công Thương chủ trì theo dõi.
+2. Sở Tài chính bố trí kinh phí.
+3. Sở Y tế chuẩn bị lực lượng.
+4. Giám đốc Đài Phát thanh và Truyền hình tỉnh: tăng thời lượng thông tin.
+5, Chủ tịch Ủy ban nhân dân các huyện, thị xã, thành phố:
+- Kiện toàn Ban Chỉ huy phòng, chống thiên tai.
+6: Các đơn vị khác phối hợp thực hiện.
+"""
+
+
+def test_number_whose_dot_was_read_as_a_comma_continues_the_sequence():
+    roots, _, _ = build_tree(document_lines(document_from_text(SLIPPED)))
+    assert [n.marker.label for n in roots] == ["1", "2", "3", "4", "5", "6"]
+    assert [c.marker.label for c in roots[4].children] == ["-"]
+
+
+@pytest.mark.parametrize("text", [
+    "1. Sở Công Thương chủ trì.\n3, Sở Tài chính bố trí.\n",  # out of sequence
+    "1. Sở Công Thương chủ trì.\n2, các sở phối hợp.\n",  # no capital after the number
+    "1. Sở Công Thương chủ trì theo dõi việc này và các việc khác có liên quan đến\n2, Sở Tài chính.\n",  # wrap
+])
+def test_comma_after_a_number_out_of_sequence_is_text(text):
+    roots, _, _ = build_tree(document_lines(document_from_text(text)))
+    assert [n.marker.label for n in roots] == ["1"]

@@ -129,3 +129,53 @@ def test_trailing_stroke_letters_are_trimmed_from_capital_titles():
     assert trim_junk("PHÓ CHỦ TỊCH š") == "PHÓ CHỦ TỊCH"
     assert trim_junk("Trương Văn A") == "Trương Văn A"  # a name may end in one capital letter
     assert trim_junk("SỞ Y TẾ") == "SỞ Y TẾ"
+
+
+def test_garbled_office_in_a_title_is_written_as_the_known_office_and_reviewed():
+    result = closing_of("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. GIÁM ĐOÓC\nPHÓ GIÁM ĐOÓỌC\nLê Văn Tám\n")
+    assert (result.signature.authority, result.signature.title) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    reviews = {(c.original, c.corrected) for c in result.corrections}
+    assert reviews == {("KT. GIÁM ĐOÓC", "KT. GIÁM ĐỐC"), ("PHÓ GIÁM ĐOÓỌC", "PHÓ GIÁM ĐỐC")}
+    assert all(c.flagged and c.kind == "header_field" and c.word_ids for c in result.corrections)
+
+
+def test_known_titles_are_left_alone():
+    result = closing_of(INTERLEAVED)
+    assert result.corrections == []
+    from pipeline.structure.titles import normalise_authority, normalise_title
+
+    for title in ("PHÓ CHÁNH VĂN PHÒNG", "Q. TRƯỞNG PHÒNG", "TRƯỞNG PHÒNG NỘI VỤ", "CHỦ TỊCH", "THỨ TRƯỞNG"):
+        assert normalise_title(title) == title
+    assert normalise_authority("TM. ỦY BAN NHÂN DÂN") == "TM. ỦY BAN NHÂN DÂN"
+
+
+def test_title_normalisation_odd_forms():
+    from pipeline.structure.titles import normalise_authority, normalise_title
+
+    assert normalise_title("Q.TRUỞNG PHÒNG") == "Q. TRƯỞNG PHÒNG"  # glued acting mark, hook on the wrong vowel
+    assert normalise_title("PHÓ CHỦ TICH") == "PHÓ CHỦ TỊCH"
+    assert normalise_title("GIÁM ĐÓC SỞ") == "GIÁM ĐỐC SỞ"  # the unit after the office is kept
+    assert normalise_title("THU TRUONG") == "THU TRUONG"  # THỨ or THỦ TRƯỞNG: equally close, not guessed
+    assert normalise_title("ỦY BAN NHÂN DÂN") == "ỦY BAN NHÂN DÂN"  # no office: unchanged
+    assert normalise_title("Phó giám đốc") == "Phó giám đốc"  # only titles in capitals
+    assert normalise_authority("TL. CHU TICH") == "TL. CHỦ TỊCH"
+
+
+def test_specks_read_over_the_signers_name_are_left_out():
+    from pipeline.model import Word
+    from pipeline.structure.lines import make_line
+
+    def word(text, box, n):
+        return Word(id=f"p1-b2-l3-w{n}", text=text, confidence=90.0, bbox=box)
+
+    title = make_line([word("CHỦ", (1700, 2500, 1800, 2540), 1), word("TỊCH", (1810, 2500, 1920, 2540), 2)], 1, 2,
+                      "signature")
+    name = make_line([word("Đặng", (1707, 2704, 1838, 2755), 1), word("Văn", (1856, 2703, 1955, 2743), 2),
+                      word("Minh", (1973, 2702, 2105, 2742), 3), word("Ẻ", (1757, 2745, 1766, 2754), 4)], 1, 2,
+                     "signature")
+    result = parse_closing([title, name])
+    assert (result.signature.title, result.signature.signer) == ("CHỦ TỊCH", "Đặng Văn Minh")
+    # a short word of full height beside the others is a word, not a speck
+    alone = make_line([word("Lê", (1707, 2704, 1780, 2745), 1), word("Văn", (1800, 2704, 1900, 2745), 2),
+                       word("A", (1920, 2704, 1950, 2745), 3)], 1, 2, "signature")
+    assert parse_closing([title, alone]).signature.signer == "Lê Văn A"

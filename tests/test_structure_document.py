@@ -16,8 +16,8 @@ from pipeline.model import Correction, Document
 from pipeline.runner import RunContext
 from pipeline.stages.layout import LayoutStage
 from pipeline.stages.structure import StructureStage
-from pipeline.structure.evaluate import compare
 from pipeline.structure.plaintext import document_from_text
+from scripts.eval_structure import structure_misses
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "structure"
@@ -37,8 +37,7 @@ def _ctx(path: Path) -> RunContext:
 
 
 def _assert_matches(predicted: Document, gold: Document, name: str) -> None:
-    score = compare(predicted, gold, name)
-    assert score.misses == []
+    assert structure_misses(predicted, gold, name) == []
 
 
 @pytest.mark.parametrize("gold_path", SAMPLE_GOLD, ids=lambda p: p.stem)
@@ -65,6 +64,22 @@ def test_text_inputs_against_gold(stem, shared_dir):
     assert [r.number for r in doc.references] == [r.number for r in gold.references]
     assert [len(r.mentions) for r in doc.references] == [len(r.mentions) for r in gold.references]
     assert [b.references for b in doc.legal_bases] == [b.references for b in gold.legal_bases]
+
+
+PDF_STEMS = [stem for stem in sorted(TEXT_INPUTS) if TEXT_INPUTS[stem].startswith("scans/")]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("stem", PDF_STEMS)
+def test_born_digital_pdfs_through_their_text_layer(stem, shared_dir):
+    """The same letters read from the PDF text layer (word boxes, two columns side by side)."""
+    from pipeline.stages.ingest import IngestStage, new_document
+
+    path = shared_dir / TEXT_INPUTS[stem].replace(".txt", ".pdf")
+    doc = IngestStage()(new_document(path), _ctx(path))
+    doc = StructureStage()(LayoutStage()(doc, _ctx(path)), _ctx(path))
+    gold = Document.from_json((DATA / f"{stem}.json").read_text(encoding="utf-8"))
+    _assert_matches(doc, gold, stem)
 
 
 def test_stage_replaces_its_own_review_items():

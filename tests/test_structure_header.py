@@ -254,3 +254,49 @@ def test_number_without_digits_is_flagged():
     header = header_of("ỦY BAN NHÂN DÂN\nTỈNH HÒA LÂM\nSố: ý# /CT-UBND\nHòa Lâm, ngày 12 tháng 3 năm 2018\n")
     assert header.number == "/CT-UBND" and header.evidence["number"].flagged
     assert not header_of("SỞ NỘI VỤ\nSố: 12/TB-SNV\n").evidence["number"].flagged
+
+
+def _ocr_lines(rows: list[list[tuple[str, float]]]):
+    """Lines of one block whose words carry OCR confidences."""
+    from pipeline.structure.lines import make_line as build
+
+    lines = []
+    for n, row in enumerate(rows):
+        words = [Word(id=f"p1-b1-l{n}-w{i}", text=t, confidence=c) for i, (t, c) in enumerate(row)]
+        line = build(words, 1, 1)
+        line.index = n
+        lines.append(line)
+    return lines
+
+
+def _words(text: str, confidence: float = 96.0) -> list[tuple[str, float]]:
+    return [(token, confidence) for token in text.split()]
+
+
+HEAD = [_words("UBND HUYỆN AN PHÚ ĐÔNG"), _words("PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG"), _words("Số: 156/TNMT-QLĐĐ")]
+
+
+def test_subject_line_end_mark_read_from_a_speck_is_dropped():
+    lines = _ocr_lines([*HEAD, _words("V/v đôn đốc báo cáo kết quả rà soát đất") + [("công,", 81.5)],
+                        _words("trên địa bàn các xã, thị trấn"), _words("Kính gửi: Ủy ban nhân dân các xã.")])
+    assert parse_header(lines).header.subject == "đôn đốc báo cáo kết quả rà soát đất công trên địa bàn các xã, thị trấn"
+
+
+def test_subject_line_end_comma_read_surely_is_kept():
+    lines = _ocr_lines([*HEAD, _words("V/v hướng dẫn đánh giá, xếp loại chất lượng cán bộ,") ,
+                        _words("công chức, viên chức năm 2025"), _words("Kính gửi: Các phòng, ban.")])
+    assert parse_header(lines).header.subject == "hướng dẫn đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức năm 2025"
+
+
+@pytest.mark.parametrize(("last_line", "subject"), [
+    ("thị trấn,", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
+    ("thị trấn ;", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
+    ("thị trấn -", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
+    ("thị trấn.", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
+    ("thị trấn./.", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
+    ("thuộc TP.", "đôn đốc rà soát đất công trên địa bàn các xã, thuộc TP."),
+])
+def test_subject_never_ends_with_a_stray_mark(last_line, subject):
+    text = ("UBND HUYỆN AN PHÚ ĐÔNG\nSố: 156/UBND-TNMT\nV/v đôn đốc rà soát đất công\ntrên địa bàn các xã, "
+            f"{last_line}\n\nKính gửi: Ủy ban nhân dân các xã.\n")
+    assert header_of(text).subject == subject

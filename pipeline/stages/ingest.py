@@ -224,9 +224,72 @@ def _render_page(pdfium_doc, index: int, dpi: int) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
+def _stray_blank_keys(chars: list[dict]) -> set[tuple]:
+    """Blank characters drawn over a glyph (by another text run) rather than between words.
+
+    Word-processor PDFs sometimes place a space of one run on top of a letter of the next
+    ("CỘ NG"); pdfplumber would split the word there.
+    """
+    glyphs = [c for c in chars if not c["text"].isspace()]
+    if not glyphs:
+        return set()
+    x0 = np.array([c["x0"] for c in glyphs])
+    x1 = np.array([c["x1"] for c in glyphs])
+    top = np.array([c["top"] for c in glyphs])
+    bottom = np.array([c["bottom"] for c in glyphs])
+    stray: set[tuple] = set()
+    for blank in (c for c in chars if c["text"].isspace()):
+        width = blank["x1"] - blank["x0"]
+        if width <= 0:
+            continue
+        across = np.minimum(x1, blank["x1"]) - np.maximum(x0, blank["x0"])
+        down = np.minimum(bottom, blank["bottom"]) - np.maximum(top, blank["top"])
+        if np.any((across > 0.5 * width) & (down > 0.5 * (bottom - top))):
+            stray.add(_char_key(blank))
+    return stray
+
+
+def _char_key(char: dict) -> tuple:
+    return (char["text"], round(char["x0"], 3), round(char["top"], 3), char.get("fontname"))
+
+
+def _without_stray_blanks(pdf_page):
+    stray = _stray_blank_keys(pdf_page.chars)
+    if not stray:
+        return pdf_page
+    return pdf_page.filter(lambda obj: obj.get("object_type") != "char" or _char_key(obj) not in stray)
+
+
+def _merge_touching_words(words: list[dict]) -> list[dict]:
+    """Join words of one row that touch with no space between them.
+
+    pdfplumber splits a word whose tail is set in a smaller or raised/lowered font
+    ("KGVX" + subscript "VHTin507.") because the two parts sit on different text lines;
+    real word spaces are a quarter of an em, so a gap under a tenth of the height (or a slight overlap,
+    from kerning) is no space.
+    """
+    merged: list[dict] = []
+    for word in sorted(words, key=lambda w: w["x0"]):
+        if merged:
+            last = merged[-1]
+            height = max(last["bottom"] - last["top"], word["bottom"] - word["top"])
+            if -0.25 * height < word["x0"] - last["x1"] < 0.1 * height:
+                merged[-1] = {**last, "text": last["text"] + word["text"], "x1": max(last["x1"], word["x1"]),
+                              "top": min(last["top"], word["top"]), "bottom": max(last["bottom"], word["bottom"]),
+                              "bbox": _union_box(last["bbox"], word["bbox"])}
+                continue
+        merged.append(word)
+    return merged
+
+
+def _union_box(a: tuple, b: tuple) -> tuple:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 def _text_layer_words(pdf_page, scale: float) -> list[dict]:
     try:
-        words = pdf_page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=3, y_tolerance=3)
+        page = _without_stray_blanks(pdf_page)
+        words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=3, y_tolerance=3)
     except Exception:  # a damaged content stream: treat the page as having no text layer
         return []
     for word in words:
@@ -265,7 +328,7 @@ def _lines_from_words(words: list[dict], page_number: int) -> list[Block]:
     block = Block(id=f"p{page_number}-b1", kind="text")
     line_number = 0
     for row in rows:
-        row.sort(key=lambda w: w["x0"])
+        row[:] = _merge_touching_words(row)
         height = max(w["bottom"] - w["top"] for w in row)
         segments: list[list[dict]] = [[row[0]]]
         for word in row[1:]:

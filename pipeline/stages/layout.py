@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline._exec import tesseract
+from pipeline.errors import SohoaError
 from pipeline.model import BBox, Block, Document, Line, Page, Word
 from pipeline.runner import RunContext
 from pipeline.structure.closing import AUTHORITY, NOI_NHAN
@@ -93,6 +95,8 @@ class LayoutStage:
                 continue
             words = [w for block in page.blocks for line in block.lines for w in line.words]
             if words and sum(w.bbox is not None for w in words) >= 0.9 * len(words):
+                if page.source == "ocr" and ctx.images.get(page.number) is not None:
+                    split_merged_lines(page, ctx.images[page.number], ctx)
                 page.blocks = order_page(page, index == 0, ctx.images.get(page.number), running)
             else:
                 mark_boxless_page(page, is_first=index == 0)
@@ -116,6 +120,185 @@ def running_header_texts(doc: Document) -> set[str]:
             if not PAGE_NUMBER.match(text):
                 counts[text] = counts.get(text, 0) + 1
     return {text for text, count in counts.items() if count >= 2}
+
+
+# --- lines Tesseract merged ----------------------------------------------------------------------
+
+MERGED_HEIGHT = 1.7  # a line this many median word heights tall may hold two rows of text
+MERGED_CONFIDENCE = 70.0  # ... and is re-read only when Tesseract was unsure of it
+BETTER_BY = 10.0  # the rows read apart must be this much surer than the merged line
+MIN_ROW_CONFIDENCE = 75.0  # ... and each of them read as text, not as a seal's ring
+
+
+def split_merged_lines(page: Page, image: np.ndarray, ctx: RunContext) -> None:
+    """Re-read, row by row, a line in which Tesseract merged two rows of text.
+
+    A tight italic label over a list ("Nơi nhận:" over "- UBND tỉnh (b/c);") comes out as one garbled
+    line ("tui MEhÉE! Đn"), twice as tall as the page's words and read with low confidence, and the
+    lower row's words may also stand in a line of their own ("- tỉn €);"). When an empty pixel row cuts
+    the area into two text rows, each row is OCR'd as a single line; if both read surely, they replace
+    the merged line and every word inside the area. Scribbles (a signature) have no empty row, and a
+    seal's ring reads unsurely, so neither is touched."""
+    words = [w for block in page.blocks for line in block.lines for w in line.words if w.bbox]
+    if len(words) < 5:
+        return
+    word_height = _median_height(words)
+    for block in page.blocks:
+        numbers = [int(m.group(1)) for line in block.lines if (m := re.search(r"-l(\d+)$", line.id))]
+        next_number = max(numbers, default=len(block.lines)) + 1
+        replaced: list[Line] = []
+        for line in block.lines:
+            extra = _split_line(line, page, image, word_height, ctx, next_number)
+            replaced.append(line)
+            replaced.extend(extra)
+            next_number += len(extra)
+        block.lines = replaced
+    for block in page.blocks:
+        block.lines = [line for line in block.lines if line.words]
+
+
+def _split_line(line: Line, page: Page, image: np.ndarray, word_height: float, ctx: RunContext,
+                next_number: int) -> list[Line]:
+    """Re-read the merged pieces of ``line`` (a piece per column); the line keeps its other pieces and
+    the first row read, and the lines returned hold the rows under it."""
+    if not line.words or any(w.bbox is None for w in line.words):
+        return []
+    kept: list[Word] = []
+    below: list[list[Word]] = []
+    for piece in _column_pieces(line.words, word_height):
+        reread = _reread_merged(piece, page, image, word_height, ctx)
+        if reread is None:
+            kept.extend(piece)
+            continue
+        rows, absorbed = reread
+        _drop_words(page, absorbed)
+        kept.extend(rows[0])
+        for index, row in enumerate(rows[1:]):
+            if index == len(below):
+                below.append([])
+            below[index].extend(row)
+    if not below:
+        return []
+    numbers = [int(m.group(1)) for w in kept if (m := re.search(r"-w(\d+)$", w.id))]
+    fresh = max(numbers, default=0)
+    for word in kept:
+        if not word.id:
+            fresh += 1
+            word.id = f"{line.id}-w{fresh}"
+    line.words = sorted(kept, key=lambda w: w.bbox[0])
+    line.bbox = union_bbox(w.bbox for w in line.words)
+    stem = line.id.rsplit("-l", 1)[0]
+    lines = []
+    for offset, row in enumerate(below):
+        line_id = f"{stem}-l{next_number + offset}"
+        row.sort(key=lambda w: w.bbox[0])
+        for position, word in enumerate(row, start=1):
+            word.id = f"{line_id}-w{position}"
+        lines.append(Line(id=line_id, words=row, bbox=union_bbox(w.bbox for w in row)))
+    return lines
+
+
+def _column_pieces(words: list[Word], word_height: float) -> list[list[Word]]:
+    """A line's words cut at wide gaps (one piece per column), as ``segments_of`` cuts them."""
+    ordered = sorted(words, key=lambda w: w.bbox[0])
+    pieces = [[ordered[0]]]
+    for word in ordered[1:]:
+        if word.bbox[0] - pieces[-1][-1].bbox[2] > WIDE_GAP * word_height:
+            pieces.append([word])
+        else:
+            pieces[-1].append(word)
+    return pieces
+
+
+def _line_confidence(words: list[Word]) -> float:
+    values = [w.confidence for w in words if w.confidence is not None]
+    return sum(values) / len(values) if values else 100.0
+
+
+def _reread_merged(piece: list[Word], page: Page, image: np.ndarray, word_height: float, ctx: RunContext
+                   ) -> tuple[list[list[Word]], set[int]] | None:
+    """(rows read apart, ids of the other lines' words they replace), or None to keep the piece."""
+    if len(piece) < 2:
+        return None
+    box = union_bbox(w.bbox for w in piece)
+    if box[3] - box[1] < MERGED_HEIGHT * word_height or _line_confidence(piece) >= MERGED_CONFIDENCE:
+        return None
+    inside, region = _rows_around(piece, box, page, word_height)
+    bands = _text_bands(image, region, word_height)
+    if bands is None:
+        return None
+    rows: list[list[Word]] = []
+    for top, bottom in bands:
+        read = _read_band(image, (region[0], top, region[2], bottom), page, ctx)
+        if not read or _line_confidence(read) < MIN_ROW_CONFIDENCE:
+            return None
+        rows.append(read)
+    if _line_confidence([w for row in rows for w in row]) < _line_confidence([*piece, *inside]) + BETTER_BY:
+        return None
+    return rows, {id(w) for w in inside}
+
+
+def _rows_around(piece: list[Word], box: BBox, page: Page, word_height: float) -> tuple[list[Word], BBox]:
+    """Other lines' words standing in the rows of ``box`` and in its column (up to a wide gap either side),
+    and the area they cover together with it."""
+    own = {id(w) for w in piece}
+    reach = WIDE_GAP * word_height
+    inside: list[Word] = []
+    region = box
+    for _ in range(2):  # a row's words found by the first pass may reach further along it
+        inside = [w for block in page.blocks for other in block.lines for w in other.words
+                  if id(w) not in own and w.bbox and box[1] <= (w.bbox[1] + w.bbox[3]) / 2 <= box[3]
+                  and w.bbox[2] >= region[0] - reach and w.bbox[0] <= region[2] + reach]
+        region = union_bbox([box, *(w.bbox for w in inside)])
+    return inside, region
+
+
+def _drop_words(page: Page, ids: set[int]) -> None:
+    for block in page.blocks:
+        for line in block.lines:
+            line.words = [w for w in line.words if id(w) not in ids]
+
+
+def _text_bands(image: np.ndarray, box: BBox, word_height: float) -> list[tuple[int, int]] | None:
+    """Two (top, bottom) pixel bands of ``box`` cut at an empty row in its middle, or None."""
+    import cv2
+
+    pad = max(2, round(0.15 * word_height))
+    top, bottom = max(0, box[1] - pad), min(image.shape[0], box[3] + pad)
+    crop = image[top:bottom, max(0, box[0]):min(image.shape[1], box[2])]
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    if gray.size == 0 or int(gray.max()) - int(gray.min()) < 40:
+        return None
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    profile = (gray <= threshold).sum(axis=1)  # '<=': on a two-tone image Otsu returns the ink's level
+    height = len(profile)
+    low, high = int(0.3 * height), int(0.7 * height)
+    if high <= low or not profile.any():
+        return None
+    cut = low + int(np.argmin(profile[low:high]))
+    if profile[cut] > 0.02 * profile.max() or min(cut, height - cut) < 0.5 * word_height:
+        return None
+    return [(top, top + cut), (top + cut, bottom)]
+
+
+def _read_band(image: np.ndarray, box: BBox, page: Page, ctx: RunContext) -> list[Word]:
+    """One row of text OCR'd as a single line; word boxes in page pixels (ids are set by the caller)."""
+    margin = 12
+    crop = image[box[1]:box[3], box[0]:box[2]]
+    padded = np.pad(crop, ((margin, margin), (margin, margin), (0, 0)) if crop.ndim == 3 else margin,
+                    constant_values=255)
+    try:
+        found = tesseract.image_to_data(padded, lang=ctx.config.languages, psm=7, dpi=page.dpi,
+                                        timeout=ctx.config.ocr_timeout)
+    except SohoaError:
+        return []
+    words = []
+    for row in found:
+        left, top = box[0] + row["left"] - margin, box[1] + row["top"] - margin
+        words.append(Word(id="", text=row["text"].strip(), confidence=max(0.0, min(100.0, row["conf"]))
+                          if row["conf"] >= 0 else None,
+                          bbox=(max(0, left), max(0, top), left + row["width"], top + row["height"])))
+    return [w for w in words if w.text]
 
 
 # --- pages without boxes ---------------------------------------------------------------------

@@ -33,6 +33,8 @@ _ARABIC = re.compile(r"^\s*(\d{1,2}|l)((?:\s?\.\s?\d{1,2})*)\s*[.)](?=\s|$)\s*")
 _LETTER = re.compile(r"^\s*([a-zđ])\s*\)\s*")
 _BULLET = re.compile(rf"^\s*([{re.escape(BULLET_CHARS.replace('+', ''))}])\s*(?=\S)")
 _PLUS = re.compile(r"^\s*\+\s*(?=\S)")
+# "5, Chủ tịch ..." / "III: TỔ CHỨC ...": the number's dot read as ',' or ':' (trusted only in sequence)
+_SLIPPED_NUMBER = re.compile(r"^\s*(\d{1,2}|[IVX]{1,5})\s*[,:]\s+(?=[^\W\d_])")
 CLOSING_START = re.compile(r"^\s*(tren day\b|nay[, ]\s*\w)")
 
 
@@ -162,6 +164,7 @@ def build_tree(lines: list[TextLine]) -> tuple[list[_Node], list[TextLine], list
     typical = _typical_length(lines)
     markers = [parse_marker(line.text, lines[i - 1].text if i else None, wrapped=_wraps_on(lines, i, typical))
                for i, line in enumerate(lines)]
+    _recover_slipped_numbers(lines, markers, typical)
     final = _final_paragraph(lines, markers, typical)
     roots: list[_Node] = []
     stack: list[_Node] = []
@@ -234,6 +237,27 @@ def renumber(nodes: list[_Node]) -> None:
                 node.marker = Marker(node.marker.style, _label_for(style, value), node.marker.rest)
     for node in nodes:
         renumber(node.children)
+
+
+def _recover_slipped_numbers(lines: list[TextLine], markers: list[Marker | None], typical: float) -> None:
+    """Read '5, Chủ tịch ...' as item 5 when it opens a paragraph with a capital right after item 4."""
+    last: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        marker = markers[index]
+        if marker is not None:
+            value = _sequence_value(marker)
+            if value is not None:
+                last[marker.style] = value
+            continue
+        match = _SLIPPED_NUMBER.match(line.text)
+        if not match or not line.text[match.end()].isupper() or not starts_paragraph(lines, index, typical):
+            continue
+        token = match.group(1)
+        style = "arabic" if token.isdigit() else "roman"
+        value = int(token) if token.isdigit() else roman_value(token)
+        if value is not None and value > 1 and last.get(style) == value - 1:
+            markers[index] = Marker(style, token, match.end())
+            last[style] = value
 
 
 def _final_paragraph(lines: list[TextLine], markers: list[Marker | None], typical: float) -> int | None:

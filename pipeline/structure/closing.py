@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.model import Signature
-from pipeline.structure.lines import TextLine
+from pipeline.model import Correction, Signature
+from pipeline.structure.lines import TextLine, mean_confidence, union_bbox
 from pipeline.structure.text import (
     BULLET_CHARS,
     ends_sentence,
@@ -30,6 +30,7 @@ from pipeline.structure.text import (
     strip_dash,
     trim_junk,
 )
+from pipeline.structure.titles import normalise_authority, normalise_title
 
 # a speck read before the label (",Nơi nhận:", "'Nơi nhận:") is skipped with it
 NOI_NHAN = re.compile(r"^[\s,.;:'‘’`\"“”|_]*n\w{1,2}i\s*nh\w{1,2}n\s*[:;.]?\s*")
@@ -47,6 +48,7 @@ BACKWARD_LIMIT = 8
 class ClosingResult:
     recipients: list[str] = field(default_factory=list)
     signature: Signature = field(default_factory=Signature)
+    corrections: list[Correction] = field(default_factory=list)  # titles rewritten to a known office
 
 
 def is_name(text: str) -> bool:
@@ -118,6 +120,24 @@ def _pieces(text: str) -> list[str]:
     return [squash(p) for p in pieces if p.strip()]
 
 
+def _is_speck(word, others: list) -> bool:
+    """A mark of one or two letters, smaller than its neighbours and standing over one of them: a stroke of
+    the signature or a dot of the seal read as text ('Đặng Văn Minh Ẻ', the 'Ẻ' drawn under 'Đặng')."""
+    if len(word.text) > 2 or word.bbox is None:
+        return False
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in others if w.bbox)
+    if not heights or word.bbox[3] - word.bbox[1] >= 0.7 * heights[len(heights) // 2]:
+        return False
+    centre = (word.bbox[0] + word.bbox[2]) / 2
+    return any(w.bbox and w.bbox[0] <= centre <= w.bbox[2] for w in others)
+
+
+def _without_specks(line: TextLine) -> str:
+    """The line's text without specks read over its words (boxes needed; a text file line is kept)."""
+    kept = [w for w in line.words if not _is_speck(w, [o for o in line.words if o is not w])]
+    return line.text if len(kept) == len(line.words) else " ".join(w.text for w in kept)
+
+
 MISREAD_DASH = re.compile(r"^\s*[:;.,]\s+(?=\S)")  # a laid-out recipient line's dash read as ':' or '.'
 REPORT_NOTE = re.compile(r"\(\s*[bB]{1,2}\s*/\s*[cC€eẽ]\s*\)")  # "(b/c)" = để báo cáo, as OCR reads it
 
@@ -144,14 +164,17 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
     authority: list[str] = []
     title: list[str] = []
     signer: str | None = None
+    sources: dict[str, list[TextLine]] = {"authority": [], "title": []}  # lines each field came from
     in_recipients = False
     for line in lines:
         if line.kind == "signature":  # laid out by the layout stage: never a recipient
-            for text in (trim_junk(p) for p in _pieces(line.text)):
+            for text in (trim_junk(p) for p in _pieces(_without_specks(line))):
                 if AUTHORITY.match(text):
                     authority.append(text)
+                    sources["authority"].append(line)
                 elif is_title(text):
                     title.append(text)
+                    sources["title"].append(line)
                 elif is_name(text) and signer is None:
                     signer = text
             continue
@@ -174,6 +197,7 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
                     continue
             if AUTHORITY.match(text):
                 authority.append(text)
+                sources["authority"].append(line)
                 continue
             if SIGN_MARKS.match(text):
                 continue
@@ -184,6 +208,7 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
                 is_upper_text(text) and fold(recipients[-1]).lstrip(" -~").startswith("luu"))  # 'Lưu' ends the list
             if is_title(text) and not continuing:
                 title.append(text)
+                sources["title"].append(line)
                 continue
             closed = bool(recipients) and (fold(recipients[-1]).lstrip(" -~").startswith("luu")
                                            or recipients[-1].rstrip().endswith("."))
@@ -195,6 +220,28 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
             elif in_recipients and not (authority or title) and text[:1].isupper() and len(letters(text)) >= 4:
                 recipients.append(text)
     result.recipients = [r for r in (_clean_item(strip_dash(item)) for item in recipients) if r]
-    result.signature = Signature(authority=" / ".join(authority) or None, title=" ".join(title) or None,
-                                 signer=signer)
+    read = Signature(authority=" / ".join(authority) or None, title=" ".join(title) or None, signer=signer)
+    result.signature = Signature(authority=" / ".join(normalise_authority(a) for a in authority) or None,
+                                 title=normalise_title(read.title) if read.title else None, signer=signer)
+    result.corrections = _office_reviews(read, result.signature, sources)
     return result
+
+
+def _office_reviews(read: Signature, written: Signature, sources: dict[str, list[TextLine]]) -> list[Correction]:
+    """One review item per signing field whose office was rewritten ('PHÓ GIÁM ĐOÓỌC' → 'PHÓ GIÁM ĐỐC')."""
+    reviews = []
+    for name in ("authority", "title"):
+        original, fixed = getattr(read, name), getattr(written, name)
+        if not original or original == fixed:
+            continue
+        tokens = set(original.split())
+        words = [w for line in sources[name] for w in line.words if w.text in tokens]
+        spans = [w.span for w in words if w.span]
+        confidence = mean_confidence(words)
+        reviews.append(Correction(word_ids=[w.id for w in words],
+                                  page=sources[name][0].page if sources[name] else None,
+                                  bbox=union_bbox(w.bbox for w in words),
+                                  span=(spans[0][0], spans[-1][1]) if spans else None, original=original,
+                                  corrected=fixed, confidence=round((confidence or 0.0) / 100.0, 3),
+                                  flagged=True, kind="header_field"))
+    return reviews

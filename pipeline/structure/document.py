@@ -95,4 +95,4 @@ def structure_document(doc: Document) -> list:
     doc.recipients = closing_result.recipients
     doc.signature = closing_result.signature
     doc.references = references
-    return [*header_result.corrections, *reference_corrections]
+    return [*header_result.corrections, *closing_result.corrections, *reference_corrections]
