@@ -60,3 +60,13 @@ def test_disabled_correction_keeps_raw_text():
     ctx = RunContext(config=PipelineConfig(correction=False), input_path=Path("x.txt"))
     doc = CorrectStage()(_document("Ke hoach"), ctx)
     assert doc.text == doc.raw_text == "Ke hoach" and not doc.corrections
+
+
+def test_text_layer_pages_get_suggestions_only(context):
+    raw = "Kế hoạch của Phòng Giáo dục và Đào tào huyện"
+    doc = _document(raw)
+    for page in doc.pages:
+        page.source = "text-layer"
+    doc = CorrectStage()(doc, context)
+    assert doc.text == raw  # the letter as issued
+    assert any(c.original == "tào" and c.corrected == "tạo" and c.flagged for c in doc.corrections)

@@ -2,11 +2,13 @@
 its changes back onto words.
 
 Applied changes replace the words' text (the OCR reading stays in ``ocr_text``);
-flagged ones leave the text alone and are listed in ``corrections`` for review.
+flagged ones leave the text alone and are listed in ``corrections`` for review. On pages
+read from a PDF's text layer every change is only flagged: that text is the letter as issued.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from pathlib import Path
 
@@ -78,6 +80,9 @@ def _drop_empty_words(doc: Document) -> None:
                 line.words = [word for word in line.words if word.text]
 
 
+TEXT_LAYER = "text-layer"  # Page.source of pages read from a PDF's text layer
+
+
 class CorrectStage:
     name = "correct"
 
@@ -92,10 +97,14 @@ class CorrectStage:
         confidences = [(w.span[0], w.span[1], w.confidence) for w, _ in indexed if w.confidence is not None]
         result = corrector.correct(doc.text, mode=ctx.config.correction_mode, token_confidences=confidences or None)
         pending: list[tuple[Change, list[tuple[Word, int]]]] = []
+        issued_pages = {page.number for page in doc.pages if page.source == TEXT_LAYER}
         for change in result.changes:
             hits = _words_in(indexed, starts, change.start, change.end)
             if not hits:
                 continue
+            if hits[0][1] in issued_pages and not change.flagged:
+                # a PDF's own text layer is the letter as issued: its typos are suggestions only
+                change = dataclasses.replace(change, flagged=True)
             if not change.flagged:
                 _apply(change, hits, doc.text)
             pending.append((change, hits))
