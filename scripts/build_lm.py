@@ -4,6 +4,11 @@ Usage:
     python scripts/build_lm.py [--shared ../shared] [--out pipeline/models]
         [--min-trigram 2] [--min-syllable 2] [--min-other 3]
 
+Besides the n-grams, ``cap_counts`` holds how often each word is written with a capital
+inside a sentence (names, places, agency words); the engine uses it to read such words.
+(Measured and dropped: adding underthesea's Viet74K dictionary and its gazetteer of
+administrative units, as n-gram fragments or as capitalised names, did not help.)
+
 Writes ``lm.npz`` (vocabulary, counts, n-gram tables) and ``heldout_ids.txt`` (documents
 held out for evaluation: sha1(id) % 10 == 0) into the output folder.
 """
@@ -25,7 +30,7 @@ sys.path.insert(0, str(REPO))
 from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, split_corpus  # noqa: E402
 from pipeline.correction.lm import build_lm  # noqa: E402
 from pipeline.correction.segment import COMMA, NUM, SPECIALS, sentences, symbol_of  # noqa: E402
-from pipeline.correction.tokens import PROTECTED, ProtectedWords, tokenize  # noqa: E402
+from pipeline.correction.tokens import PROTECTED, WORD, ProtectedWords, tokenize  # noqa: E402
 from pipeline.correction.viet import is_valid_syllable  # noqa: E402
 
 CODE_PIECE = re.compile(r"[^\W\d_]+")
@@ -44,6 +49,19 @@ def corpus_sentences(
         for sent in sentences(text, tokens):
             out.append([COMMA if i < 0 else symbol_of(tokens[i]) for i in sent])
     return out
+
+
+def capital_counts(docs: list[tuple[str, str]], protected: ProtectedWords) -> Counter[str]:
+    """How often each word is written with a capital (not all caps) inside a sentence."""
+    caps: Counter[str] = Counter()
+    for _, text in docs:
+        tokens = list(tokenize(text, protected))
+        for sent in sentences(text, tokens):
+            for i in sent[1:]:
+                tok = tokens[i] if i >= 0 else None
+                if tok is not None and tok.kind == WORD and tok.text[:1].isupper() and not tok.text.isupper():
+                    caps[symbol_of(tok)] += 1
+    return caps
 
 
 def choose_vocab(counts: Counter[str], min_syllable: int, min_other: int) -> list[str]:
@@ -74,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     counts = Counter(w for s in sents for w in s)
     vocab = choose_vocab(counts, args.min_syllable, args.min_other)
     arrays = build_lm(sents, vocab, counts, min_trigram_count=args.min_trigram)
+    # names, places, agencies: lets the engine read "Trần", not "Trận", inside a sentence
+    caps = capital_counts(train, protected)
+    arrays["cap_counts"] = np.array([caps.get(w, 0) for w in vocab], dtype=np.int64)
     # letters of document codes (NĐ, QĐ, PGDĐT...): lets the engine suggest "NĐ-CP" for "ND-CP"
     pieces = sorted(p for p, c in code_pieces.items() if c >= 2)
     arrays["code_pieces"] = np.array(pieces)

@@ -171,6 +171,17 @@ def test_lookalike_digits_inside_words(corrector: Corrector) -> None:
     assert "số 09/CT-UBND" in res.text
 
 
+def test_lookalike_digits_before_a_letter_that_no_item_number_takes(corrector: Corrector) -> None:
+    # "16i" is "lối" (items and articles are numbered 10a, 12b: letters a to h); "10a" stays
+    res = corrector.correct("chu truong, duong 16i cua Pang, chinh sach tai khoan 10a Diéu 5", mode="ocr")
+    assert "đường lối" in res.text and "khoản 10a" in res.text
+
+
+def test_capitalised_words_inside_a_sentence_read_as_names(corrector: Corrector) -> None:
+    res = corrector.correct("Giao cho ong Tran Quoc Vinh thuc hien; tran lu nam 1999", mode="diacritics")
+    assert "Trần Quốc" in res.text and "trận lũ" in res.text
+
+
 def test_specks_are_removed_in_ocr_text(corrector: Corrector) -> None:
     text = "Thyc hién K& hoach cia Uy ban nhan dan\nA A r r « A k . r\nthang 4 nam 2024 š"
     res = corrector.correct(text)

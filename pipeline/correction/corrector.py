@@ -48,6 +48,9 @@ MODES = ("auto", "diacritics", "ocr")
 WRONG_MARK_FLOOR = 0.001  # P(a misread mark) in the cleanest documents
 MARKED_SHARE = 0.85  # share of words with marks in normal Vietnamese administrative text
 APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of applied
+# ...unless the word as read is neither a Vietnamese syllable nor a known word: keeping it is
+# surely wrong, so its best reading is applied from this lower posterior
+NON_WORD_APPLY_THRESHOLD = 0.35
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
 EDIT_SCALE = 0.5  # P(one letter edit) per share of words whose letters are unknown
@@ -66,6 +69,7 @@ CODE_SUGGESTION_CONFIDENCE = 0.5
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
 CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior (OCR mode)
+CAPITAL_WEIGHT = 1.0  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -185,6 +189,7 @@ class Corrector:
         self.fingerprint = _fingerprint(models_dir, learned_dir, tone_style)
         self._surfaces: dict[tuple[str, str, str], str] = {}
         self.trace: list[dict] | None = None  # set to a list to record every word's features
+        self._capital_logp = _capital_logp(lm)
         self._code_pieces: dict[str, str] = {}  # de-accented code letters -> most used spelling
         for piece, _count in sorted(lm.code_pieces.items(), key=lambda kv: -kv[1]):
             self._code_pieces.setdefault(strip_marks(piece), piece)
@@ -226,8 +231,11 @@ class Corrector:
         style = self.tone_style or _majority_style(tokens)
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
-        memo: dict[tuple[str, str], _Slot] = {}
-        slots = [self._slot(i, tok, noise, confs[i], cache, memo) for i, tok in enumerate(tokens)]
+        memo: dict[tuple[str, str, bool], _Slot] = {}
+        # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
+        use_capitals = self._capital_logp is not None and not noise.ocr
+        inside = _capitalised_inside(norm, tokens) if use_capitals else set()
+        slots = [self._slot(i, tok, noise, confs[i], cache, memo, i in inside) for i, tok in enumerate(tokens)]
         best, posts = self._decode(norm, tokens, slots)
         if noise.ocr:
             # the same misread word recurs in a document: let its occurrences agree
@@ -250,23 +258,26 @@ class Corrector:
 
     def _slot(
         self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
-        memo: dict[tuple[str, str], _Slot],
+        memo: dict[tuple[str, str, bool], _Slot], capitalised: bool = False,
     ) -> _Slot:
-        key = (tok.text, tok.kind)
+        key = (tok.text, tok.kind, capitalised)
         if conf is None and key in memo:
             hit = memo[key]
             return _Slot(index, hit.words, hit.position, hit.fixed, hit.own, hit.confidence)
-        slot = self._make_slot(index, tok, noise, conf, cache)
+        slot = self._make_slot(index, tok, noise, conf, cache, capitalised)
         if conf is None:
             memo[key] = slot
         return slot
 
-    def _make_slot(self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str]) -> _Slot:
+    def _make_slot(
+        self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
+        capitalised: bool = False,
+    ) -> _Slot:
         own = symbol_of(tok)
         if tok.kind == PROTECTED:
             return _Slot(index, [own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), True, own, 1.0)
         lower = nfc(tok.text).lower()
-        if tok.kind == WORD and not noise.ocr and noise.drop >= 0.5 and conf is None:
+        if tok.kind == WORD and not noise.ocr and noise.drop >= 0.5 and conf is None and not capitalised:
             dominant = self.lexicon.dominant(lower)
             if dominant is not None:
                 # fast path: one reading of these letters covers >= 99.5% of the corpus
@@ -290,6 +301,10 @@ class Corrector:
             emissions.append(noise.emission(cand) + bonus)
         ids = np.array([self.lm.id_of(w) for w in words], dtype=np.int64)
         emission = np.array(emissions)
+        if capitalised and len(words) > 1:
+            # a capital inside a sentence: names, places, agencies ("Trần", "Phòng"), whose
+            # readings the lower-cased LM alone ranks as common words ("trận", "phong")
+            emission = emission + CAPITAL_WEIGHT * self._capital_logp[ids]
         limit = MAX_READINGS_OCR if ocr else MAX_READINGS
         if len(words) > limit or (len(words) > 1 and emission.min() < emission.max() - 12.0):
             # keep the lattice small: the token itself and the readings most likely a priori
@@ -412,7 +427,10 @@ class Corrector:
             alternatives = self._alternatives(tok.text, slot, post, j, style, hint)
             if changed:
                 unapply = UNAPPLY_DOUBT if ocr_weights else UNAPPLY_DOUBT_TEXT if noise.ocr else None
-                unsure = confidence < APPLY_THRESHOLD or (unapply is not None and doubt >= unapply) or (
+                threshold = APPLY_THRESHOLD
+                if tok.kind == WORD and slot.own not in self.known and not is_valid_syllable(tok.text):
+                    threshold = NON_WORD_APPLY_THRESHOLD
+                unsure = confidence < threshold or (unapply is not None and doubt >= unapply) or (
                     _clear_abbreviation(tok.text, confs[i]) and strip_marks(surface) != strip_marks(tok.text))
                 out.append((tok, surface, confidence, unsure,
                             _alts(alternatives, surface)))
@@ -666,7 +684,8 @@ def _dot_decimals(text: str, tokens: list[Token]) -> set[int]:
 
 
 _LOOKALIKE_DIGITS = set("0134568")
-_CODE_LIKE = re.compile(r"^[A-ZĐ]{2,}\d+$|^\d{2,}[A-ZĐa-zđ]$")
+# QH15; 10a, 12B (an article or class number takes a letter from a to h, as points do)
+_CODE_LIKE = re.compile(r"^[A-ZĐ]{2,}\d+$|^\d{2,}[A-HĐa-hđ]$")
 
 
 def _lookalike_digits(token: str) -> bool:
@@ -724,6 +743,27 @@ def _consistency_prior(
             s = slots[i]
             out[i] = _Slot(s.token_index, s.words, position, s.fixed, s.own, s.confidence)
     return out
+
+
+def _capital_logp(lm: NgramLM) -> np.ndarray | None:
+    """log P(written with a capital inside a sentence | word), 0 for <unk> (names stay as read)."""
+    if lm.cap_counts is None:
+        return None
+    logp = np.log((lm.cap_counts + 0.5) / (np.maximum(lm.counts, lm.cap_counts) + 1.0))
+    logp[lm.unk] = 0.0
+    return logp
+
+
+def _capitalised_inside(text: str, tokens: list[Token]) -> set[int]:
+    """Words in title case (not all capitals) that do not open their sentence."""
+    inside: set[int] = set()
+    for group in sentences(text, tokens):
+        for i in group[1:]:
+            if i >= 0 and tokens[i].kind == WORD:
+                word = tokens[i].text
+                if word[:1].isupper() and not word.isupper():
+                    inside.add(i)
+    return inside
 
 
 def _is_lexicon_word(word: str) -> bool:

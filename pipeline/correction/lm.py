@@ -30,6 +30,8 @@ class NgramLM:
         self.ctx_bo = arrays["ctx_bo"].astype(np.float32)
         self.tri_keys = arrays["tri_keys"]
         self.tri_logp = arrays["tri_logp"].astype(np.float32)
+        caps = arrays.get("cap_counts")  # times each word is capitalised inside a sentence
+        self.cap_counts = caps.astype(np.int64) if caps is not None else None
         pieces = arrays.get("code_pieces")
         piece_counts = arrays.get("code_piece_counts")
         self.code_pieces: dict[str, int] = (
