@@ -6,6 +6,8 @@ Sets (each scored separately and together):
   text-files     ../shared/scans/quangngai/born_digital/*.txt read as text files, and
                  ../shared/dev/kh_1005_cuchi.gold.txt (gold text as a proxy of the corrected text),
                  against tests/data/structure/<stem>.json
+  corrected-ocr  ../shared/dev/kh_1005_cuchi.ocr_eng.txt through `sohoa correct`, then the pipeline on the
+                 corrected text (as `sohoa run`), against tests/data/structure/kh_1005_cuchi.json
 
 Scores come from pipeline.eval (the code behind `sohoa eval`): header and signature fields exact where
 gold or prediction has a value, top-level sections (title and role) and referenced numbers as P/R,
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from rich.console import Console
@@ -91,6 +94,24 @@ def text_files() -> list[tuple[str, Document, Document]]:
     return results
 
 
+def corrected_ocr() -> list[tuple[str, Document, Document]]:
+    """../shared/dev/kh_1005_cuchi.ocr_eng.txt corrected (`sohoa correct`), then run like `sohoa run` on the
+    corrected text, against tests/data/structure/kh_1005_cuchi.json."""
+    from pipeline.api import process_file
+    from pipeline.correction import Corrector
+
+    source = SHARED / "dev" / "kh_1005_cuchi.ocr_eng.txt"
+    gold_path = STRUCTURE_DATA / "kh_1005_cuchi.json"
+    if not source.is_file() or not gold_path.is_file():
+        return []
+    corrected = Corrector.load().correct(source.read_text(encoding="utf-8-sig"), mode="auto").text
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kh_1005_cuchi.txt"
+        path.write_text(corrected, encoding="utf-8")
+        predicted = process_file(path, PipelineConfig())
+    return [("kh_1005_cuchi", predicted, Document.from_json(gold_path.read_text(encoding="utf-8")))]
+
+
 def score(stem: str, predicted: Document, gold: Document) -> DocEval:
     """The document scored as `sohoa eval` scores its structure."""
     result = DocEval(stem, [], [])
@@ -145,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list every mismatch")
     parser.add_argument("--table", action="store_true", help="also print `sohoa eval`'s tables for each set")
     args = parser.parse_args(argv)
-    sets = {"samples-words": samples_from_words(), "text-files": text_files()}
+    sets = {"samples-words": samples_from_words(), "text-files": text_files(), "corrected-ocr": corrected_ocr()}
     if args.outputs:
         sets["samples-output"] = samples_from_outputs(args.outputs, args.restructure)
     console = Console()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.structure.closing import is_name, locate_closing, parse_closing
+import pytest
+
+from pipeline.structure.closing import drop_trailing_specks, is_name, locate_closing, parse_closing
 from pipeline.structure.lines import document_lines
 from pipeline.structure.plaintext import document_from_text
 
@@ -179,3 +181,27 @@ def test_specks_read_over_the_signers_name_are_left_out():
     alone = make_line([word("Lê", (1707, 2704, 1780, 2745), 1), word("Văn", (1800, 2704, 1900, 2745), 2),
                        word("A", (1920, 2704, 1950, 2745), 3)], 1, 2, "signature")
     assert parse_closing([title, alone]).signature.signer == "Lê Văn A"
+
+
+def test_seal_specks_after_a_recipient_are_dropped_and_abbreviations_get_their_d():
+    result = closing_of("Trên đây là kế hoạch./.\n\nNơi nhận: Q. TRƯỞNG PHÒNG\n- BLD, CV Phòng GD&DT huyện; A Số\n"
+                        "- Các cơ sở giáo dục trên địa bàn huyện; / A\n- Lưu: VT, NHNgọc. a fof opht\n")
+    assert result.recipients == ["BLĐ, CV Phòng GD&ĐT huyện;", "Các cơ sở giáo dục trên địa bàn huyện;",
+                                 "Lưu: VT, NHNgọc."]
+    assert result.signature.title == "Q. TRƯỞNG PHÒNG"
+    assert [(c.original, c.corrected, c.flagged) for c in result.corrections] == [
+        ("BLD", "BLĐ", True), ("GD&DT", "GD&ĐT", True)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("- Lưu: VT. ĐC", "- Lưu: VT. ĐC"),  # an abbreviation
+    ("- UBND huyện; (b/c)", "- UBND huyện; (b/c)"),
+    ("- UBND tỉnh; Sở Y tế", "- UBND tỉnh; Sở Y tế"),  # two words
+    ("- UBND tỉnh; Sở Nội vụ;", "- UBND tỉnh; Sở Nội vụ;"),  # closed like an item
+    ("- Sở Tài chính; Sở Xây dựng", "- Sở Tài chính; Sở Xây dựng"),
+    ("- Lưu: VT, KTN. 02b", "- Lưu: VT, KTN. 02b"),  # digits: copies or a code
+    ("- Như trên; ~ x", "- Như trên;"),
+    ("- Lưu: VT, NV. a fof opht", "- Lưu: VT, NV."),
+])
+def test_drop_trailing_specks(text, expected):
+    assert drop_trailing_specks(text) == expected

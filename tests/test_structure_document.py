@@ -102,3 +102,14 @@ def test_stage_records_a_parser_failure(monkeypatch):
     monkeypatch.setattr(stage_module, "structure_document", broken)
     doc = StructureStage()(document_from_text("Một dòng.\n"), _ctx(Path("x")))
     assert doc.status == "partial" and doc.errors[0].code == "structure_failed"
+
+
+def test_the_subject_cites_numbers_as_the_references_normalised_them():
+    from pipeline.structure.document import numbers_as_normalised
+
+    reviews = [Correction(original="09/CT", corrected="09/CT-UBND", confidence=0.5, flagged=True, kind="reference"),
+               Correction(original="407/QD-TTg", corrected="407/QĐ-TTg", confidence=0.5, flagged=True,
+                          kind="reference")]
+    assert numbers_as_normalised("Triển khai Chỉ thị số 09/CT UBND và Quyết định số 407/QD-TTg", reviews) == (
+        "Triển khai Chỉ thị số 09/CT-UBND và Quyết định số 407/QĐ-TTg")
+    assert numbers_as_normalised("Chỉ thị số 09/CT-TTg", reviews) == "Chỉ thị số 09/CT-TTg"

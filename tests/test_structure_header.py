@@ -300,3 +300,40 @@ def test_subject_never_ends_with_a_stray_mark(last_line, subject):
     text = ("UBND HUYỆN AN PHÚ ĐÔNG\nSố: 156/UBND-TNMT\nV/v đôn đốc rà soát đất công\ntrên địa bàn các xã, "
             f"{last_line}\n\nKính gửi: Ủy ban nhân dân các xã.\n")
     assert header_of(text).subject == subject
+
+
+SLIPPED_HEADER = """UBND HUYEN CU CHỮ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+PHÒNG GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc
+Số: 1005 /KH-PGDDT C1 Chỉ, ngày 11 tháng 6 năm 2024
+KẾ HOẠCH
+
+Triển khai thực hiện Chỉ thị số 09/CT-UBND
+
+Căn cứ Chỉ thị số 09/CT-UBND ngày 15 tháng 4 năm 2024;
+"""
+
+
+def test_slips_in_the_agency_number_and_place_are_repaired_and_reviewed():
+    doc = document_from_text(SLIPPED_HEADER)
+    lines = document_lines(doc)
+    doubtful = frozenset(w.id for line in lines for w in line.words if w.text == "CU")  # as the corrector flags
+    result = parse_header(lines, doubtful)
+    header = result.header
+    assert (header.parent_agency, header.issuing_agency) == ("UBND HUYỆN CỦ CHI", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO")
+    assert (header.number, header.place, header.date_text) == (
+        "1005/KH-PGDĐT", "Củ Chi", "Củ Chi, ngày 11 tháng 6 năm 2024")
+    reviews = {(c.original, c.corrected) for c in result.corrections if c.flagged and c.kind == "header_field"}
+    assert reviews == {("UBND HUYEN CU CHỮ", "UBND HUYỆN CỦ CHI"), ("C1 Chỉ", "Củ Chi"),
+                       ("1005/KH-PGDDT", "1005/KH-PGDĐT")}
+    assert all(doc.text[c.span[0]:c.span[1]].replace(" ", "").rstrip(",") == c.original.replace(" ", "")
+               for c in result.corrections)
+
+
+def test_clean_fictional_places_are_kept():
+    header = header_of("UBND HUYỆN AN PHÚ ĐÔNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                       "PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG Độc lập - Tự do - Hạnh phúc\n"
+                       "Số: 156/TNMT-QLĐĐ An Phú Đông, ngày 3 tháng 2 năm 2025\n"
+                       "V/v rà soát đất công\n")
+    assert (header.parent_agency, header.place, header.number) == ("UBND HUYỆN AN PHÚ ĐÔNG", "An Phú Đông",
+                                                                   "156/TNMT-QLĐĐ")

@@ -81,3 +81,38 @@ def test_eth_read_for_d_with_stroke_in_a_cited_number():
     (citation,) = find_citations("theo Quyết định số 45/QĐÐ-UBND ngày 24 tháng 3 năm 2025 của Ủy ban")
     assert citation.number == "45/QĐ-UBND"
     assert numbers_in("Căn cứ Quyết định số 7/QÐ-UBND;") == ["7/QĐ-UBND"]
+
+
+def test_em_dash_in_a_cited_number():
+    (citation,) = find_citations("Thực hiện Kế hoạch Số 4660/KH—UBND ngày 31 tháng 5 năm 2024 của Ủy ban nhân dân huyện")
+    assert (citation.number, citation.date) == ("4660/KH-UBND", "2024-05-31")
+
+
+def test_type_codes_put_in_their_official_spelling_and_reviewed():
+    doc = document_from_text("theo Nghị định số 09/2017/NB-CP ngày 09 tháng 02 năm 2017 của Chính phủ và "
+                             "Quyết định số 407/QD-TTg ngày 30/3/2022 của Thủ tướng Chính phủ.")
+    references, corrections = extract_references(doc)
+    assert [r.number for r in references] == ["09/2017/NĐ-CP", "407/QĐ-TTg"]
+    assert [m.text for r in references for m in r.mentions] == ["Nghị định số 09/2017/NB-CP",
+                                                                "Quyết định số 407/QD-TTg"]
+    assert [(c.kind, c.original, c.corrected, c.flagged) for c in corrections] == [
+        ("reference", "09/2017/NB-CP", "09/2017/NĐ-CP", True), ("reference", "407/QD-TTg", "407/QĐ-TTg", True)]
+    assert all(doc.text[c.span[0]:c.span[1]] == c.original for c in corrections)
+
+
+def test_a_truncated_mention_joins_the_full_number():
+    doc = document_from_text("Triển khai Chỉ thị số 09/CT UBND ngày 15 tháng 4 năm 2024 của Ủy ban nhân dân "
+                             "Thành phố.\n\nCăn cứ Chỉ thị số 09/CT-UBND ngày 15 tháng 4 năm 2024 của Ủy ban nhân dân "
+                             "Thành phố; Kế hoạch số 12/KH ngày 3/1/2024.")
+    references, corrections = extract_references(doc)
+    assert [(r.number, len(r.mentions)) for r in references] == [("09/CT-UBND", 2), ("12/KH", 1)]
+    truncated = references[0].mentions[0]
+    assert truncated.flagged and truncated.suggestion == "09/CT-UBND" and truncated.text == "Chỉ thị số 09/CT"
+    (correction,) = corrections
+    assert (correction.original, correction.corrected) == ("09/CT", "09/CT-UBND")
+
+
+def test_a_truncated_mention_with_two_possible_numbers_stays():
+    doc = document_from_text("Chỉ thị số 09/CT; Chỉ thị số 09/CT-UBND; Chỉ thị số 09/CT-TTg.")
+    references, _ = extract_references(doc)
+    assert [r.number for r in references] == ["09/CT", "09/CT-UBND", "09/CT-TTg"]

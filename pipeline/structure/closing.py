@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.correction.viet import is_valid_syllable
 from pipeline.model import Correction, Signature
+from pipeline.structure.codes import restore_abbreviations
 from pipeline.structure.lines import TextLine, mean_confidence, union_bbox
 from pipeline.structure.text import (
     BULLET_CHARS,
@@ -142,6 +144,30 @@ MISREAD_DASH = re.compile(r"^\s*[:;.,]\s+(?=\S)")  # a laid-out recipient line's
 REPORT_NOTE = re.compile(r"\(\s*[bB]{1,2}\s*/\s*[cC€eẽ]\s*\)")  # "(b/c)" = để báo cáo, as OCR reads it
 
 
+ITEM_END = re.compile(r"[;.](?=\s+\S)")
+MAX_SPECK_LETTERS = 8
+
+
+def drop_trailing_specks(text: str) -> str:
+    """Marks after a recipient's closing ';' or '.': a seal or signature over the column read as a few short
+    non-words ('huyện; A Số', 'huyện; / A', 'NHNgoc. a fof opht'). Kept when they may be content: a
+    note in brackets ('(b/c)'), digits, a capitals abbreviation ('VT. ĐC'), a real-length word, two words
+    ('; Sở Y tế') or a tail closed like an item ('; Sở Nội vụ;')."""
+    ends = list(ITEM_END.finditer(text))
+    if not ends:
+        return text
+    cut = ends[-1].end()
+    tail = text[cut:].split()
+    joined = "".join(tail)
+    words = [t for t in tail if len(t) >= 2 and is_valid_syllable(t)]
+    if (len(tail) > 3 or sum(c.isalpha() for c in joined) > MAX_SPECK_LETTERS or joined[-1] in ";.,:"
+            or any(c.isdigit() or c in "()" for c in joined) or len(words) > 1
+            or any(len(t) >= 2 and t.isalpha() and t.isupper() for t in tail)
+            or any(sum(c.isalpha() for c in t) >= 5 for t in tail)):
+        return text
+    return text[:cut]
+
+
 def _clean_item(item: str) -> str:
     """Tidy one recipient as OCR left it.
 
@@ -187,6 +213,8 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
             line_text = line.text
         for text in _pieces(line_text):
             text = trim_junk(text)
+            if in_recipients or line.kind == "recipients":
+                text = drop_trailing_specks(text)
             if not text:
                 continue
             label = NOI_NHAN.match(fold(text))
@@ -220,11 +248,32 @@ def parse_closing(lines: list[TextLine]) -> ClosingResult:
             elif in_recipients and not (authority or title) and text[:1].isupper() and len(letters(text)) >= 4:
                 recipients.append(text)
     result.recipients = [r for r in (_clean_item(strip_dash(item)) for item in recipients) if r]
+    result.corrections.extend(_restore_recipient_abbreviations(result, lines))
     read = Signature(authority=" / ".join(authority) or None, title=" ".join(title) or None, signer=signer)
     result.signature = Signature(authority=" / ".join(normalise_authority(a) for a in authority) or None,
                                  title=normalise_title(read.title) if read.title else None, signer=signer)
-    result.corrections = _office_reviews(read, result.signature, sources)
+    result.corrections = [*result.corrections, *_office_reviews(read, result.signature, sources)]
     return result
+
+
+def _restore_recipient_abbreviations(result: ClosingResult, lines: list[TextLine]) -> list[Correction]:
+    """'BLD, CV Phòng GD&DT' → 'BLĐ, CV Phòng GD&ĐT': known abbreviations get back the Đ OCR lost; each
+    rewrite is a flagged review item on the words it came from."""
+    reviews = []
+    for index, item in enumerate(result.recipients):
+        for read, official in restore_abbreviations(item):
+            item = re.sub(rf"(?<![\w&]){re.escape(read)}(?![\w&])", official, item)
+            words = [w for line in lines for w in line.words if re.search(rf"(?<![\w&]){re.escape(read)}(?![\w&])",
+                                                                       w.text)]
+            spans = [w.span for w in words if w.span]
+            confidence = mean_confidence(words)
+            reviews.append(Correction(word_ids=[w.id for w in words], page=lines[0].page if lines else None,
+                                      bbox=union_bbox(w.bbox for w in words),
+                                      span=(spans[0][0], spans[0][1]) if spans else None, original=read,
+                                      corrected=official, confidence=round((confidence or 50.0) / 100.0, 3),
+                                      flagged=True, kind="header_field", alternatives=[read]))
+        result.recipients[index] = item
+    return reviews
 
 
 def _office_reviews(read: Signature, written: Signature, sources: dict[str, list[TextLine]]) -> list[Correction]:

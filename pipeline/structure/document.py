@@ -7,6 +7,8 @@ the body tree; page numbers and running headers are not read at all.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.model import Document, LegalBasis, Section
 from pipeline.structure.body import build_tree, lines_section, paragraphs, to_section
 from pipeline.structure.closing import locate_closing, parse_closing
@@ -65,6 +67,17 @@ def _merge_basis_continuations(chunks: list[list[TextLine]]) -> list[list[TextLi
     return merged
 
 
+def numbers_as_normalised(text: str, reference_reviews: list) -> str:
+    """Cited numbers in ``text`` written as the references normalised them: '09/CT UBND' → '09/CT-UBND'
+    (a truncated mention completed), '407/QD-TTg' → '407/QĐ-TTg'."""
+    for review in reference_reviews:
+        original, corrected = review.original, review.corrected
+        remainder = corrected[len(original) + 1:] if corrected.startswith(original + "-") else ""
+        tail = rf"(?:\s+{re.escape(remainder)})?" if remainder else ""
+        text = re.sub(rf"(?<![\w/]){re.escape(original)}{tail}(?![\w/-])", corrected, text)
+    return text
+
+
 def structure_document(doc: Document) -> list:
     """Set header, legal_bases, sections, responsible_units, recipients, signature and references.
 
@@ -74,7 +87,8 @@ def structure_document(doc: Document) -> list:
     lines = [line for line in all_lines if line.kind != "table"]
     for index, line in enumerate(lines):
         line.index = index
-    header_result = parse_header(lines)
+    doubtful = frozenset(w for c in doc.corrections if c.kind == "word" and c.flagged for w in c.word_ids)
+    header_result = parse_header(lines, doubtful)
     start = header_result.end
     closing_start = start + locate_closing(lines[start:])
     body = lines[start:closing_start]
@@ -88,6 +102,8 @@ def structure_document(doc: Document) -> list:
     exclude = {header_result.header.number} if header_result.header.number else set()
     references, reference_corrections = extract_references(doc, exclude)
 
+    if header_result.header.subject:  # the subject cites what the body cites: same number, same spelling
+        header_result.header.subject = numbers_as_normalised(header_result.header.subject, reference_corrections)
     doc.header = header_result.header
     doc.legal_bases = bases
     doc.sections = sections

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from pipeline.model import Correction, Evidence, Header
+from pipeline.model import Correction, Evidence, Header, Word
+from pipeline.structure.codes import normalise_number
 from pipeline.structure.doctypes import name_for_code, type_name_of_line
-from pipeline.structure.lines import LOW_CONFIDENCE, TextLine, evidence_for
+from pipeline.structure.lines import LOW_CONFIDENCE, TextLine, evidence_for, mean_confidence, union_bbox
 from pipeline.structure.patterns import NUMBER_LABEL, clean_number, find_date, number_type_code
+from pipeline.structure.places import repair_agency, repair_place, unit_in_agency
 from pipeline.structure.text import (
     BULLET_CHARS,
     ends_sentence,
@@ -373,7 +375,9 @@ def parse_addressees(lines: list[TextLine]) -> list[str]:
     return [strip_list_punct(item) for item in items if strip_list_punct(item)]
 
 
-def parse_header(lines: list[TextLine]) -> HeaderResult:
+def parse_header(lines: list[TextLine], doubtful_ids: frozenset[str] = frozenset()) -> HeaderResult:
+    """The header fields; ``doubtful_ids``: ids of words the corrector left flagged (a place name read
+    with such a word may be rewritten to its gazetteer spelling)."""
     end, type_index, subject_idx, addressee_idx = locate_header(lines)
     header = Header()
     result = HeaderResult(header=header, end=end, subject_lines=subject_idx)
@@ -382,6 +386,8 @@ def parse_header(lines: list[TextLine]) -> HeaderResult:
     pieces = [piece for i in range(end) if i not in skip for piece in split_columns(lines[i])]
     agency_names: list[str] = []
     agency_done = False
+    number_words: list[Word] = []
+    place_source: tuple[TextLine, int] | None = None  # the line of 'Place, ngày' and where its date starts
     for piece in pieces:
         folded = piece.folded
         if not folded or is_rule_line(piece.text) or is_motto(piece):
@@ -400,6 +406,7 @@ def parse_header(lines: list[TextLine]) -> HeaderResult:
             number, start, stop = parse_number(piece)
             if number and header.number is None:
                 header.number = number
+                number_words = piece.line.words_in(start, stop)
                 evidence["number"] = piece.evidence(start, stop)
                 raw = piece.line.text[start:stop]
                 if number_is_doubtful(raw.replace("O", "0").replace("I", "1").replace("l", "1")) or _has_unsure_word(
@@ -410,6 +417,7 @@ def parse_header(lines: list[TextLine]) -> HeaderResult:
         if date_text:
             if header.date_text is None:
                 header.date, header.date_text = iso, date_text
+                place_source = (piece.line, start)
                 evidence["date"] = piece.evidence(start, stop)
                 if find_date(fold(piece.line.text[start:stop]), anchored=True).doubtful or _has_unsure_word(
                         piece.line, start, stop):
@@ -423,19 +431,80 @@ def parse_header(lines: list[TextLine]) -> HeaderResult:
         if not agency_done and _looks_like_agency(piece.text):
             agency_names.append(piece.text.strip(" *-"))
     groups = group_agencies([n for n in agency_names if n])
+    rewrites: list[Correction] = []
     if groups:
         header.issuing_agency = groups[-1]
         if len(groups) > 1:
             header.parent_agency = " ".join(groups[:-1])
         _agency_evidence(lines, pieces, header, evidence)
+        rewrites.extend(_repair_places(header, evidence, pieces, place_source, doubtful_ids))
+        groups = [*groups[:-1], header.issuing_agency]
+    if header.number:
+        type_name = type_name_of_line(lines[type_index].text) if type_index is not None else None
+        official = normalise_number(header.number, type_name, tuple(groups))
+        if official != header.number:  # 'PGDDT' under 'PHÒNG GIÁO DỤC VÀ ĐÀO TẠO' is PGDĐT
+            rewrites.append(rewrite_review(number_words, evidence["number"].page, header.number, official))
+            header.number = official
     from_code = _type_and_subject(lines, header, evidence, type_index, subject_idx)
     if addressee_idx:
         chosen = [lines[i] for i in addressee_idx]
         header.addressees = parse_addressees(chosen)
         evidence["addressees"] = evidence_for([w for line in chosen for w in line.words], chosen[0].page)
     header.evidence = evidence
-    result.corrections = flagged_fields(header, lines[:end], frozenset(from_code))
+    result.corrections = [*rewrites, *flagged_fields(header, lines[:end], frozenset(from_code))]
     return result
+
+
+def _repair_places(header: Header, evidence: dict[str, Evidence], pieces: list[Piece],
+                   place_source: tuple[TextLine, int] | None, doubtful_ids: frozenset[str]) -> list[Correction]:
+    """Unit names in the agency lines and the place before 'ngày' in their gazetteer spelling when OCR
+    slipped on them ('UBND HUYEN CU CHỮ' → 'UBND HUYỆN CỦ CHI', 'C1 Chỉ' → 'Củ Chi'), each a review item."""
+    place_read = place_source[0].text[:place_source[1]] if place_source else None
+    reviews: list[Correction] = []
+    known: list[str] = []
+    for field_name in ("parent_agency", "issuing_agency"):
+        value = getattr(header, field_name)
+        if not value:
+            continue
+        words = [w for piece in pieces if piece.text and piece.text.strip(" *-") in value
+                 for w in piece.line.words_in(piece.start, piece.end)]
+        doubtful = {w.text for w in words if w.id in doubtful_ids}
+        repaired, name = repair_agency(value, doubtful, place_read)
+        if repaired != value:
+            reviews.append(rewrite_review(words, evidence[field_name].page if field_name in evidence else None,
+                                          value, repaired))
+            setattr(header, field_name, repaired)
+        found = unit_in_agency(repaired)
+        if name or found:
+            known.append(name or found.name.title())
+    if place_source is None:
+        return reviews
+    for name in known:
+        place = repair_place(place_read, name)
+        if place is None:
+            continue
+        line, date_start = place_source
+        tail_start = _word_start(line.text, len(line.text[:date_start].rstrip(" ,;:")))
+        for _ in range(len(name.split()) - 1):
+            tail_start = _word_start(line.text, len(line.text[:tail_start].rstrip()))
+        old_place = header.place
+        date_part = header.date_text[len(old_place):].lstrip(" ,") if old_place else header.date_text
+        header.place, header.date_text = place, f"{place}, {date_part}"
+        evidence["place"] = line.evidence(tail_start, date_start)
+        reviews.append(rewrite_review(line.words_in(tail_start, date_start), line.page,
+                                      squash(line.text[tail_start:date_start]).strip(" ,;:"), place))
+        break
+    return reviews
+
+
+def rewrite_review(words: list[Word], page: int | None, original: str, corrected: str) -> Correction:
+    """A flagged review item for a header field this stage rewrote from what OCR read."""
+    spans = [w.span for w in words if w.span]
+    confidence = mean_confidence(words)
+    return Correction(word_ids=[w.id for w in words], page=page, bbox=union_bbox(w.bbox for w in words),
+                      span=(spans[0][0], spans[-1][1]) if spans else None, original=original, corrected=corrected,
+                      confidence=round((confidence if confidence is not None else 50.0) / 100.0, 3), flagged=True,
+                      kind="header_field", alternatives=[original])
 
 
 def _has_unsure_word(line: TextLine, start: int, end: int) -> bool:

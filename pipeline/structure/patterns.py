@@ -122,6 +122,6 @@ def number_type_code(number: str) -> str | None:
 # Numbers cited in running text: 09/CT-UBND, 09/2017/NĐ-CP, 186/KH-<newline>UBND, 22-CT/TU.
 _SYM = r"[A-ZĐÐ][A-Za-zĐđÐ0-9&]*"  # Ð (eth) is not Vietnamese: OCR's Đ, see clean_number
 CITED_NUMBER = re.compile(
-    rf"(?<![\w/])(?P<num>\d{{1,5}}(?:/(?:19|20)\d\d)?\s?/\s?{_SYM}(?:-\s*{_SYM})*"
-    rf"|\d{{1,5}}-{_SYM}/{_SYM}(?:-{_SYM})*)"
+    rf"(?<![\w/])(?P<num>\d{{1,5}}(?:/(?:19|20)\d\d)?\s?/\s?{_SYM}(?:[{_DASH_CLASS}]\s*{_SYM})*"
+    rf"|\d{{1,5}}-{_SYM}/{_SYM}(?:[{_DASH_CLASS}]{_SYM})*)"
 )

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.model import Correction, Document, Mention, Reference
+from pipeline.structure.codes import normalise_number
 from pipeline.structure.doctypes import name_for_code, type_name_at
 from pipeline.structure.lines import evidence_for
 from pipeline.structure.patterns import CITED_NUMBER, clean_number, find_date, number_type_code
@@ -42,6 +43,7 @@ class _Citation:
     number_start: int
     number_end: int
     context: str  # folded words after the citation, to compare mentions
+    read: str = ""  # the number as printed, before its codes were put in their official spelling
 
 
 def _type_before(folded: str, number_start: int) -> tuple[str | None, int]:
@@ -91,11 +93,12 @@ def find_citations(text: str) -> list[_Citation]:
     citations: list[_Citation] = []
     previous: _Citation | None = None
     for match in CITED_NUMBER.finditer(text):
-        number = clean_number(match.group("num"))
+        read = clean_number(match.group("num"))
         doc_type, start = _type_before(folded, match.start())
         if doc_type is None and previous is not None and re.fullmatch(
                 r"[\s,;]*(va\s+)?(so\s*)?", folded[previous.end:match.start()]):
             doc_type = previous.doc_type  # "Công văn số 4643/...; số 4975/... và số 5442/..."
+        number = normalise_number(read, doc_type)
         if doc_type is None:
             doc_type = name_for_code(number_type_code(number))
         end = match.end()
@@ -105,7 +108,7 @@ def find_citations(text: str) -> list[_Citation]:
             iso, end = date.iso, date.end
         issuer, end = _issuer_after(text, folded, end)
         context = squash(folded[end:end + CONTEXT_CHARS])
-        citation = _Citation(number, doc_type, iso, issuer, start, end, match.start(), match.end(), context)
+        citation = _Citation(number, doc_type, iso, issuer, start, end, match.start(), match.end(), context, read)
         citations.append(citation)
         previous = citation
     return citations
@@ -132,6 +135,19 @@ def _suspect_of(citation: _Citation, majority: dict[str, list[_Citation]]) -> st
     return None
 
 
+TRUNCATED = re.compile(r"\d+(?:/(?:19|20)\d\d)?/[^/\-]+")  # '09/CT': the issuer code after the type lost
+
+
+def _completion_of(citation: _Citation, groups: dict[str, list[_Citation]]) -> str | None:
+    """The one full number a truncated citation is the start of ('09/CT' of '09/CT UBND' → '09/CT-UBND')."""
+    own = _key(citation.number)
+    if not TRUNCATED.fullmatch(citation.number):
+        return None
+    fuller = [group[0] for key, group in groups.items() if key.startswith(own + "-")
+              and not (citation.doc_type and group[0].doc_type and citation.doc_type != group[0].doc_type)]
+    return fuller[0].number if len(fuller) == 1 else None
+
+
 def extract_references(doc: Document, exclude_numbers: set[str] | None = None) -> tuple[list[Reference],
                                                                                          list[Correction]]:
     text = doc.text
@@ -143,10 +159,11 @@ def extract_references(doc: Document, exclude_numbers: set[str] | None = None) -
     counts = Counter({key: len(group) for key, group in groups.items()})
     suspects: dict[str, str] = {}
     for key, group in groups.items():
-        if counts[key] == 1:
+        suggestion = _completion_of(group[0], groups)
+        if suggestion is None and counts[key] == 1:
             suggestion = _suspect_of(group[0], groups)
-            if suggestion:
-                suspects[key] = suggestion
+        if suggestion:
+            suspects[key] = suggestion
     references: dict[str, Reference] = {}
     corrections: list[Correction] = []
     words = list(doc.words())
@@ -163,24 +180,26 @@ def extract_references(doc: Document, exclude_numbers: set[str] | None = None) -
             reference.doc_type = reference.doc_type or citation.doc_type
             reference.date = reference.date or citation.date
             reference.issuer = reference.issuer or citation.issuer
-        mention = Mention(text=squash(f"{text[citation.start:citation.number_start]} {citation.number}"),
+        mention = Mention(text=squash(f"{text[citation.start:citation.number_start]} {citation.read}"),
                           span=(citation.start, citation.number_end),
                           flagged=bool(suggestion), suggestion=suggestion)
         reference.mentions.append(mention)
         if suggestion:
-            corrections.append(_correction(citation, suggestion, words, doc))
+            corrections.append(_correction(citation, citation.read, suggestion, words, doc))
+        elif citation.read != citation.number:  # a code put in its official spelling: 'QD' → 'QĐ'
+            corrections.append(_correction(citation, citation.read, citation.number, words, doc))
     ordered = sorted(references.values(), key=lambda r: r.mentions[0].span[0] if r.mentions else 0)
     return ordered, corrections
 
 
-def _correction(citation: _Citation, suggestion: str, words: list, doc: Document) -> Correction:
+def _correction(citation: _Citation, original: str, suggestion: str, words: list, doc: Document) -> Correction:
     span = (citation.number_start, citation.number_end)
     chosen = [w for w in words if w.span and w.span[0] < span[1] and w.span[1] > span[0]]
     page = _page_of(doc, span[0])
     evidence = evidence_for(chosen, page)
     return Correction(word_ids=[w.id for w in chosen], page=page, bbox=evidence.bbox, span=span,
-                      original=citation.number, corrected=suggestion, confidence=0.5, flagged=True,
-                      alternatives=[citation.number], kind="reference")
+                      original=original, corrected=suggestion, confidence=0.5, flagged=True,
+                      alternatives=[original], kind="reference")
 
 
 def _page_of(doc: Document, offset: int) -> int | None:
