@@ -38,6 +38,25 @@ def test_distributions_sum_to_one(tiny_lm: NgramLM) -> None:
         assert math.isclose(float(probs.sum()), 1.0, abs_tol=2e-3), (u, v)
 
 
+def test_a_shared_class_keeps_distributions_and_lends_context() -> None:
+    counts: dict[str, int] = {}
+    for s in SENTENCES:
+        for w in s:
+            counts[w] = counts.get(w, 0) + 1
+    vocab = list(SPECIALS) + sorted(counts) + ["xã"]
+    lm = NgramLM(build_lm(SENTENCES, vocab, counts, min_trigram_count=1))
+    before = lm.sentence_logprob(["hội", "đồng", "nhân", "dân", "huyện"])
+    lm.share_class(["tỉnh", "huyện", "xã"], 0.3)
+    # "hội đồng nhân dân huyện" was never seen, "... tỉnh" was: the class lends it context
+    assert lm.sentence_logprob(["hội", "đồng", "nhân", "dân", "huyện"]) > before
+    ids = np.arange(len(lm.words))
+    for u, v in [("nhân", "dân"), ("<s>", "<s>"), ("ủy", "ban")]:
+        iu, iv = lm.id_of(u), lm.id_of(v)
+        probs = np.exp(lm.logprob(np.full_like(ids, iu), np.full_like(ids, iv), ids))
+        probs[lm.bos] = 0.0
+        assert math.isclose(float(probs.sum()), 1.0, abs_tol=2e-3), (u, v)
+
+
 def test_seen_trigram_beats_unseen(tiny_lm: NgramLM) -> None:
     assert tiny_lm.sentence_logprob(["ủy", "ban", "nhân", "dân", "tỉnh"]) > tiny_lm.sentence_logprob(
         ["ủy", "ban", "nhân", "tỉnh", "dân"]

@@ -69,6 +69,9 @@ CODE_SUGGESTION_CONFIDENCE = 0.5
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
 CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior (OCR mode)
+# one-syllable tiers of local government (DOMAIN.md): interchangeable in context for the LM
+ADMINISTRATIVE_UNITS = ("tỉnh", "huyện", "xã", "quận", "phường")
+UNIT_CLASS_WEIGHT = 0.3
 CAPITAL_WEIGHT = 1.0  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
@@ -174,6 +177,7 @@ class Corrector:
         if tone_style not in (None, "old", "new"):
             raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
         self.lm = lm
+        lm.share_class(list(ADMINISTRATIVE_UNITS), UNIT_CLASS_WEIGHT)
         self.protected = protected
         self.tone_style = tone_style
         self.known = {w: int(c) for w, c in zip(lm.words, lm.counts, strict=False)}
@@ -461,6 +465,8 @@ class Corrector:
                                    word in self.known, count, changed, len(slots[i].words) == 1,
                                    surface not in styled and _lookalike_capital(text, tokens, i, surface))
         doubt = sum(w * f for w, f in zip(weights, features, strict=True))
+        if conf is None:
+            doubt += FLAG_OFFSET_TEXT
         if self.trace is not None:
             tok = tokens[i]
             self.trace.append({"start": tok.start, "end": tok.end, "text": tok.text, "surface": surface,
@@ -579,6 +585,7 @@ DOUBT_WEIGHTS_TEXT = (10.28, 2.31, 0.0, 0.0, 0.0, 3.63, 2.18, -1.49, 0.0, 0.19, 
 # most likely wrong either way, and a clerk should see it (below it, changes >= APPLY_THRESHOLD apply)
 UNAPPLY_DOUBT = 4.5
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
+FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # capitals whose shape is their small letter's, scaled up: OCR reads "kỹ" as "Kỹ" mid-sentence
 _LOOKALIKE_CAPITALS = set("CKOSVWXZ")
 PROTECTED_DOUBT_CONF = 50.0  # numbers and codes Tesseract read with less confidence are flagged
@@ -732,13 +739,9 @@ def _consistency_prior(
     for members in by_template.values():
         if len(members) < 2:
             continue
-        n = len(slots[members[0]].words)
-        mean = np.zeros(n)
-        for i in members:
-            mean += np.asarray(posts[i])
-        mean /= len(members)
+        prior = np.log(np.array([posts[i] for i in members]).mean(axis=0) + 0.02)
         first = slots[members[0]]
-        position = Position(first.position.ids, first.position.emission + CONSISTENCY_WEIGHT * np.log(mean + 0.02))
+        position = Position(first.position.ids, first.position.emission + CONSISTENCY_WEIGHT * prior)
         for i in members:
             s = slots[i]
             out[i] = _Slot(s.token_index, s.words, position, s.fixed, s.own, s.confidence)
