@@ -182,6 +182,14 @@ def test_capitalised_words_inside_a_sentence_read_as_names(corrector: Corrector)
     assert "Trần Quốc" in res.text and "trận lũ" in res.text
 
 
+def test_drafter_initials_keep_and_names_get_their_marks(corrector: Corrector) -> None:
+    assert corrector.correct("- Lưu: VT, NHNgoc.").text == "- Lưu: VT, NHNgọc."
+    res = corrector.correct("Nơi nhận:\n- Như trên;\n- Lưu: VT, PTHa, NHNgoc.")
+    assert "PTHa" not in {c.original for c in res.changes}
+    [name] = [c for c in res.changes if c.original == "Ngoc"]  # applied, or at least suggested
+    assert name.corrected == "Ngọc" or "Ngọc" in name.alternatives
+
+
 def test_specks_are_removed_in_ocr_text(corrector: Corrector) -> None:
     text = "Thyc hién K& hoach cia Uy ban nhan dan\nA A r r « A k . r\nthang 4 nam 2024 š"
     res = corrector.correct(text)

@@ -515,6 +515,8 @@ class Corrector:
         Icelandic eth) or an odd separator ("NĐ:CP"): probably misread."""
         if not any(c.isalpha() for c in code) or "@" in code or code in self.protected or _WEB_ADDRESS.search(code):
             return False
+        if code.isalpha():
+            return False  # initials ("PTHa"), not a document number
         if _ODD_CODE_SEPARATOR.search(code):
             return True
         for piece in _LETTER_RUN.findall(code):

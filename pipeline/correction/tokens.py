@@ -26,6 +26,7 @@ CHUNK_RE = re.compile(f"{_URL}|{_EMAIL}|{_CHUNK}")
 _SPLIT_RE = re.compile(r"[/\-–—.@_'’]+")
 _PIECE_RE = re.compile(r"[^/\-–—.@_'’]+")
 _HAS_DIGIT = re.compile(r"\d")
+_INITIALS_NAME = re.compile(r"^([A-ZĐ]{1,4})([A-ZĐ][a-zđ\u00e0-\u1ef9]+)$")
 SENTENCE_END = set(".;:!?")
 
 
@@ -94,7 +95,31 @@ def tokenize(text: str, protected_words: ProtectedWords = NO_PROTECTED) -> Itera
         for p in _PIECE_RE.finditer(chunk):
             piece = p.group()
             s = start + p.start()
+            initials = _initials_and_name(piece)
+            if initials and _name_lost_its_tone(initials.group(2)):
+                # a drafter's initials and given name ("Lưu: VT, NHNgọc") whose name lost the marks
+                # it needs to be a syllable: the name is a word to restore (a name that is a
+                # syllable as written, "TTLan", stays as read with its initials)
+                cut = s + initials.end(1)
+                yield Token(s, cut, initials.group(1), PROTECTED)
+                yield Token(cut, s + len(piece), initials.group(2), WORD)
+                continue
             yield Token(s, s + len(piece), piece, _kind_of_piece(piece, protected_words))
+
+
+def _initials_and_name(piece: str) -> re.Match[str] | None:
+    """ "NHNgọc", "PTHa": initials then a name; not a word with its first letters in capitals
+    by an OCR slip ("CHo", "NGHị": those are syllables in lower case)."""
+    match = _INITIALS_NAME.match(piece)
+    if match is None or is_valid_syllable(piece.lower()):
+        return None
+    return match
+
+
+def _name_lost_its_tone(name: str) -> bool:
+    """An unmarked name that is no syllable as written ("Ngoc", "Tuyet"): it lost its marks."""
+    lower = name.lower()
+    return lower.isascii() and not is_valid_syllable(lower)
 
 
 def _is_wordlike_mixed(chunk: str) -> bool:
@@ -106,8 +131,8 @@ def _is_wordlike_mixed(chunk: str) -> bool:
 
 
 def _kind_of_piece(piece: str, protected_words: ProtectedWords) -> str:
-    if piece in protected_words or piece.isdigit():
-        return PROTECTED
+    if piece in protected_words or piece.isdigit() or _initials_and_name(piece):
+        return PROTECTED  # initials and a name ("PTHa", "TTLan"): no Vietnamese word looks so
     if _HAS_DIGIT.search(piece):
         return MIXED
     return WORD
