@@ -46,7 +46,7 @@ def test_a_shared_class_keeps_distributions_and_lends_context() -> None:
     vocab = list(SPECIALS) + sorted(counts) + ["xã"]
     lm = NgramLM(build_lm(SENTENCES, vocab, counts, min_trigram_count=1))
     before = lm.sentence_logprob(["hội", "đồng", "nhân", "dân", "huyện"])
-    lm.share_class(["tỉnh", "huyện", "xã"], 0.3)
+    lm.share_classes([["tỉnh", "huyện", "xã"]], 0.3)
     # "hội đồng nhân dân huyện" was never seen, "... tỉnh" was: the class lends it context
     assert lm.sentence_logprob(["hội", "đồng", "nhân", "dân", "huyện"]) > before
     ids = np.arange(len(lm.words))

@@ -68,9 +68,11 @@ MERGE_RARE_PIECE = 30  # ...and one of the pieces must be rarer than this on its
 CODE_SUGGESTION_CONFIDENCE = 0.5
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
-CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior (OCR mode)
-# one-syllable tiers of local government (DOMAIN.md): interchangeable in context for the LM
-ADMINISTRATIVE_UNITS = ("tỉnh", "huyện", "xã", "quận", "phường")
+CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior
+SURE_POSTERIOR = 0.99  # a token read at least this surely in its document's reading is not revisited
+# words interchangeable in context for the LM: the one-syllable tiers of local government
+# (a village class, thôn/ấp/xóm, was tried: the corpus has too little of any of them to help)
+SHARED_CONTEXT_CLASSES = (("tỉnh", "huyện", "xã", "quận", "phường"),)
 UNIT_CLASS_WEIGHT = 0.3
 CAPITAL_WEIGHT = 1.0  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
@@ -177,7 +179,7 @@ class Corrector:
         if tone_style not in (None, "old", "new"):
             raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
         self.lm = lm
-        lm.share_class(list(ADMINISTRATIVE_UNITS), UNIT_CLASS_WEIGHT)
+        lm.share_classes([list(words) for words in SHARED_CONTEXT_CLASSES], UNIT_CLASS_WEIGHT)
         self.protected = protected
         self.tone_style = tone_style
         self.known = {w: int(c) for w, c in zip(lm.words, lm.counts, strict=False)}
@@ -236,15 +238,20 @@ class Corrector:
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
         memo: dict[tuple[str, str, bool], _Slot] = {}
+        groups = sentences(norm, tokens)
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
-        inside = _capitalised_inside(norm, tokens) if use_capitals else set()
+        inside = _capitalised_inside(groups, tokens) if use_capitals else set()
         slots = [self._slot(i, tok, noise, confs[i], cache, memo, i in inside) for i, tok in enumerate(tokens)]
-        best, posts = self._decode(norm, tokens, slots)
+        best, posts = self._decode(groups, tokens, slots)
+        # one reading per document: the same token recurs, and its occurrences should agree.
+        # OCR-garbled text is decoded again with that prior (its misreads cluster); elsewhere one
+        # local step does as well, at a fraction of the cost
         if noise.ocr:
-            # the same misread word recurs in a document: let its occurrences agree
-            slots = _consistency_prior(slots, best, posts, memo)
-            best, posts = self._decode(norm, tokens, slots)
+            slots, revisit = _consistency_prior(tokens, slots, best, posts)
+            best, posts = self._decode(groups, tokens, slots, (best, posts, revisit))
+        else:
+            best, posts = _consistency_local(tokens, slots, best, posts)
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs)
         return _render(text, norm, to_input, changes)
 
@@ -336,20 +343,26 @@ class Corrector:
         return penalty
 
     def _decode(
-        self, text: str, tokens: list[Token], slots: list[_Slot]
+        self, groups: list[list[int]], tokens: list[Token], slots: list[_Slot],
+        previous: tuple[list[int], list[list[float] | None], set[int]] | None = None,
     ) -> tuple[list[int], list[list[float] | None]]:
+        """Best reading and posteriors per token; with ``previous`` (best, posts, tokens to
+        revisit), only the sentences holding a token to revisit are decoded again. ``groups``
+        are the sentences (segment.sentences)."""
         comma = Position(np.array([self.lm.id_of(COMMA)]), np.zeros(1))
         lattice: list[list[Position]] = []
         owners: list[list[int]] = []
-        for group in sentences(text, tokens):
+        for group in groups:
             if all(i < 0 or len(slots[i].words) == 1 for i in group):
                 continue  # nothing to decide in this sentence
+            if previous is not None and not any(i in previous[2] for i in group):
+                continue  # the first decoding stands
             lattice.append([comma if i < 0 else slots[i].position for i in group])
             owners.append(group)
         paths = decode_many(self.lm, lattice)
         posts_by_sentence = local_posteriors(self.lm, lattice, paths)
-        best = [0] * len(tokens)
-        posts: list[list[float] | None] = [None] * len(tokens)
+        best = [0] * len(tokens) if previous is None else list(previous[0])
+        posts: list[list[float] | None] = [None] * len(tokens) if previous is None else list(previous[1])
         for owner, path, post in zip(owners, paths, posts_by_sentence, strict=False):
             for i, j, p in zip(owner, path, post, strict=False):
                 if i >= 0:
@@ -730,24 +743,66 @@ def _junk_letters(text: str, tokens: list[Token]) -> set[int]:
 
 
 def _consistency_prior(
-    slots: list[_Slot], best: list[int], posts: list[list[float] | None], memo: dict[tuple[str, str], _Slot]
-) -> list[_Slot]:
-    """Add the mean posterior of each reading over all occurrences of the same token."""
-    by_template: dict[int, list[int]] = {}
+    tokens: list[Token], slots: list[_Slot], best: list[int], posts: list[list[float] | None]
+) -> tuple[list[_Slot], set[int]]:
+    """Add the mean posterior of each reading over all occurrences of the same token.
+
+    Also returns the tokens whose sentence must be decoded again: those not read surely
+    (posterior >= SURE_POSTERIOR) or whose reading the prior could overturn. A sentence with
+    none of them keeps its first decoding (the prior would not change its path).
+    """
+    revisit: set[int] = set()
+    by_token: dict[tuple[str, tuple[str, ...]], list[int]] = {}
     for i, slot in enumerate(slots):
         if len(slot.words) > 1 and posts[i] is not None:
-            by_template.setdefault(id(slot.position), []).append(i)
+            by_token.setdefault((tokens[i].text, tuple(slot.words)), []).append(i)
     out = list(slots)
-    for members in by_template.values():
+    for members in by_token.values():
         if len(members) < 2:
             continue
-        prior = np.log(np.array([posts[i] for i in members]).mean(axis=0) + 0.02)
-        first = slots[members[0]]
-        position = Position(first.position.ids, first.position.emission + CONSISTENCY_WEIGHT * prior)
+        stacked = np.array([posts[i] for i in members])
+        prior = CONSISTENCY_WEIGHT * np.log(stacked.mean(axis=0) + 0.02)
+        # revisit a token when the prior could flip its reading, or when it is not sure yet
+        chosen = np.array([best[i] for i in members])
+        rows = np.arange(len(members))
+        logp = np.log(stacked + 1e-12)
+        log_odds = logp[rows, chosen][:, None] - logp
+        log_odds[rows, chosen] = np.inf  # a reading cannot flip to itself
+        could_flip = (log_odds < prior[None, :] - prior[chosen][:, None] + 1.0).any(axis=1)
+        unsure = stacked[rows, chosen] < SURE_POSTERIOR
+        revisit.update(members[k] for k in np.flatnonzero(could_flip | unsure))
+        shared: dict[int, Position] = {}  # occurrences that shared a position still share one
         for i in members:
             s = slots[i]
-            out[i] = _Slot(s.token_index, s.words, position, s.fixed, s.own, s.confidence)
-    return out
+            key = id(s.position)
+            if key not in shared:
+                shared[key] = Position(s.position.ids, s.position.emission + prior)
+            out[i] = _Slot(s.token_index, s.words, shared[key], s.fixed, s.own, s.confidence)
+    return out, revisit
+
+
+def _consistency_local(
+    tokens: list[Token], slots: list[_Slot], best: list[int], posts: list[list[float] | None]
+) -> tuple[list[int], list[list[float] | None]]:
+    """The mean posterior of each reading over all occurrences of the same token, as a prior
+    on each occurrence with its neighbours fixed (one step of iterated conditional modes)."""
+    by_token: dict[str, list[int]] = {}
+    for i, slot in enumerate(slots):
+        if posts[i] is not None and len(slot.words) > 1:
+            by_token.setdefault(tokens[i].text, []).append(i)
+    best, posts = list(best), list(posts)
+    for members in by_token.values():
+        if len(members) < 2 or len({len(posts[i]) for i in members}) > 1:
+            continue
+        stacked = np.array([posts[i] for i in members])
+        prior = CONSISTENCY_WEIGHT * np.log(stacked.mean(axis=0) + 0.02)
+        scores = np.log(stacked + 1e-12) + prior
+        new = np.exp(scores - scores.max(axis=1, keepdims=True))
+        new /= new.sum(axis=1, keepdims=True)
+        for i, row, j in zip(members, new.tolist(), new.argmax(axis=1).tolist(), strict=True):
+            best[i] = j
+            posts[i] = row
+    return best, posts
 
 
 def _capital_logp(lm: NgramLM) -> np.ndarray | None:
@@ -759,10 +814,10 @@ def _capital_logp(lm: NgramLM) -> np.ndarray | None:
     return logp
 
 
-def _capitalised_inside(text: str, tokens: list[Token]) -> set[int]:
+def _capitalised_inside(groups: list[list[int]], tokens: list[Token]) -> set[int]:
     """Words in title case (not all capitals) that do not open their sentence."""
     inside: set[int] = set()
-    for group in sentences(text, tokens):
+    for group in groups:
         for i in group[1:]:
             if i >= 0 and tokens[i].kind == WORD:
                 word = tokens[i].text

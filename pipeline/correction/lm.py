@@ -37,7 +37,7 @@ class NgramLM:
         self.code_pieces: dict[str, int] = (
             {str(p): int(c) for p, c in zip(pieces, piece_counts, strict=True)} if pieces is not None else {}
         )
-        self.class_ids: np.ndarray | None = None  # see share_class
+        self.classes: list[np.ndarray] = []  # see share_classes
         self.class_weight = 0.0
         self.bos = self.index[BOS]
         self.eos = self.index[EOS]
@@ -73,32 +73,34 @@ class NgramLM:
             return self._score(ctx, v, w)[inverse].reshape(shape)
         return self._score(u * V + v, v, w).reshape(shape)
 
-    def share_class(self, words: list[str], weight: float) -> None:
-        """Let the words of one class share their context: P(w|uv) becomes
+    def share_classes(self, classes: list[list[str]], weight: float) -> None:
+        """Let the words of each class share their context: P(w|uv) becomes
         (1 - weight) P(w|uv) + weight P(class|uv) / |class| for each class word.
 
         For words the corpus under-represents but whose siblings it has: "địa bàn huyện" is
         rare in 2024-2026 legal text (the district tier was being abolished), "địa bàn tỉnh/xã"
-        is not. Still a distribution: the class keeps its total mass.
+        is not. Still a distribution: each class keeps its total mass.
         """
-        ids = sorted({self.index[w] for w in words if w in self.index})
-        self.class_ids = np.array(ids, dtype=np.int64) if len(ids) > 1 else None
+        self.classes = []
+        for words in classes:
+            ids = sorted({self.index[w] for w in words if w in self.index})
+            if len(ids) > 1:
+                self.classes.append(np.array(ids, dtype=np.int64))
         self.class_weight = weight
 
     def _score(self, ctx: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
         out = self._ngram_score(ctx, v, w)
-        if self.class_ids is None:
-            return out
-        in_class = np.isin(w, self.class_ids)
-        if not in_class.any():
-            return out
-        cc, vc = ctx[in_class], v[in_class]
-        class_p = np.zeros(len(cc))
-        for member in self.class_ids:
-            class_p += np.exp(self._ngram_score(cc, vc, np.full(len(cc), member)))
-        mixed = (1.0 - self.class_weight) * np.exp(out[in_class]) + self.class_weight * class_p / len(self.class_ids)
-        out = out.copy()
-        out[in_class] = np.log(mixed).astype(out.dtype)
+        for class_ids in self.classes:
+            in_class = np.isin(w, class_ids)
+            if not in_class.any():
+                continue
+            cc, vc = ctx[in_class], v[in_class]
+            class_p = np.zeros(len(cc))
+            for member in class_ids:
+                class_p += np.exp(self._ngram_score(cc, vc, np.full(len(cc), member)))
+            mixed = (1.0 - self.class_weight) * np.exp(out[in_class]) + self.class_weight * class_p / len(class_ids)
+            out = out.copy()
+            out[in_class] = np.log(mixed).astype(out.dtype)
         return out
 
     def _ngram_score(self, ctx: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:

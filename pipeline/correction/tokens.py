@@ -86,6 +86,10 @@ def tokenize(text: str, protected_words: ProtectedWords = NO_PROTECTED) -> Itera
     for m in CHUNK_RE.finditer(text):
         chunk = m.group()
         start = m.start()
+        if chunk.isalpha() and (chunk.islower() or _initials_and_name(chunk) is None):
+            # a plain word (most tokens): no connector, digit or initials to look into
+            yield Token(start, m.end(), chunk, PROTECTED if chunk in protected_words else WORD)
+            continue
         if "@" in chunk or chunk.startswith(("http", "www.")) and "." in chunk:
             yield Token(start, m.end(), chunk, PROTECTED)
             continue
