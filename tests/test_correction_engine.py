@@ -190,6 +190,12 @@ def test_drafter_initials_keep_and_names_get_their_marks(corrector: Corrector) -
     assert name.corrected == "Ngọc" or "Ngọc" in name.alternatives
 
 
+def test_a_line_that_lost_its_marks_in_a_marked_letter(corrector: Corrector) -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTINH QUANG NGAI\nSố: 46/TB-UBND\n\n"
+            "Thực hiện kế hoạch của Ủy ban nhân dân tỉnh về việc tăng cường công tác truyền thông.")
+    assert corrector.correct(text).text.split("\n")[1] == "TỈNH QUẢNG NGÃI"
+
+
 def test_specks_are_removed_in_ocr_text(corrector: Corrector) -> None:
     text = "Thyc hién K& hoach cia Uy ban nhan dan\nA A r r « A k . r\nthang 4 nam 2024 š"
     res = corrector.correct(text)

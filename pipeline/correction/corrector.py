@@ -17,6 +17,7 @@ stands on a line of decimal commas. Weights: scripts/make_flag_calibration.py + 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -69,7 +70,8 @@ CODE_SUGGESTION_CONFIDENCE = 0.5
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
 CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior
-SURE_POSTERIOR = 0.99  # a token read at least this surely in its document's reading is not revisited
+SURE_POSTERIOR = 0.99
+LINE_DROP_PRIOR = 2.0  # weight, in words, of the document's marks-dropped rate on one line's  # a token read at least this surely in its document's reading is not revisited
 # words interchangeable in context for the LM: the one-syllable tiers of local government
 # (a village class, thôn/ấp/xóm, was tried: the corpus has too little of any of them to help)
 SHARED_CONTEXT_CLASSES = (("tỉnh", "huyện", "xã", "quận", "phường"),)
@@ -237,12 +239,13 @@ class Corrector:
         style = self.tone_style or _majority_style(tokens)
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
-        memo: dict[tuple[str, str, bool], _Slot] = {}
+        memo: dict[tuple[str, str, bool, float], _Slot] = {}
         groups = sentences(norm, tokens)
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside = _capitalised_inside(groups, tokens) if use_capitals else set()
-        slots = [self._slot(i, tok, noise, confs[i], cache, memo, i in inside) for i, tok in enumerate(tokens)]
+        noises = _line_noise(norm, tokens, noise)
+        slots = [self._slot(i, tok, noises[i], confs[i], cache, memo, i in inside) for i, tok in enumerate(tokens)]
         best, posts = self._decode(groups, tokens, slots)
         # one reading per document: the same token recurs, and its occurrences should agree.
         # OCR-garbled text is decoded again with that prior (its misreads cluster); elsewhere one
@@ -269,9 +272,9 @@ class Corrector:
 
     def _slot(
         self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
-        memo: dict[tuple[str, str, bool], _Slot], capitalised: bool = False,
+        memo: dict[tuple[str, str, bool, float], _Slot], capitalised: bool = False,
     ) -> _Slot:
-        key = (tok.text, tok.kind, capitalised)
+        key = (tok.text, tok.kind, capitalised, noise.drop)
         if conf is None and key in memo:
             hit = memo[key]
             return _Slot(index, hit.words, hit.position, hit.fixed, hit.own, hit.confidence)
@@ -779,6 +782,29 @@ def _consistency_prior(
                 shared[key] = Position(s.position.ids, s.position.emission + prior)
             out[i] = _Slot(s.token_index, s.words, shared[key], s.fixed, s.own, s.confidence)
     return out, revisit
+
+
+def _line_noise(text: str, tokens: list[Token], noise: DocumentNoise) -> list[DocumentNoise]:
+    """The document's noise for each token, with the marks-dropped rate of its own line when
+    the line lost more marks than the document did (Tesseract drops every mark of a bold
+    capitals line now and then: "TINH QUANG NGAI" in a well-marked letter)."""
+    if noise.drop >= 0.5 or LINE_DROP_PRIOR <= 0:
+        return [noise] * len(tokens)
+    line_of = [text.count("\n", 0, tok.start) for tok in tokens] if "\n" in text else [0] * len(tokens)
+    unmarked: Counter[int] = Counter()
+    counted: Counter[int] = Counter()
+    for tok, line in zip(tokens, line_of, strict=True):
+        if tok.kind == WORD and len(tok.text) >= 2:
+            counted[line] += 1
+            unmarked[line] += not has_marks(tok.text)
+    by_line: dict[int, DocumentNoise] = {}
+    for line, n in counted.items():
+        # the share of the line's words without marks, drawn towards the document's rate
+        share = (unmarked[line] + LINE_DROP_PRIOR * (1.0 - MARKED_SHARE * (1.0 - noise.drop))) / (n + LINE_DROP_PRIOR)
+        drop = min(max(1.0 - (1.0 - share) / MARKED_SHARE, noise.drop), 0.995)
+        if drop >= 0.5:  # most of the line lost its marks (15 % of words have none anyway)
+            by_line[line] = dataclasses.replace(noise, drop=round(drop, 3))
+    return [by_line.get(line, noise) for line in line_of]
 
 
 def _consistency_local(
