@@ -70,6 +70,7 @@ CODE_SUGGESTION_CONFIDENCE = 0.5
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
 CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior
+LOCAL_CONSISTENCY_WEIGHT = 1.0  # the same prior for clean or de-accented text (one local step)
 SURE_POSTERIOR = 0.99
 LINE_DROP_PRIOR = 2.0  # weight, in words, of the document's marks-dropped rate on one line's  # a token read at least this surely in its document's reading is not revisited
 # words interchangeable in context for the LM: the one-syllable tiers of local government
@@ -821,7 +822,7 @@ def _consistency_local(
         if len(members) < 2 or len({len(posts[i]) for i in members}) > 1:
             continue
         stacked = np.array([posts[i] for i in members])
-        prior = CONSISTENCY_WEIGHT * np.log(stacked.mean(axis=0) + 0.02)
+        prior = LOCAL_CONSISTENCY_WEIGHT * np.log(stacked.mean(axis=0) + 0.02)
         scores = np.log(stacked + 1e-12) + prior
         new = np.exp(scores - scores.max(axis=1, keepdims=True))
         new /= new.sum(axis=1, keepdims=True)
