@@ -6,8 +6,10 @@ Usage:
 
 Besides the n-grams, ``cap_counts`` holds how often each word is written with a capital
 inside a sentence (names, places, agency words); the engine uses it to read such words.
-(Measured and dropped: adding underthesea's Viet74K dictionary and its gazetteer of
-administrative units, as n-gram fragments or as capitalised names, did not help.)
+``pair_keys`` lists the syllable pairs that spell a word of underthesea's Viet74K dictionary
+(a required package); the decoder adds a small bonus for them. (Measured and dropped: the
+same dictionary and underthesea's gazetteer of administrative units as n-gram counts, or as
+capitalised names: worse on the samples and on kh_1005.)
 
 Writes ``lm.npz`` (vocabulary, counts, n-gram tables) and ``heldout_ids.txt`` (documents
 held out for evaluation: sha1(id) % 10 == 0) into the output folder.
@@ -29,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.correction.corpus import CORPUS_NAME, default_shared_dir, split_corpus  # noqa: E402
 from pipeline.correction.lm import build_lm  # noqa: E402
-from pipeline.correction.segment import COMMA, NUM, SPECIALS, sentences, symbol_of  # noqa: E402
+from pipeline.correction.segment import COMMA, NUM, SPECIALS, canonical, sentences, symbol_of  # noqa: E402
 from pipeline.correction.tokens import PROTECTED, WORD, ProtectedWords, tokenize  # noqa: E402
 from pipeline.correction.viet import is_valid_syllable  # noqa: E402
 
@@ -49,6 +51,22 @@ def corpus_sentences(
         for sent in sentences(text, tokens):
             out.append([COMMA if i < 0 else symbol_of(tokens[i]) for i in sent])
     return out
+
+
+def dictionary_pairs(vocab: list[str]) -> np.ndarray:
+    """Sorted v*V+w of adjacent syllables in the entries of underthesea's Viet74K dictionary."""
+    import underthesea
+
+    index = {w: i for i, w in enumerate(vocab)}
+    size = len(vocab)
+    path = Path(underthesea.__file__).parent / "corpus" / "data" / "Viet74K.txt"
+    pairs: set[int] = set()
+    for entry in path.read_text(encoding="utf-8").splitlines():
+        ids = [index.get(canonical(w)) for w in entry.replace("-", " ").split()]
+        for a, b in zip(ids, ids[1:], strict=False):
+            if a is not None and b is not None:
+                pairs.add(a * size + b)
+    return np.array(sorted(pairs), dtype=np.int64)
 
 
 def capital_counts(docs: list[tuple[str, str]], protected: ProtectedWords) -> Counter[str]:
@@ -95,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     # names, places, agencies: lets the engine read "Trần", not "Trận", inside a sentence
     caps = capital_counts(train, protected)
     arrays["cap_counts"] = np.array([caps.get(w, 0) for w in vocab], dtype=np.int64)
+    arrays["pair_keys"] = dictionary_pairs(vocab)
     # letters of document codes (NĐ, QĐ, PGDĐT...): lets the engine suggest "NĐ-CP" for "ND-CP"
     pieces = sorted(p for p, c in code_pieces.items() if c >= 2)
     arrays["code_pieces"] = np.array(pieces)

@@ -77,6 +77,7 @@ LINE_DROP_PRIOR = 2.0  # weight, in words, of the document's marks-dropped rate 
 # (a village class, thôn/ấp/xóm, was tried: the corpus has too little of any of them to help)
 SHARED_CONTEXT_CLASSES = (("tỉnh", "huyện", "xã", "quận", "phường"),)
 UNIT_CLASS_WEIGHT = 0.3
+DICTIONARY_PAIR_WEIGHT = 1.0  # nats for two syllables that spell a dictionary word (lm.pair_keys)
 CAPITAL_WEIGHT = 1.0  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
@@ -183,6 +184,7 @@ class Corrector:
             raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
         self.lm = lm
         lm.share_classes([list(words) for words in SHARED_CONTEXT_CLASSES], UNIT_CLASS_WEIGHT)
+        lm.pair_weight = DICTIONARY_PAIR_WEIGHT
         self.protected = protected
         self.tone_style = tone_style
         self.known = {w: int(c) for w, c in zip(lm.words, lm.counts, strict=False)}

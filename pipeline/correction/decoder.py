@@ -90,7 +90,7 @@ def _trigram_scores(lm: NgramLM, sentences: Sequence[Sequence[Position]]):
     u = flat_ids[np.array(a_off)[block_of] + a]
     v = flat_ids[np.array(b_off)[block_of] + b]
     w = flat_ids[np.array(c_off)[block_of] + c]
-    return lm.logprob(u, v, w).tolist(), blocks
+    return lm.score(u, v, w).tolist(), blocks
 
 
 BEAM = 12.0  # states more than this many nats behind the best one are dropped
@@ -171,7 +171,7 @@ def decode_reference(lm: NgramLM, sent: Sequence[Position]) -> list[int]:
     best, best_path = -np.inf, []
     for path in itertools.product(*[range(len(p.ids)) for p in sent]):
         ids = [lm.bos, lm.bos] + [int(p.ids[j]) for p, j in zip(sent, path, strict=False)] + [lm.eos]
-        lp = sum(float(lm.logprob(ids[i - 2], ids[i - 1], ids[i])) for i in range(2, len(ids)))
+        lp = sum(float(lm.score(ids[i - 2], ids[i - 1], ids[i])) for i in range(2, len(ids)))
         lp += sum(float(p.emission[j]) for p, j in zip(sent, path, strict=False))
         if lp > best:
             best, best_path = lp, list(path)
@@ -207,8 +207,8 @@ def local_posteriors(
     rep = np.repeat(np.arange(len(cands)), counts)
     c = np.concatenate(cands)
     l2, l1, r1, r2, right = (np.array(col)[rep] for col in zip(*ctx, strict=False))
-    total = lm.logprob(l2, l1, c) + lm.logprob(l1, c, r1) + np.concatenate(emissions)
-    total = total + np.where(right, lm.logprob(c, r1, r2), 0.0)
+    total = lm.score(l2, l1, c) + lm.score(l1, c, r1) + np.concatenate(emissions)
+    total = total + np.where(right, lm.score(c, r1, r2), 0.0)
     starts = np.cumsum(counts) - counts
     top = np.maximum.reduceat(total, starts)
     e = np.exp(total - top[rep])

@@ -30,6 +30,9 @@ class NgramLM:
         self.ctx_bo = arrays["ctx_bo"].astype(np.float32)
         self.tri_keys = arrays["tri_keys"]
         self.tri_logp = arrays["tri_logp"].astype(np.float32)
+        pairs = arrays.get("pair_keys")  # v*V+w of word pairs that form a dictionary word
+        self.pair_keys = pairs.astype(np.int64) if pairs is not None else None
+        self.pair_weight = 0.0  # see score
         caps = arrays.get("cap_counts")  # times each word is capitalised inside a sentence
         self.cap_counts = caps.astype(np.int64) if caps is not None else None
         pieces = arrays.get("code_pieces")
@@ -72,6 +75,17 @@ class NgramLM:
             v = ctx % V
             return self._score(ctx, v, w)[inverse].reshape(shape)
         return self._score(u * V + v, v, w).reshape(shape)
+
+    def score(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """The decoder's score of w after u v: log P(w | u v), plus ``pair_weight`` when v w
+        spell a word of the dictionary (two syllables the legal corpus may never show together:
+        "cống rãnh", "khó lường")."""
+        out = self.logprob(u, v, w)
+        if self.pair_keys is None or not self.pair_weight or not len(self.pair_keys):
+            return out
+        pair = np.asarray(v, np.int64) * self.V + np.asarray(w, np.int64)
+        pos = np.minimum(np.searchsorted(self.pair_keys, pair), len(self.pair_keys) - 1)
+        return out + self.pair_weight * (self.pair_keys[pos] == pair)
 
     def share_classes(self, classes: list[list[str]], weight: float) -> None:
         """Let the words of each class share their context: P(w|uv) becomes
