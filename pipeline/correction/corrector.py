@@ -494,20 +494,21 @@ class Corrector:
 
     def _merge_pieces(self, text: str, tokens: list[Token]) -> list[Token]:
         """Join two words split by OCR ("nhi ệm") when one piece is unknown and the whole is a word."""
+        counts = [self.known.get(canonical(t.text), 0) if t.kind == WORD else -1 for t in tokens]
         out: list[Token] = []
         i = 0
         while i < len(tokens):
             a = tokens[i]
-            b = tokens[i + 1] if i + 1 < len(tokens) else None
             if (
-                b is not None and a.kind == WORD and b.kind == WORD and text[a.end : b.start] == " "
-                and min(self.known.get(canonical(a.text), 0), self.known.get(canonical(b.text), 0)) < MERGE_RARE_PIECE
-                and self.known.get(canonical(a.text + b.text), 0) >= MERGE_MIN_COUNT
-                and is_valid_syllable(a.text + b.text)
+                i + 1 < len(tokens) and counts[i] >= 0 and counts[i + 1] >= 0
+                and min(counts[i], counts[i + 1]) < MERGE_RARE_PIECE
+                and text[a.end : tokens[i + 1].start] == " "
             ):
-                out.append(Token(a.start, b.end, a.text + b.text, WORD, joined=True))
-                i += 2
-                continue
+                b = tokens[i + 1]
+                if self.known.get(canonical(a.text + b.text), 0) >= MERGE_MIN_COUNT and is_valid_syllable(a.text + b.text):
+                    out.append(Token(a.start, b.end, a.text + b.text, WORD, joined=True))
+                    i += 2
+                    continue
             out.append(a)
             i += 1
         return out
