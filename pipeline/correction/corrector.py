@@ -162,7 +162,6 @@ class DocumentNoise:
 class _Slot:
     """One token in the lattice: its readings (index 0 = the token as written)."""
 
-    token_index: int
     words: list[str]
     position: Position
     fixed: bool  # protected: only the token itself
@@ -248,7 +247,7 @@ class Corrector:
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside = _capitalised_inside(groups, tokens) if use_capitals else set()
         noises = _line_noise(norm, tokens, noise)
-        slots = [self._slot(i, tok, noises[i], confs[i], cache, memo, i in inside) for i, tok in enumerate(tokens)]
+        slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside) for i, tok in enumerate(tokens)]
         best, posts = self._decode(groups, tokens, slots)
         # one reading per document: the same token recurs, and its occurrences should agree.
         # OCR-garbled text is decoded again with that prior (its misreads cluster); elsewhere one
@@ -274,32 +273,31 @@ class Corrector:
         return cache
 
     def _slot(
-        self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
+        self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
         memo: dict[tuple[str, str, bool, float], _Slot], capitalised: bool = False,
     ) -> _Slot:
         key = (tok.text, tok.kind, capitalised, noise.drop)
         if conf is None and key in memo:
-            hit = memo[key]
-            return _Slot(index, hit.words, hit.position, hit.fixed, hit.own, hit.confidence)
-        slot = self._make_slot(index, tok, noise, conf, cache, capitalised)
+            return memo[key]  # slots are never changed in place: occurrences share one
+        slot = self._make_slot(tok, noise, conf, cache, capitalised)
         if conf is None:
             memo[key] = slot
         return slot
 
     def _make_slot(
-        self, index: int, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
+        self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
         capitalised: bool = False,
     ) -> _Slot:
         own = symbol_of(tok)
         if tok.kind == PROTECTED:
-            return _Slot(index, [own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), True, own, 1.0)
+            return _Slot([own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), True, own, 1.0)
         lower = nfc(tok.text).lower()
         if tok.kind == WORD and not noise.ocr and noise.drop >= 0.5 and conf is None and not capitalised:
             dominant = self.lexicon.dominant(lower)
             if dominant is not None:
                 # fast path: one reading of these letters covers >= 99.5% of the corpus
                 word, share = dominant
-                return _Slot(index, [word], Position(np.array([self.lm.id_of(word)]), np.zeros(1)), False, own, share)
+                return _Slot([word], Position(np.array([self.lm.id_of(word)]), np.zeros(1)), False, own, share)
         suspicious = not self.lexicon.plausible(lower)
         ocr = noise.letters and (noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED)
         cands = self.generator.candidates(lower, ocr)
@@ -332,7 +330,7 @@ class Corrector:
             keep = np.concatenate([[0], np.sort(order)])
             words = [words[k] for k in keep]
             ids, emission = ids[keep], emission[keep]
-        return _Slot(index, words, Position(ids, emission), False, own, 1.0)
+        return _Slot(words, Position(ids, emission), False, own, 1.0)
 
     @staticmethod
     def _unknown_keep(lower: str, noise: DocumentNoise) -> float:
@@ -784,7 +782,7 @@ def _consistency_prior(
             key = id(s.position)
             if key not in shared:
                 shared[key] = Position(s.position.ids, s.position.emission + prior)
-            out[i] = _Slot(s.token_index, s.words, shared[key], s.fixed, s.own, s.confidence)
+            out[i] = _Slot(s.words, shared[key], s.fixed, s.own, s.confidence)
     return out, revisit
 
 
