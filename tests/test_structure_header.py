@@ -295,6 +295,8 @@ def test_subject_line_end_comma_read_surely_is_kept():
     ("thị trấn.", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
     ("thị trấn./.", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
     ("thuộc TP.", "đôn đốc rà soát đất công trên địa bàn các xã, thuộc TP."),
+    ("thị trấn]", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn"),
+    ("thị trấn (đợt 2)", "đôn đốc rà soát đất công trên địa bàn các xã, thị trấn (đợt 2)"),
 ])
 def test_subject_never_ends_with_a_stray_mark(last_line, subject):
     text = ("UBND HUYỆN AN PHÚ ĐÔNG\nSố: 156/UBND-TNMT\nV/v đôn đốc rà soát đất công\ntrên địa bàn các xã, "

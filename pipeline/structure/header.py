@@ -584,6 +584,10 @@ def _strip_trailing_marks(text: str) -> str:
     """A subject ends without punctuation: 'thị trấn,' or 'năm 2025 -' are specks or rules read as marks.
     A final '.' goes too unless it closes an abbreviation ('TP.', 'v.v.')."""
     text = SUBJECT_END_JUNK.sub("", text)
+    for opening, closing in ("()", "[]", "{}"):
+        # a closing bracket nothing opened ('kỳ họp thứ 3]'): a stroke read as a mark
+        while text.endswith(closing) and text.count(closing) > text.count(opening):
+            text = SUBJECT_END_JUNK.sub("", text[:-1])
     if text.endswith(".") and not text.endswith("./."):
         last = text.split()[-1]
         if last.count(".") == 1 and len(last) > 4:
