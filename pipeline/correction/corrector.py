@@ -77,9 +77,10 @@ CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior
 LOCAL_CONSISTENCY_WEIGHT = 1.0  # the same prior for clean or de-accented text (one local step)
 SURE_POSTERIOR = 0.99  # a token read at least this surely in its document's reading is not revisited
 LINE_DROP_PRIOR = 2.0  # weight, in words, of the document's marks-dropped rate against one line's
-# words interchangeable in context for the LM: the one-syllable tiers of local government
-# (a village class, thôn/ấp/xóm, was tried: the corpus has too little of any of them to help)
-SHARED_CONTEXT_CLASSES = (("tỉnh", "huyện", "xã", "quận", "phường"),)
+# words interchangeable in context for the LM: the one-syllable tiers of local government, and a
+# commune with its villages (thôn in the north, ấp in the south: "các xã/thôn/ấp", "tại ấp"),
+# which the central-level corpus hardly mentions (ấp: 18 times; thôn/ấp/xóm alone: no gain)
+SHARED_CONTEXT_CLASSES = (("tỉnh", "huyện", "xã", "quận", "phường"), ("xã", "thôn", "ấp"))
 UNIT_CLASS_WEIGHT = 0.3
 DICTIONARY_PAIR_WEIGHT = 1.0  # nats for two syllables that spell a dictionary word (lm.pair_keys)
 CAPITAL_WEIGHT = 1.0  # weight of log P(capitalised | reading) for a capital inside a sentence
