@@ -180,6 +180,8 @@ def test_lookalike_digits_before_a_letter_that_no_item_number_takes(corrector: C
 def test_capitalised_words_inside_a_sentence_read_as_names(corrector: Corrector) -> None:
     res = corrector.correct("Giao cho ong Tran Quoc Vinh thuc hien; tran lu nam 1999", mode="diacritics")
     assert "Trần Quốc" in res.text and "trận lũ" in res.text
+    # a name opening its line (the signer's) is a name too
+    assert corrector.correct("PHO CHU TICH\nTran Van Loc", mode="diacritics").text.endswith("Trần Văn Lộc")
 
 
 def test_drafter_initials_keep_and_names_get_their_marks(corrector: Corrector) -> None:

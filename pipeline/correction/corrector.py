@@ -848,14 +848,15 @@ def _capital_logp(lm: NgramLM) -> np.ndarray | None:
 
 
 def _capitalised_inside(groups: list[list[int]], tokens: list[Token]) -> set[int]:
-    """Words in title case (not all capitals) that do not open their sentence."""
+    """Words in title case (not all capitals) that do not open their sentence, or that open it
+    followed by another such word (a name: "Trương Văn Lộc" on the signer's line)."""
     inside: set[int] = set()
     for group in groups:
-        for i in group[1:]:
-            if i >= 0 and tokens[i].kind == WORD:
-                word = tokens[i].text
-                if word[:1].isupper() and not word.isupper():
-                    inside.add(i)
+        titled = [i >= 0 and tokens[i].kind == WORD and tokens[i].text[:1].isupper() and not tokens[i].text.isupper()
+                  for i in group]
+        for k, i in enumerate(group):
+            if titled[k] and (k > 0 or (len(group) > 1 and titled[1])):
+                inside.add(i)
     return inside
 
 
