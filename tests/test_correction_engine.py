@@ -182,6 +182,9 @@ def test_capitalised_words_inside_a_sentence_read_as_names(corrector: Corrector)
     assert "Trần Quốc" in res.text and "trận lũ" in res.text
     # a name opening its line (the signer's) is a name too
     assert corrector.correct("PHO CHU TICH\nTran Van Loc", mode="diacritics").text.endswith("Trần Văn Lộc")
+    # a family name after a title (dictionaries/name_openers.txt)
+    assert "Ông Võ Thanh" in corrector.correct("gom cac thanh vien: 4. Ong Vo Thanh Tung, chuyen vien;",
+                                               mode="diacritics").text
 
 
 def test_drafter_initials_keep_and_names_get_their_marks(corrector: Corrector) -> None:

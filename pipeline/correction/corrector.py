@@ -27,7 +27,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from .candidates import Candidate, CandidateGenerator, Lexicon
 from .decoder import Position, decode_many, local_posteriors
 from .lm import NgramLM
 from .segment import COMMA, canonical, sentences, symbol_of
-from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, tokenize
+from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
 from .viet import (
     VIET_LETTERS,
     apply_case,
@@ -83,7 +83,8 @@ LINE_DROP_PRIOR = 2.0  # weight, in words, of the document's marks-dropped rate 
 SHARED_CONTEXT_CLASSES = (("tỉnh", "huyện", "xã", "quận", "phường"), ("xã", "thôn", "ấp"))
 UNIT_CLASS_WEIGHT = 0.3
 DICTIONARY_PAIR_WEIGHT = 1.0  # nats for two syllables that spell a dictionary word (lm.pair_keys)
-CAPITAL_WEIGHT = 1.0  # weight of log P(capitalised | reading) for a capital inside a sentence
+CAPITAL_WEIGHT = 1.0
+NAME_OPENER_BONUS = 2.0  # nats for a family name (or Ông/Bà) opening a run of capitalised words  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -183,6 +184,7 @@ class Corrector:
         learned_dir: Path | None = None,
         tone_style: str | None = None,
         confusions: object | None = None,
+        name_openers: Iterable[str] = (),
     ) -> None:
         if tone_style not in (None, "old", "new"):
             raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
@@ -205,6 +207,9 @@ class Corrector:
         self._surfaces: dict[tuple[str, str, str], str] = {}
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
+        # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
+        self.name_openers = np.array(sorted({self.lm.index[w] for w in map(canonical, name_openers)
+                                             if w in self.lm.index}), dtype=np.int64)
         self._code_pieces: dict[str, str] = {}  # de-accented code letters -> most used spelling
         for piece, _count in sorted(lm.code_pieces.items(), key=lambda kv: -kv[1]):
             self._code_pieces.setdefault(strip_marks(piece), piece)
@@ -222,7 +227,7 @@ class Corrector:
         lm = NgramLM.load(models / "lm.npz")
         protected = ProtectedWords.load(dictionaries_dir())
         return cls(lm, protected, models, Path(learned_dir) if learned_dir else None, tone_style,
-                   _load_confusions(models))
+                   _load_confusions(models), read_word_list(dictionaries_dir() / "name_openers.txt"))
 
     # ------------------------------------------------------------------ public
 
@@ -246,13 +251,14 @@ class Corrector:
         style = self.tone_style or _majority_style(tokens)
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
-        memo: dict[tuple[str, str, bool, float], _Slot] = {}
+        memo: dict[tuple[str, str, bool, bool, float], _Slot] = {}
         groups = sentences(norm, tokens)
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
-        inside = _capitalised_inside(groups, tokens) if use_capitals else set()
+        inside, openers = _capitalised_inside(groups, tokens) if use_capitals else (set(), set())
         noises = _line_noise(norm, tokens, noise)
-        slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside) for i, tok in enumerate(tokens)]
+        slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside, i in openers)
+                 for i, tok in enumerate(tokens)]
         best, posts = self._decode(groups, tokens, slots)
         # one reading per document: the same token recurs, and its occurrences should agree.
         # OCR-garbled text is decoded again with that prior (its misreads cluster); elsewhere one
@@ -279,19 +285,20 @@ class Corrector:
 
     def _slot(
         self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
-        memo: dict[tuple[str, str, bool, float], _Slot], capitalised: bool = False,
+        memo: dict[tuple[str, str, bool, bool, float], _Slot], capitalised: bool = False,
+        opens_name: bool = False,
     ) -> _Slot:
-        key = (tok.text, tok.kind, capitalised, noise.drop)
+        key = (tok.text, tok.kind, capitalised, opens_name, noise.drop)
         if conf is None and key in memo:
             return memo[key]  # slots are never changed in place: occurrences share one
-        slot = self._make_slot(tok, noise, conf, cache, capitalised)
+        slot = self._make_slot(tok, noise, conf, cache, capitalised, opens_name)
         if conf is None:
             memo[key] = slot
         return slot
 
     def _make_slot(
         self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
-        capitalised: bool = False,
+        capitalised: bool = False, opens_name: bool = False,
     ) -> _Slot:
         own = symbol_of(tok)
         if tok.kind == PROTECTED:
@@ -325,6 +332,9 @@ class Corrector:
             # a capital inside a sentence: names, places, agencies ("Trần", "Phòng"), whose
             # readings the lower-cased LM alone ranks as common words ("trận", "phong")
             emission = emission + CAPITAL_WEIGHT * self._capital_logp[ids]
+            if opens_name:
+                # the first of a run of capitalised words: a family name, or the title before one
+                emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
         limit = MAX_READINGS_OCR if ocr else MAX_READINGS
         if len(words) > limit or (len(words) > 1 and emission.min() < emission.max() - 12.0):
             # keep the lattice small: the token itself and the readings most likely a priori
@@ -847,17 +857,23 @@ def _capital_logp(lm: NgramLM) -> np.ndarray | None:
     return logp
 
 
-def _capitalised_inside(groups: list[list[int]], tokens: list[Token]) -> set[int]:
+def _capitalised_inside(groups: list[list[int]], tokens: list[Token]) -> tuple[set[int], set[int]]:
     """Words in title case (not all capitals) that do not open their sentence, or that open it
-    followed by another such word (a name: "Trương Văn Lộc" on the signer's line)."""
+    followed by another such word (a name: "Trương Văn Lộc" on the signer's line); and, among
+    them, those that open a run of such words (where a family name or "Ông"/"Bà" stands)."""
     inside: set[int] = set()
+    openers: set[int] = set()
     for group in groups:
         titled = [i >= 0 and tokens[i].kind == WORD and tokens[i].text[:1].isupper() and not tokens[i].text.isupper()
                   for i in group]
         for k, i in enumerate(group):
-            if titled[k] and (k > 0 or (len(group) > 1 and titled[1])):
+            follows = k + 1 < len(group) and titled[k + 1]
+            if titled[k] and (k > 0 or follows):
                 inside.add(i)
-    return inside
+                # a run's first word, or its second after a title ("Ông Võ Thanh Tùng")
+                if follows and (k == 0 or not titled[k - 1] or (k == 1 or not titled[k - 2])):
+                    openers.add(i)
+    return inside, openers
 
 
 def _is_lexicon_word(word: str) -> bool:

@@ -68,10 +68,10 @@ class ProtectedWords:
 
     @classmethod
     def load(cls, dictionaries: Path) -> ProtectedWords:
-        return cls.from_words(_read_list(dictionaries / "abbreviations.txt"), _read_list(dictionaries / "foreign_words.txt"))
+        return cls.from_words(read_word_list(dictionaries / "abbreviations.txt"), read_word_list(dictionaries / "foreign_words.txt"))
 
 
-def _read_list(path: Path) -> list[str]:
+def read_word_list(path: Path) -> list[str]:
     if not path.is_file():
         return []
     lines = path.read_text(encoding="utf-8").splitlines()
