@@ -577,7 +577,7 @@ class Corrector:
     def _alternatives(
         self, original: str, slot: _Slot, post: list[float] | None, chosen: int, style: str, hint: str | None
     ) -> list[str]:
-        order = range(len(slot.words)) if post is None else sorted(range(len(post)), key=lambda k: -post[k])
+        order = range(len(slot.words)) if post is None else sorted(range(len(post)), key=post.__getitem__, reverse=True)
         ranked = [k for k in order if k not in (chosen, 0)][:6]
         alts = [self._surface(original, slot.words[k], style) for k in ranked]
         return [hint, *alts] if hint else alts

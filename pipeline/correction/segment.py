@@ -19,6 +19,8 @@ _BULLET_AFTER_NEWLINE = re.compile(r"\n\s*[-+•●*–]")
 
 def canonical(word: str) -> str:
     """LM form of a word: NFC, lower case, tone mark in the 'old' position (hòa)."""
+    if word.isascii():
+        return word.lower()  # no mark to normalise or place (every word of a de-accented text)
     return place_tone(nfc(word).lower(), "new")
 
 
