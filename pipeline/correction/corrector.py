@@ -26,6 +26,7 @@ import hashlib
 import json
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -762,6 +763,24 @@ def _junk_letters(text: str, tokens: list[Token]) -> set[int]:
     return out
 
 
+def _agreement(
+    slots: list[_Slot], posts: list[list[float] | None], key, weight: float
+) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
+    """(occurrences, their posteriors, weight x log mean posterior) for each token read more than
+    once with the same readings; ``key(i)`` names the token at index i."""
+    by_token: dict[object, list[int]] = {}
+    for i, slot in enumerate(slots):
+        if len(slot.words) > 1 and posts[i] is not None:
+            by_token.setdefault(key(i), []).append(i)
+    groups = []
+    for members in by_token.values():
+        if len(members) < 2 or len({len(posts[i]) for i in members}) > 1:
+            continue
+        stacked = np.array([posts[i] for i in members])
+        groups.append((members, stacked, weight * np.log(stacked.mean(axis=0) + 0.02)))
+    return groups
+
+
 def _consistency_prior(
     tokens: list[Token], slots: list[_Slot], best: list[int], posts: list[list[float] | None]
 ) -> tuple[list[_Slot], set[int]]:
@@ -772,16 +791,9 @@ def _consistency_prior(
     none of them keeps its first decoding (the prior would not change its path).
     """
     revisit: set[int] = set()
-    by_token: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-    for i, slot in enumerate(slots):
-        if len(slot.words) > 1 and posts[i] is not None:
-            by_token.setdefault((tokens[i].text, tuple(slot.words)), []).append(i)
     out = list(slots)
-    for members in by_token.values():
-        if len(members) < 2:
-            continue
-        stacked = np.array([posts[i] for i in members])
-        prior = CONSISTENCY_WEIGHT * np.log(stacked.mean(axis=0) + 0.02)
+    for members, stacked, prior in _agreement(slots, posts, lambda i: (tokens[i].text, tuple(slots[i].words)),
+                                              CONSISTENCY_WEIGHT):
         # revisit a token when the prior could flip its reading, or when it is not sure yet
         chosen = np.array([best[i] for i in members])
         rows = np.arange(len(members))
@@ -807,7 +819,8 @@ def _line_noise(text: str, tokens: list[Token], noise: DocumentNoise) -> list[Do
     capitals line now and then: "TINH QUANG NGAI" in a well-marked letter)."""
     if noise.drop >= 0.5 or LINE_DROP_PRIOR <= 0:
         return [noise] * len(tokens)
-    line_of = [text.count("\n", 0, tok.start) for tok in tokens] if "\n" in text else [0] * len(tokens)
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    line_of = [bisect_right(breaks, tok.start) for tok in tokens]  # line breaks before the token
     unmarked: Counter[int] = Counter()
     counted: Counter[int] = Counter()
     for tok, line in zip(tokens, line_of, strict=True):
@@ -829,16 +842,8 @@ def _consistency_local(
 ) -> tuple[list[int], list[list[float] | None]]:
     """The mean posterior of each reading over all occurrences of the same token, as a prior
     on each occurrence with its neighbours fixed (one step of iterated conditional modes)."""
-    by_token: dict[str, list[int]] = {}
-    for i, slot in enumerate(slots):
-        if posts[i] is not None and len(slot.words) > 1:
-            by_token.setdefault(tokens[i].text, []).append(i)
     best, posts = list(best), list(posts)
-    for members in by_token.values():
-        if len(members) < 2 or len({len(posts[i]) for i in members}) > 1:
-            continue
-        stacked = np.array([posts[i] for i in members])
-        prior = LOCAL_CONSISTENCY_WEIGHT * np.log(stacked.mean(axis=0) + 0.02)
+    for members, stacked, prior in _agreement(slots, posts, lambda i: tokens[i].text, LOCAL_CONSISTENCY_WEIGHT):
         scores = np.log(stacked + 1e-12) + prior
         new = np.exp(scores - scores.max(axis=1, keepdims=True))
         new /= new.sum(axis=1, keepdims=True)
