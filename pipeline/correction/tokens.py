@@ -108,7 +108,9 @@ def tokenize(text: str, protected_words: ProtectedWords = NO_PROTECTED) -> Itera
                 yield Token(s, cut, initials.group(1), PROTECTED)
                 yield Token(cut, s + len(piece), initials.group(2), WORD)
                 continue
-            yield Token(s, s + len(piece), piece, _kind_of_piece(piece, protected_words))
+            # initials and a name ("PTHa", "TTLan"): no Vietnamese word looks so
+            kind = PROTECTED if initials else _kind_of_piece(piece, protected_words)
+            yield Token(s, s + len(piece), piece, kind)
 
 
 def _initials_and_name(piece: str) -> re.Match[str] | None:
@@ -135,8 +137,8 @@ def _is_wordlike_mixed(chunk: str) -> bool:
 
 
 def _kind_of_piece(piece: str, protected_words: ProtectedWords) -> str:
-    if piece in protected_words or piece.isdigit() or _initials_and_name(piece):
-        return PROTECTED  # initials and a name ("PTHa", "TTLan"): no Vietnamese word looks so
+    if piece in protected_words or piece.isdigit():
+        return PROTECTED
     if _HAS_DIGIT.search(piece):
         return MIXED
     return WORD
