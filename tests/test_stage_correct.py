@@ -70,3 +70,38 @@ def test_text_layer_pages_get_suggestions_only(context):
     doc = CorrectStage()(doc, context)
     assert doc.text == raw  # the letter as issued
     assert any(c.original == "tào" and c.corrected == "tạo" and c.flagged for c in doc.corrections)
+
+
+def _scanned_signature_page() -> Document:
+    """A signature block with a seal over it: title, a scribble read as text, the name, rim specks."""
+    from pipeline.model import Block, Line, Page, Stamp, Word
+
+    def line(n: int, y: int, words: list[tuple[str, float, int]]) -> Line:
+        return Line(id=f"p1-b1-l{n}", words=[
+            Word(id=f"p1-b1-l{n}-w{k}", text=t, confidence=c, bbox=(x, y, x + 80, y + 30))
+            for k, (t, c, x) in enumerate(words, 1)])
+
+    lines = [
+        line(1, 100, [("PHÓ", 93, 1000), ("CHỦ", 90, 1090), ("TỊCH", 96, 1180)]),  # title, partly under the seal
+        line(2, 160, [("L@", 0, 1010), ("VAN", 1, 1100), ("A\\", 15, 1190)]),  # the signature, read as letters
+        line(3, 200, [("\\⁄", 52, 1020), ("/", 92, 1110)]),  # seal rim, no letters
+        line(4, 260, [("Lê", 88, 1000), ("Thị", 91, 1090), ("Lan", 90, 1180)]),  # the name under the seal
+        line(5, 400, [("vụ", 40, 100), ("coi", 35, 190)]),  # unsure words away from the seal stay
+    ]
+    page = Page(number=1, blocks=[Block(id="p1-b1", kind="signature", lines=lines)],
+                stamps=[Stamp(kind="seal", bbox=(950, 60, 1300, 300))])
+    doc = Document(source=Source(path="x.png", sha256="0" * 64, pages=1, kind=SourceKind.image), pages=[page])
+    rebuild_text(doc)
+    return doc
+
+
+def test_seal_marks_read_as_text_are_dropped_and_recorded(context):
+    doc = CorrectStage()(_scanned_signature_page(), context)
+    assert doc.raw_text.splitlines()[1] == "L@ VAN A\\"
+    assert "L@" not in doc.text and "\\⁄" not in doc.text
+    assert doc.text.startswith("PHÓ CHỦ TỊCH\nLê Thị Lan")
+    assert "vụ coi" in doc.text
+    dropped = [c for c in doc.corrections if c.corrected == ""]
+    assert [c.original for c in dropped] == ["L@ VAN A\\", "\\⁄ /"]
+    assert all(not c.flagged and c.bbox is not None and c.span is None for c in dropped)
+    assert dropped[0].word_ids == ["p1-b1-l2-w1", "p1-b1-l2-w2", "p1-b1-l2-w3"]

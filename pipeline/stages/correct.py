@@ -4,6 +4,9 @@ its changes back onto words.
 Applied changes replace the words' text (the OCR reading stays in ``ocr_text``);
 flagged ones leave the text alone and are listed in ``corrections`` for review. On pages
 read from a PDF's text layer every change is only flagged: that text is the letter as issued.
+Before the engine runs, lines that are only a seal's or stamp's marks read as text (the signature
+scribble between the signer's title and name, seal rim letters) are dropped, each as an applied
+correction that keeps the words' boxes for review.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_right
 from pathlib import Path
+from statistics import fmean
 
 from pipeline.correction import Change, Corrector
-from pipeline.model import Correction, Document, Word
+from pipeline.model import BBox, Correction, Document, Line, Word
 from pipeline.runner import RunContext
 from pipeline.textbuild import rebuild_text
 
@@ -82,6 +86,57 @@ def _drop_empty_words(doc: Document) -> None:
 
 TEXT_LAYER = "text-layer"  # Page.source of pages read from a PDF's text layer
 
+# A line over a seal, stamp or e-signature box is their marks, not text, when it has no letters or
+# digits, or when it is short and Tesseract was unsure of all of it ("vVWW", "L@ VAN A\\"). Body
+# lines under a seal keep confident words once its ink is suppressed, and are longer.
+STAMP_NOISE_KINDS = ("seal", "stamp", "esign")
+STAMP_NOISE_MAX_WORDS = 3  # words with a letter or digit
+STAMP_NOISE_MEAN_CONFIDENCE = 55.0
+STAMP_NOISE_MAX_CONFIDENCE = 80.0  # of any word with a letter or digit
+STAMP_NOISE_CONFIDENCE = 0.9  # of the correction that drops such a line
+
+
+def _overlaps(box: BBox, boxes: list[BBox]) -> bool:
+    return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes)
+
+
+def _is_stamp_noise(line: Line, boxes: list[BBox]) -> bool:
+    words = line.words
+    if not words or any(w.bbox is None or w.confidence is None for w in words):
+        return False
+    if 2 * sum(_overlaps(w.bbox, boxes) for w in words) < len(words):
+        return False
+    lettered = [w for w in words if any(ch.isalnum() for ch in w.text)]
+    if not lettered:
+        return True
+    return (len(lettered) <= STAMP_NOISE_MAX_WORDS
+            and fmean(w.confidence for w in words) < STAMP_NOISE_MEAN_CONFIDENCE
+            and max(w.confidence for w in lettered) < STAMP_NOISE_MAX_CONFIDENCE)
+
+
+def drop_stamp_noise(doc: Document) -> list[Correction]:
+    """Empty the OCR lines that are a seal's or stamp's marks; the corrections that record it."""
+    dropped = []
+    for page in doc.pages:
+        boxes = [stamp.bbox for stamp in page.stamps if stamp.kind in STAMP_NOISE_KINDS]
+        if page.source != "ocr" or not boxes:
+            continue
+        for block in page.blocks:
+            for line in block.lines:
+                if not _is_stamp_noise(line, boxes):
+                    continue
+                for word in line.words:
+                    word.ocr_text = word.text if word.ocr_text is None else word.ocr_text
+                dropped.append(Correction(
+                    word_ids=[w.id for w in line.words], page=page.number,
+                    bbox=_union([w.bbox for w in line.words]),
+                    original=" ".join(w.text for w in line.words), corrected="",
+                    confidence=STAMP_NOISE_CONFIDENCE, flagged=False,
+                ))
+                for word in line.words:
+                    word.text = ""
+    return dropped
+
 
 class CorrectStage:
     name = "correct"
@@ -92,6 +147,9 @@ class CorrectStage:
         if not ctx.config.correction or not doc.text.strip():
             return doc
         corrector = load_corrector(ctx)
+        doc.corrections.extend(drop_stamp_noise(doc))
+        _drop_empty_words(doc)
+        rebuild_text(doc)
         indexed = _word_index(doc)
         starts = [word.span[0] for word, _ in indexed]
         confidences = [(w.span[0], w.span[1], w.confidence) for w, _ in indexed if w.confidence is not None]
