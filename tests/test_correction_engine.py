@@ -210,6 +210,22 @@ def test_specks_are_removed_in_ocr_text(corrector: Corrector) -> None:
     assert "š" not in res.text
 
 
+def test_small_letters_read_as_capitals_mid_sentence(corrector: Corrector) -> None:
+    fixed = corrector.correct("Các vấn đề phát sinh ngay từ CƠ SỞ.\nKế hoạch cụ thể như Sau:\n")
+    assert fixed.text == "Các vấn đề phát sinh ngay từ cơ sở.\nKế hoạch cụ thể như sau:\n"
+    assert all(not c.flagged and c.corrected == c.original.lower() for c in fixed.changes)
+    kept = [
+        "Đảng bộ tỉnh lần thứ XX, triển khai",  # a Roman numeral
+        "của Sở Nội vụ tỉnh",  # a name
+        "Sở Lao động - Thương binh và Xã hội",  # a name of common words
+        "ông VÕ VĂN AN",  # capitals that are not all small-letter shapes
+    ]
+    for text in kept:
+        assert corrector.correct(text).text == text
+    # text with its marks stripped is typed, not OCR'd: its capitals are the writer's
+    assert corrector.correct("phat sinh ngay tu CO SO.").text.endswith("CƠ SỞ.")
+
+
 def test_ocr_confidences_and_keep_decisions(tmp_path: Path, corrector: Corrector) -> None:
     text = "Uy ban nhan dan huyen Cu Chi"
     spans = [(m.start(), m.end(), 95.0) for m in re.finditer(r"\S+", text)]

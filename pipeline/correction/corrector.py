@@ -445,6 +445,11 @@ class Corrector:
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
             changed = surface != tok.text or tok.joined
+            if not changed and noise.letters and noise.drop < 0.5 and tok.text not in styled:
+                lowered = self._case_slip(text, tokens, i, tok.text)
+                if lowered is not None:
+                    out.append((tok, tok.text.lower(), lowered, False, ()))
+                    continue
             # without OCR confidences a change's doubt is unused (applied by its posterior alone)
             doubt = -10.0
             if not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
@@ -477,6 +482,31 @@ class Corrector:
                     suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out
+
+    def _case_slip(self, text: str, tokens: list[Token], i: int, word: str) -> float | None:
+        """Confidence that a capital in mid-sentence is OCR's scaled-up small letter, when sure
+        enough to apply: a run of capitals that are all such letters between small-letter words
+        ("từ CƠ SỞ 2"), or a word in title case that is almost never capitalised mid-sentence and
+        ends its phrase ("như Sau:"); never before another capitalised word (names, "Sở Nội vụ")."""
+        if not _lookalike_capital(text, tokens, i, word):
+            return None
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        joined = following is not None and following.kind == WORD and not text[tokens[i].end : following.start].strip()
+        if joined and following.text[:1].isupper() and not _all_lookalike(following.text):
+            return None
+        if _all_lookalike(word):
+            # "lần thứ XX": Roman numerals are written in such capitals
+            roman = set(word) <= ROMAN_DIGITS
+            return CASE_SLIP_CONFIDENCE if is_valid_syllable(word) and not roman else None
+        if self.lm.cap_counts is None or not word[1:].islower():
+            return None
+        if joined:
+            return None  # may open a name of common words: "Thương binh và Xã hội", "Khách sạn"
+        index = self.lm.index.get(canonical(word))
+        if index is None or self.lm.counts[index] < CASE_SLIP_MIN_COUNT:
+            return None
+        capitalised = self.lm.cap_counts[index] / self.lm.counts[index]
+        return 1.0 - float(capitalised) if capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
 
     def _doubt(
         self, text: str, tokens: list[Token], slots: list[_Slot], i: int, j: int, confidence: float,
@@ -678,6 +708,11 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
 
 
 ABBREVIATION_CONF = 85.0
+# a capital in mid-sentence read for a small letter of the same shape (see Corrector._case_slip)
+CASE_SLIP_CONFIDENCE = 0.9  # of a run of such capitals between small-letter words
+CASE_SLIP_MIN_COUNT = 100  # a title-case word is judged by the corpus only when it is this common
+CASE_SLIP_MAX_CAPITAL_RATE = 0.02  # ... and capitalised mid-sentence at most this often
+ROMAN_DIGITS = frozenset("IVXLCDM")
 STYLED_CAPITAL_COUNT = 3  # a capitalised word seen this often mid-sentence is the writer's style
 
 
