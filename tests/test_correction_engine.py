@@ -226,6 +226,22 @@ def test_small_letters_read_as_capitals_mid_sentence(corrector: Corrector) -> No
     assert corrector.correct("phat sinh ngay tu CO SO.").text.endswith("CƠ SỞ.")
 
 
+def test_syllables_glued_by_ocr_are_split(corrector: Corrector) -> None:
+    res = corrector.correct("Loại vi phạm Pháthiện Đãxửlý\nUBND HUYỆN AN PHÚĐÔNG\nSTT Đơnvịtính")
+    split = {c.original: c.corrected for c in res.changes if " " in c.corrected}
+    # (the syllables are then decoded like any others: the LM may prefer "phát hiện và xử lý")
+    assert split.pop("Đãxửlý").endswith(" xử lý")
+    assert split == {"Pháthiện": "Phát hiện", "PHÚĐÔNG": "PHÚ ĐÔNG", "Đơnvịtính": "Đơn vị tính"}
+    assert res.text.endswith("\nUBND HUYỆN AN PHÚ ĐÔNG\nSTT Đơn vị tính")  # each syllable sure: applied
+    for change in res.changes:
+        assert res.text[change.out_start:change.out_end] == (change.original if change.flagged else change.corrected)
+    # one syllable with a misread mark, unmarked letters, and foreign words stay whole
+    for word in ("nghiép", "gido", "facebook", "online"):
+        assert all(" " not in c.corrected for c in corrector.correct(f"thực hiện {word} năm 2025").changes)
+    # marks stripped: typed text, not OCR, whose words are left whole
+    assert all(" " not in c.corrected for c in corrector.correct("kiem tra Pháthiện", mode="diacritics").changes)
+
+
 def test_ocr_confidences_and_keep_decisions(tmp_path: Path, corrector: Corrector) -> None:
     text = "Uy ban nhan dan huyen Cu Chi"
     spans = [(m.start(), m.end(), 95.0) for m in re.finditer(r"\S+", text)]

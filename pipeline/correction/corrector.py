@@ -71,6 +71,12 @@ STRAY_CONFIDENCE = 0.9
 SPECKS_FOR_NOISY_PAGE = 3  # lone marks on a page from which they count as specks
 MERGE_MIN_COUNT = 20  # corpus count a word needs before two OCR pieces are joined into it
 MERGE_RARE_PIECE = 30  # ...and one of the pieces must be rarer than this on its own
+# a word OCR glued from syllables ("Pháthiện") is split into 2-4 of them (see Corrector._split_glued)
+GLUED_MIN_COUNT = 50  # corpus count each syllable needs
+GLUED_MAX_PIECES = 4
+GLUED_LONGEST_SYLLABLE = 7  # "nghiêng"
+GLUED_CONFIDENCE = 0.9  # every two neighbouring syllables are a pair seen in the corpus
+GLUED_UNSURE_CONFIDENCE = 0.5  # else: a suggestion
 CODE_SUGGESTION_CONFIDENCE = 0.5
 LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
@@ -120,6 +126,7 @@ class DocumentNoise:
     ocr: bool  # generate letter-edit candidates for every word
     collapsed: float = 0.002  # P(a Latin-1 marked letter stands for another marked letter)
     letters: bool = True  # letters may be changed (False in "diacritics" mode: marks only)
+    latin_marks: bool = False  # marks are Latin-1 only: text read with an English model
 
     @classmethod
     def estimate(cls, words: Sequence[str], lexicon: Lexicon, mode: str) -> DocumentNoise:
@@ -142,7 +149,7 @@ class DocumentNoise:
         vietnamese_marks = sum(any(ord(c) > 255 for c in w) for w in marked_words)
         latin_only = len(marked_words) >= 5 and vietnamese_marks <= 0.1 * len(marked_words)
         collapsed = drop if latin_only else wrong
-        return cls(drop, wrong, edit, ocr, collapsed, letters=mode != "diacritics")
+        return cls(drop, wrong, edit, ocr, collapsed, letters=mode != "diacritics", latin_marks=latin_only)
 
     def emission(self, cand: Candidate) -> float:
         return CHANNEL_WEIGHT * self._emission(cand)
@@ -249,6 +256,9 @@ class Corrector:
             return CorrectionResult(text, ())
         word_texts = [t.text.lower() for t in tokens if t.kind == WORD]
         noise = DocumentNoise.estimate(word_texts, self.lexicon, mode)
+        glued_sure: set[int] = set()
+        if noise.letters and not noise.latin_marks:  # English-model marks are no guide to syllables
+            tokens, glued_sure = self._split_glued(tokens)
         style = self.tone_style or _majority_style(tokens)
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
@@ -270,7 +280,7 @@ class Corrector:
         else:
             best, posts = _consistency_local(tokens, slots, best, posts)
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs)
-        return _render(text, norm, to_input, changes)
+        return _render(text, norm, to_input, _join_glued(tokens, changes, glued_sure))
 
     # ------------------------------------------------------------------ lattice
 
@@ -556,6 +566,56 @@ class Corrector:
             out.append(a)
             i += 1
         return out
+
+    def _split_glued(self, tokens: list[Token]) -> tuple[list[Token], set[int]]:
+        """Split words OCR glued together when it lost the spaces ("Pháthiện", "CHỈTHỊ") into
+        their syllables, which are then decoded like any other; _join_glued makes them one change.
+        Also returns the starts of the words whose split is sure."""
+        sure: set[int] = set()
+        out: list[Token] = []
+        for tok in tokens:
+            pieces = self._glued_pieces(tok.text) if tok.kind == WORD and len(tok.text) >= 4 else None
+            if pieces is None:
+                out.append(tok)
+                continue
+            pieces, certain = pieces
+            if certain:
+                sure.add(tok.start)
+            at = tok.start
+            for piece in pieces:
+                out.append(Token(at, at + len(piece), piece, WORD, glued=(tok.start, tok.end)))
+                at += len(piece)
+        return out, sure
+
+    def _glued_pieces(self, word: str) -> tuple[list[str], bool] | None:
+        """The likeliest split of an unknown, ill-formed word into 2-4 common syllables written in
+        one case pattern, one of them marked, and whether every two neighbours are a pair the corpus
+        has seen."""
+        if is_valid_syllable(word) or canonical(word) in self.known or self.lexicon.known_letters(word.lower()):
+            return None  # "nghiép": one syllable with a misread mark
+        # the pieces as read must carry marks: unmarked letters are more likely one misread syllable ("gido")
+        splits = [pieces for pieces in _splits(word, self._glued_piece_ok, GLUED_MAX_PIECES)
+                  if any(has_marks(piece) for piece in pieces)]
+        if not splits:
+            return None
+        lm = self.lm
+
+        def logprob(pieces: list[str]) -> float:
+            ids = [lm.bos, lm.bos, *(lm.id_of(canonical(p)) for p in pieces)]
+            return float(lm.logprob(np.array(ids[:-2]), np.array(ids[1:-1]), np.array(ids[2:])).sum())
+
+        best = max(splits, key=lambda pieces: (-len(pieces), logprob(pieces)))
+        ids = [lm.id_of(canonical(p)) for p in best]
+        keys = np.array([v * lm.V + w for v, w in zip(ids, ids[1:], strict=False)], dtype=np.int64)
+        _, seen = lm._lookup(lm.bi_keys, lm.bi_logp, keys, 0.0)
+        return best, bool(seen.all())
+
+    def _glued_piece_ok(self, piece: str, first: str | None) -> bool:
+        if len(piece) < 2 or not is_valid_syllable(piece) or self.known.get(canonical(piece), 0) < GLUED_MIN_COUNT:
+            return False
+        if first is None:
+            return piece.islower() or piece.isupper() or (piece[0].isupper() and piece[1:].islower())
+        return piece.isupper() if first.isupper() else piece.islower()
 
     def _code_suggestion(self, code: str) -> str | None:
         """A protected code whose letters lost their marks ("ND-CP" for "NĐ-CP"): a suggestion only."""
@@ -976,6 +1036,52 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
 def _majority_style(tokens: list[Token]) -> str:
     votes = Counter(tone_style_of(t.text) for t in tokens if t.kind == WORD and has_marks(t.text))
     return "old" if votes["old"] > votes["new"] else "new"
+
+
+def _splits(word: str, piece_ok, most: int, first: str | None = None) -> Iterable[list[str]]:
+    """Every way to cut ``word`` into at most ``most`` pieces that ``piece_ok(piece, first)`` accepts."""
+    if not word:
+        yield []
+        return
+    if most == 0:
+        return
+    for cut in range(2, min(len(word), GLUED_LONGEST_SYLLABLE) + 1):
+        head = word[:cut]
+        if piece_ok(head, first):
+            for rest in _splits(word[cut:], piece_ok, most - 1, head if first is None else first):
+                if first is not None or rest:
+                    yield [head, *rest]
+
+
+def _join_glued(
+    tokens: list[Token],
+    changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    sure: set[int],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """One change per glued word: its syllables, spaced and as decoded. It is a suggestion when
+    two of them are a pair the corpus never saw, or when one of their own readings is."""
+    if not any(tok.glued for tok in tokens):
+        return changes
+    by_token = {id(change[0]): change for change in changes}
+    out = [change for change in changes if change[0].glued is None]
+    groups: dict[tuple[int, int], list[Token]] = {}
+    for tok in tokens:
+        if tok.glued is not None:
+            groups.setdefault(tok.glued, []).append(tok)
+    for (start, end), pieces in groups.items():
+        written, confidence, flagged = [], GLUED_CONFIDENCE if start in sure else GLUED_UNSURE_CONFIDENCE, start not in sure
+        for piece in pieces:
+            change = by_token.get(id(piece))
+            if change is not None:
+                confidence = min(confidence, change[2])
+                flagged = flagged or change[3]
+            reading = piece.text if change is None else change[1]
+            if reading:
+                written.append(reading)
+        original = "".join(piece.text for piece in pieces)
+        out.append((Token(start, end, original, WORD), " ".join(written), confidence, flagged, ()))
+    out.sort(key=lambda change: change[0].start)
+    return out
 
 
 def _confidences_by_token(

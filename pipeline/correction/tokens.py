@@ -37,6 +37,7 @@ class Token:
     text: str
     kind: str
     joined: bool = False  # two OCR pieces merged into one word ("nhi ệm" -> "nhiệm")
+    glued: tuple[int, int] | None = None  # span of the word OCR glued this syllable into ("Pháthiện")
 
 
 def _is_code(chunk: str) -> bool:
