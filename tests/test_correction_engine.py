@@ -242,6 +242,16 @@ def test_syllables_glued_by_ocr_are_split(corrector: Corrector) -> None:
     assert all(" " not in c.corrected for c in corrector.correct("kiem tra Pháthiện", mode="diacritics").changes)
 
 
+def test_heading_numbers_mended_from_their_sequence(corrector: Corrector) -> None:
+    read = "I. MỤC ĐÍCH, YÊU CẦU\nnội dung\nI NỘI DUNG\nnội dung\nHI. KINH PHÍ\nIV. TỔ CHỨC THỰC HIỆN\n"
+    res = corrector.correct(read)
+    assert res.text == "I. MỤC ĐÍCH, YÊU CẦU\nnội dung\nII. NỘI DUNG\nnội dung\nIII. KINH PHÍ\nIV. TỔ CHỨC THỰC HIỆN\n"
+    assert {(c.original, c.corrected) for c in res.changes if not c.flagged} == {
+        ("I", "II."), ("HI", "III")}
+    right = "I. MỤC ĐÍCH\nII. NỘI DUNG\nV. KINH PHÍ\nIII. TỔ CHỨC\n"  # a gap or a step back: no guess
+    assert corrector.correct(right).text == right
+
+
 def test_ocr_confidences_and_keep_decisions(tmp_path: Path, corrector: Corrector) -> None:
     text = "Uy ban nhan dan huyen Cu Chi"
     spans = [(m.start(), m.end(), 95.0) for m in re.finditer(r"\S+", text)]

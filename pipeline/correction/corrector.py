@@ -280,7 +280,8 @@ class Corrector:
         else:
             best, posts = _consistency_local(tokens, slots, best, posts)
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs)
-        return _render(text, norm, to_input, _join_glued(tokens, changes, glued_sure))
+        changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
+        return _render(text, norm, to_input, changes)
 
     # ------------------------------------------------------------------ lattice
 
@@ -1080,6 +1081,68 @@ def _join_glued(
                 written.append(reading)
         original = "".join(piece.text for piece in pieces)
         out.append((Token(start, end, original, WORD), " ".join(written), confidence, flagged, ()))
+    out.sort(key=lambda change: change[0].start)
+    return out
+
+
+ROMAN_VALUES = {roman: n for n, roman in enumerate(
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"], 1)}
+ROMAN_NUMERALS = {n: roman for roman, n in ROMAN_VALUES.items()}
+_ROMAN_LIKE = re.compile(r"[IVXLHl1|]{1,5}")
+HEADING_FIX_CONFIDENCE = 0.9
+
+
+def _heading_numerals(text: str, tokens: list[Token]) -> list[tuple[int, bool]]:
+    """Tokens that number a heading in capitals ("II. NỘI DUNG", read "HI PHƯƠNG HƯỚNG"): the
+    first token of a line, Roman-like, before a line whose letters are capitals; with whether a
+    dot follows it."""
+    out = []
+    for i, tok in enumerate(tokens[:-1]):
+        line_start = text.rfind("\n", 0, tok.start) + 1
+        if text[line_start : tok.start].strip() or not _ROMAN_LIKE.fullmatch(tok.text):
+            continue
+        line_end = text.find("\n", tok.end)
+        rest = text[tok.end : len(text) if line_end < 0 else line_end]
+        letters = [ch for ch in rest if ch.isalpha()]
+        if len(letters) >= 3 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters) and rest[:1] in ". ":
+            out.append((i, rest.startswith(".")))
+    return out
+
+
+def _reads_as(read: str, roman: str) -> bool:
+    """OCR's reading of a Roman numeral: "HI" or "Il" for III, or one stroke lost ("II" for III)."""
+    strokes = read.replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I")
+    return strokes == roman or (roman.startswith(strokes) and len(roman) == len(strokes) + 1 and "I" in roman[-1:])
+
+
+def _renumber_headings(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Mend the Roman numbers of capital headings that OCR broke, from their sequence: numbers go
+    up by one, so "I. KẾT QUẢ ... I TỒN TẠI ... HI PHƯƠNG HƯỚNG" is I, II, III."""
+    headings = _heading_numerals(text, tokens)
+    if len(headings) < 2:
+        return changes
+    dotted = sum(dot for _, dot in headings) * 2 > len(headings)
+    fixes: dict[int, str] = {}
+    expected = 1
+    for i, dot in headings:
+        read = tokens[i].text
+        value = ROMAN_VALUES.get(read)
+        if value is not None and value >= expected:
+            expected = value + 1
+            continue
+        roman = ROMAN_NUMERALS.get(expected)
+        if roman is None or not _reads_as(read, roman):
+            continue
+        fixes[i] = roman + ("." if dotted and not dot else "")
+        expected += 1
+    if not fixes:
+        return changes
+    by_start = {tokens[i].start: fix for i, fix in fixes.items()}
+    out = [change for change in changes if change[0].start not in by_start]
+    for i, fix in fixes.items():
+        out.append((tokens[i], fix, HEADING_FIX_CONFIDENCE, False, ()))
     out.sort(key=lambda change: change[0].start)
     return out
 
