@@ -93,6 +93,17 @@ def choose_vocab(counts: Counter[str], min_syllable: int, min_other: int) -> lis
     return list(SPECIALS) + words
 
 
+def agency_name_documents(path: Path, repeats: int) -> list[tuple[str, str]]:
+    """The local agencies' names (dictionaries/agency_names.txt) as training text, each name a
+    sentence, ``repeats`` times: the central legislation of the corpus rarely names them."""
+    if repeats <= 0 or not path.is_file():
+        return []
+    names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    text = "\n".join(f"Của {name}." for name in names)  # a name mostly follows "của"
+    return [(f"agency-names-{k}", text) for k in range(repeats)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=default_shared_dir())
@@ -100,10 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-trigram", type=int, default=2)
     ap.add_argument("--min-syllable", type=int, default=2)
     ap.add_argument("--min-other", type=int, default=3)
+    ap.add_argument("--agency-names", type=Path, default=REPO / "dictionaries" / "agency_names.txt")
+    ap.add_argument("--agency-name-repeats", type=int, default=3, help="0: leave the names out")
     args = ap.parse_args(argv)
 
     t0 = time.time()
     train, held = split_corpus(args.shared / CORPUS_NAME)
+    train = train + agency_name_documents(args.agency_names, args.agency_name_repeats)
     protected = ProtectedWords.load(REPO / "dictionaries")
     code_pieces: Counter[str] = Counter()
     sents = corpus_sentences(train, protected, code_pieces)
