@@ -519,6 +519,19 @@ class Corrector:
         capitalised = self.lm.cap_counts[index] / self.lm.counts[index]
         return 1.0 - float(capitalised) if capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
 
+    def _odd_capital(self, word: str) -> bool:
+        """A capital that may be OCR's scaled-up small letter: every letter has the shape of a
+        small one ("CƠ SỞ"), or a title-case word of that shape that the corpus seldom capitalises
+        inside a sentence ("các Cơ quan", not "Cục", "Chính phủ")."""
+        if not word[:1].isupper() or strip_marks(word[0]) not in _LOOKALIKE_CAPITALS:
+            return False
+        if _all_lookalike(word):
+            return True
+        index = self.lm.index.get(canonical(word))
+        if not word[1:].islower() or index is None or self.lm.cap_counts is None:
+            return False
+        return self.lm.cap_counts[index] < ODD_CAPITAL_RATE * self.lm.counts[index]
+
     def _doubt(
         self, text: str, tokens: list[Token], slots: list[_Slot], i: int, j: int, confidence: float,
         confs: list[float | None], surface: str, changed: bool, weights: tuple[float, ...], styled: set[str],
@@ -533,7 +546,8 @@ class Corrector:
         conf = confs[i]
         word = slots[i].words[j]
         count = self.known.get(word, 0)
-        if conf is None and confidence >= 0.98 and count >= 50 and not changed and self.trace is None:
+        if (conf is None and confidence >= 0.98 and count >= 50 and not changed and self.trace is None
+                and not self._odd_capital(surface)):
             return -10.0  # fast exit: nothing can make such a word doubtful without OCR confidences
         features = _doubt_features(tokens[i], surface, confidence, conf, _neighbour_confidence(confs, i),
                                    word in self.known, count, changed, len(slots[i].words) == 1,
@@ -774,6 +788,7 @@ CASE_SLIP_CONFIDENCE = 0.9  # of a run of such capitals between small-letter wor
 CASE_SLIP_MIN_COUNT = 100  # a title-case word is judged by the corpus only when it is this common
 CASE_SLIP_MAX_CAPITAL_RATE = 0.02  # ... and capitalised mid-sentence at most this often
 ROMAN_DIGITS = frozenset("IVXLCDM")
+ODD_CAPITAL_RATE = 0.1  # a title-case word capitalised inside a sentence less often than this is doubted
 STYLED_CAPITAL_COUNT = 3  # a capitalised word seen this often mid-sentence is the writer's style
 
 
