@@ -252,6 +252,28 @@ def test_heading_numbers_mended_from_their_sequence(corrector: Corrector) -> Non
     assert corrector.correct(right).text == right
 
 
+def test_mark_misread_rate_is_learned_from_the_first_decoding() -> None:
+    import numpy as np
+
+    from pipeline.correction.corrector import Corrector as Engine
+    from pipeline.correction.corrector import DocumentNoise, Position, _Slot
+    from pipeline.correction.tokens import WORD, Token
+
+    noise = DocumentNoise(drop=0.002, wrong_mark=0.001, edit=0.001, ocr=False)
+    tokens = [Token(k * 6, k * 6 + 4, "thâm", WORD) for k in range(100)]
+    slot = _Slot(["thâm", "thẩm"], Position(np.array([1, 2]), np.zeros(2)), False, "thâm", 1.0)
+    slots = [slot] * 100
+    # four sure mark fixes in 100 marked words: the document misreads marks 4% of the time
+    best = [1] * 4 + [0] * 96
+    posts = [[0.02, 0.98]] * 4 + [[0.9, 0.1]] * 96
+    adapted = Engine._adapted_noise(tokens, slots, best, posts, noise)
+    assert adapted is not None and adapted.wrong_mark == pytest.approx(0.04)
+    assert adapted.drop == noise.drop
+    # no sure fix, or too few marked words: the estimate stands
+    assert Engine._adapted_noise(tokens, slots, [0] * 100, posts, noise) is None
+    assert Engine._adapted_noise(tokens[:10], slots[:10], best[:10], posts[:10], noise) is None
+
+
 def test_ocr_confidences_and_keep_decisions(tmp_path: Path, corrector: Corrector) -> None:
     text = "Uy ban nhan dan huyen Cu Chi"
     spans = [(m.start(), m.end(), 95.0) for m in re.finditer(r"\S+", text)]

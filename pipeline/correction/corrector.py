@@ -52,6 +52,12 @@ from .viet import (
 
 MODES = ("auto", "diacritics", "ocr")
 WRONG_MARK_FLOOR = 0.001  # P(a misread mark) in the cleanest documents
+# the misread-mark rate re-estimated from a first decoding (Corrector._adapted_noise)
+ADAPT_MARK_NOISE = True
+ADAPT_SURE = 0.9  # posterior of a mark fix counted as sure
+ADAPT_MIN_MARKED = 50  # marked words a document needs before its own rate is trusted
+ADAPT_FACTOR = 2.0  # re-decode only when the measured rate is this many times the estimate
+ADAPT_MAX_RATE = 0.05
 MARKED_SHARE = 0.85  # share of words with marks in normal Vietnamese administrative text
 APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of applied
 # ...unless the word as read is neither a Vietnamese syllable nor a known word: keeping it is
@@ -271,6 +277,15 @@ class Corrector:
         slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside, i in openers)
                  for i, tok in enumerate(tokens)]
         best, posts = self._decode(groups, tokens, slots)
+        adapted = self._adapted_noise(tokens, slots, best, posts, noise) if ADAPT_MARK_NOISE else None
+        if adapted is not None:
+            # (capitalised words keep the estimate: names and headings are where the LM knows least)
+            noise, memo, before = adapted, {}, noises
+            noises = _line_noise(norm, tokens, noise)
+            slots = [self._slot(tok, noises[i] if tok.text[:1].islower() else before[i], confs[i], cache, memo,
+                                i in inside, i in openers)
+                     for i, tok in enumerate(tokens)]
+            best, posts = self._decode(groups, tokens, slots)
         # one reading per document: the same token recurs, and its occurrences should agree.
         # OCR-garbled text is decoded again with that prior (its misreads cluster); elsewhere one
         # local step does as well, at a fraction of the cost
@@ -518,6 +533,29 @@ class Corrector:
             return None
         capitalised = self.lm.cap_counts[index] / self.lm.counts[index]
         return 1.0 - float(capitalised) if capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
+
+    @staticmethod
+    def _adapted_noise(
+        tokens: list[Token], slots: list[_Slot], best: list[int], posts: list[list[float] | None],
+        noise: DocumentNoise,
+    ) -> DocumentNoise | None:
+        """The document's mark-misread rate learned from its first decoding, when that is clearly
+        above the estimate: misread marks mostly spell valid words ("thâm quyên" for "thẩm
+        quyền"), which the estimate from ill-formed words cannot see, and the sure mark fixes
+        of a first pass measure them."""
+        marked = fixed = 0
+        for tok, slot, j, post in zip(tokens, slots, best, posts, strict=True):
+            if tok.kind != WORD or slot.fixed or not has_marks(tok.text):
+                continue
+            marked += 1
+            if j and post is not None and post[j] >= ADAPT_SURE and strip_marks(slot.words[j]) == strip_marks(slot.own):
+                fixed += 1
+        if marked < ADAPT_MIN_MARKED:
+            return None
+        rate = min(fixed / marked, ADAPT_MAX_RATE)
+        if rate < ADAPT_FACTOR * noise.wrong_mark:
+            return None
+        return dataclasses.replace(noise, wrong_mark=rate)
 
     def _odd_capital(self, word: str) -> bool:
         """A capital that may be OCR's scaled-up small letter: every letter has the shape of a
