@@ -58,6 +58,9 @@ VARIANTS = {
     "-blurred-sharpen": {"blurred_sharpen_amount": 0.0},
     "-blurred-contrast": {"blurred_contrast_stretch": False},
     "+blurred-350dpi": {"blurred_target_dpi": 350},
+    "-blurred-deconvolve": {"blurred_deconvolve": False},
+    "+blurred-psf-1.5": {"blurred_psf_sigma": 1.5},  # a fixed blur instead of the one measured
+    "+blurred-lanczos": {"blurred_interpolation": "lanczos"},
 }
 
 

@@ -107,8 +107,11 @@ def test_blurred_low_dpi_page_is_denoised_upscaled_sharpened_and_stretched():
     names = [step.name for step in result.steps]
     assert result.dpi == 300 and result.scale == 2.0
     assert result.image.shape[0] >= 2 * page.shape[0] - 2
-    assert {"denoise", "deblur", "contrast"} <= set(names)
-    assert names.index("denoise") < names.index("deskew") < names.index("deblur") < names.index("contrast")
+    assert {"denoise", "deconvolve", "deblur", "contrast"} <= set(names)
+    assert (names.index("denoise") < names.index("deconvolve") < names.index("deskew") < names.index("deblur")
+            < names.index("contrast"))
+    deconvolve = next(step for step in result.steps if step.name == "deconvolve")
+    assert deconvolve.info["applied"] and 1.0 <= deconvolve.info["sigma"] <= 1.8  # blurred by 1.3 px
     assert not result.warnings
 
     kept = clean_page(page, dpi=150, options=CleanupOptions(blurred_target_dpi=0))
@@ -120,7 +123,7 @@ def test_sharp_pages_skip_the_blurred_page_steps():
 
     for dpi in (150, 300):
         names = {step.name for step in clean_page(render_lines(SAMPLE_LINES * 2, dpi=dpi), dpi=dpi).steps}
-        assert not names & {"denoise", "deblur", "contrast"}
+        assert not names & {"denoise", "deconvolve", "deblur", "contrast"}
 
 
 def test_only_sharp_pages_under_150_dpi_are_upscaled():
@@ -129,3 +132,57 @@ def test_only_sharp_pages_under_150_dpi_are_upscaled():
     assert clean_page(render_lines(SAMPLE_LINES * 2, dpi=100), dpi=100).scale == 3.0
     for dpi in (150, 200):
         assert clean_page(render_lines(SAMPLE_LINES * 2, dpi=dpi), dpi=dpi).scale == 1.0
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_blur_is_measured_from_the_slope_of_ink_edges(dpi):
+    import cv2
+
+    from pipeline.imaging.enhance import estimate_blur_sigma
+
+    page = render_lines(SAMPLE_LINES * 2, dpi=dpi)
+    assert estimate_blur_sigma(page) < 0.8  # the rendering's own anti-aliasing
+    for sigma in (1.0, 1.5, 2.0):
+        measured = estimate_blur_sigma(cv2.GaussianBlur(page, (0, 0), sigma))
+        assert abs(measured - sigma) <= 0.2 * sigma, (sigma, measured)
+    assert estimate_blur_sigma(np.full((200, 200), 230, np.uint8)) == 0.0  # no edges: no answer
+
+
+def test_wiener_kernel_keeps_levels_and_sharpens():
+    from pipeline.imaging.enhance import wiener_kernel
+
+    kernel = wiener_kernel(1.3, target_sigma=0.8, noise=0.1)
+    assert kernel.shape[0] == kernel.shape[1] and kernel.shape[0] % 2 == 1
+    assert abs(float(kernel.sum()) - 1.0) < 1e-5
+    assert np.allclose(kernel, kernel.T, atol=1e-6) and np.allclose(kernel, kernel[::-1, ::-1], atol=1e-6)
+    center = kernel.shape[0] // 2
+    assert kernel[center, center] == kernel.max() and kernel.min() < 0  # a sharpening kernel
+
+
+def test_deconvolution_undoes_part_of_the_blur_and_keeps_paper_and_ink():
+    import cv2
+
+    from pipeline.imaging.enhance import deconvolve_gaussian, estimate_blur_sigma
+
+    page = cv2.GaussianBlur(render_lines(SAMPLE_LINES * 2, dpi=150), (0, 0), 1.3)
+    sigma = estimate_blur_sigma(page)
+    restored = deconvolve_gaussian(page, sigma, target_sigma=0.8)
+    assert restored.shape == page.shape and restored.dtype == np.uint8
+    assert estimate_blur_sigma(restored) < 0.95 * sigma  # damped: the page's noise sets how far to go
+    assert estimate_blur_sigma(deconvolve_gaussian(page, sigma, noise=0.001)) < 0.7 * sigma  # ~ the target
+    assert np.percentile(restored, 90) == np.percentile(page, 90) == 255  # paper stays
+    assert np.percentile(restored, 0.5) < np.percentile(page, 0.5)  # the ink of thin strokes darkens
+    noisy = blurred_scan()
+    assert abs(np.percentile(deconvolve_gaussian(noisy, 1.3), 90) - np.percentile(noisy, 90)) <= 3
+    sharp = render_lines(dpi=150)
+    assert deconvolve_gaussian(sharp, 0.6, target_sigma=0.8) is sharp  # already sharper than the target
+
+
+def test_deconvolution_can_be_switched_off():
+    from pipeline.imaging.cleanup import CleanupOptions, clean_page
+
+    names = {step.name for step in clean_page(blurred_scan(), dpi=150,
+                                              options=CleanupOptions(blurred_deconvolve=False)).steps}
+    assert "deconvolve" not in names and "deblur" in names
+    fixed = clean_page(blurred_scan(), dpi=150, options=CleanupOptions(blurred_psf_sigma=1.5))
+    assert next(step for step in fixed.steps if step.name == "deconvolve").info["sigma"] == 1.5

@@ -1,4 +1,4 @@
-"""Pixel clean-up: uneven lighting, specks, binarisation, sharpening.
+"""Pixel clean-up: uneven lighting, specks, binarisation, sharpening, deblurring.
 
 Functions take and return gray uint8 pages (dark text on light paper).
 """
@@ -141,3 +141,63 @@ def stretch_contrast(gray: np.ndarray, *, low_pct: float = 0.5, high_pct: float 
         return gray
     lut = np.clip((np.arange(256, dtype=np.float32) - low) * (255.0 / (high - low)), 0, 255).astype(np.uint8)
     return cv2.LUT(gray, lut)
+
+
+def wiener_kernel(sigma: float, *, target_sigma: float = 0.8, noise: float = 0.1) -> np.ndarray:
+    """Spatial kernel of the Wiener filter that turns a Gaussian blur of ``sigma`` pixels into one of
+    ``target_sigma``: H_target * H / (H^2 + noise) in the Fourier domain, H the Gaussian's transfer
+    function. Frequencies the blur kept are restored; those it wiped out (where JPEG blocks and grain are
+    all that is left) are damped by ``noise`` instead of blown up. Normalised to sum 1, so paper and
+    solid ink keep their levels."""
+    radius = int(np.ceil(3 * sigma)) + 1
+    size = 1 << int(np.ceil(np.log2(8 * radius)))  # sampled finely enough that the kernel does not wrap
+    freq = np.fft.fftfreq(size)
+    radius2 = freq[:, None] ** 2 + freq[None, :] ** 2
+    blur = np.exp(-2 * np.pi**2 * sigma**2 * radius2)
+    target = np.exp(-2 * np.pi**2 * target_sigma**2 * radius2)
+    kernel = np.fft.fftshift(np.real(np.fft.ifft2(target * blur / (blur * blur + noise))))
+    center = size // 2
+    kernel = kernel[center - radius:center + radius + 1, center - radius:center + radius + 1]
+    return (kernel / kernel.sum()).astype(np.float32)
+
+
+def deconvolve_gaussian(gray: np.ndarray, sigma: float, *, target_sigma: float = 0.8,
+                        noise: float = 0.1) -> np.ndarray:
+    """Undo a Gaussian blur of ``sigma`` pixels down to ``target_sigma`` (Wiener filter, see
+    ``wiener_kernel``); ``target_sigma`` leaves a little softness so stroke edges do not ring.
+    Pages already as sharp as the target are returned as they are."""
+    if sigma <= target_sigma:
+        return gray
+    kernel = wiener_kernel(sigma, target_sigma=target_sigma, noise=noise)
+    restored = cv2.filter2D(gray.astype(np.float32), -1, kernel, borderType=cv2.BORDER_REPLICATE)
+    return np.clip(restored, 0, 255).astype(np.uint8)
+
+
+def estimate_blur_sigma(gray: np.ndarray, *, min_contrast: float = 0.7, quantile: float = 30.0) -> float:
+    """Width (sigma, pixels) of the Gaussian blur on the page, from the slope of its ink edges.
+
+    Across a straight edge of contrast C blurred by sigma, the central difference
+    at the edge's middle is C * (2 * Phi(1 / sigma) - 1) / 2. That ratio of slope
+    to local contrast (max - min over 15 px) is taken at every edge pixel (local
+    maximum of the gradient where the contrast is at least ``min_contrast`` of
+    the paper-to-ink range) and its ``quantile`` is solved for sigma. A low
+    quantile, because curved and crowded strokes read steeper than a straight
+    edge: on rendered text blurred by 0.6-2.6 px the estimate is within ~7% of
+    the blur (anti-aliasing included); sharp pages give ~0.5-0.75. Returns 0
+    when the page has too few edges to tell.
+    """
+    from statistics import NormalDist
+
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+    contrast = cv2.subtract(cv2.dilate(gray, kernel), cv2.erode(gray, kernel)).astype(np.float32)
+    slope = cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3) / 8,
+                          cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3) / 8)
+    ink, paper = np.percentile(gray[::4, ::4], (0.5, 90))
+    if paper - ink < 30:  # blank or uniform: no edges to measure
+        return 0.0
+    strong = (contrast >= min_contrast * (paper - ink)) & (slope >= 0.05 * contrast)
+    peaks = strong & (slope >= cv2.dilate(slope, np.ones((3, 3), np.uint8)))
+    if np.count_nonzero(peaks) < 50:
+        return 0.0
+    ratio = float(np.percentile(slope[peaks] / contrast[peaks], quantile))
+    return 1.0 / NormalDist().inv_cdf(min(ratio, 0.49) + 0.5)
