@@ -1151,8 +1151,10 @@ def _heading_numerals(text: str, tokens: list[Token]) -> list[tuple[int, bool]]:
     dot follows it."""
     out = []
     for i, tok in enumerate(tokens[:-1]):
+        if len(tok.text) > 5 or not _ROMAN_LIKE.fullmatch(tok.text):
+            continue
         line_start = text.rfind("\n", 0, tok.start) + 1
-        if text[line_start : tok.start].strip() or not _ROMAN_LIKE.fullmatch(tok.text):
+        if text[line_start : tok.start].strip():
             continue
         line_end = text.find("\n", tok.end)
         rest = text[tok.end : len(text) if line_end < 0 else line_end]

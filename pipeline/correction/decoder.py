@@ -55,31 +55,28 @@ def _trigram_scores(lm: NgramLM, sentences: Sequence[Sequence[Position]]):
     sentence k (position i with its two predecessors; the last block scores </s>).
     """
     flat_ids, offsets, sizes = _flatten(sentences, lm.bos, lm.eos)
-    a_off, b_off, c_off, sa, sb, sc = [], [], [], [], [], []
-    blocks: list[list[tuple[int, int, int, int]]] = []
-    start = 0
-    p = 0
-    for sent in sentences:
-        n = len(sent) + 3
-        sb_list = []
-        for i in range(2, n):
-            x, y, z = p + i - 2, p + i - 1, p + i
-            a_off.append(offsets[x])
-            b_off.append(offsets[y])
-            c_off.append(offsets[z])
-            sa.append(sizes[x])
-            sb.append(sizes[y])
-            sc.append(sizes[z])
-            sb_list.append((start, sizes[x], sizes[y], sizes[z]))
-            start += sizes[x] * sizes[y] * sizes[z]
-        blocks.append(sb_list)
-        p += n
-    if not sa:
-        return [], blocks
-    sa_, sb_, sc_ = np.array(sa), np.array(sb), np.array(sc)
+    if not sentences:
+        return [], []
+    offsets_, sizes_ = np.array(offsets), np.array(sizes)
+    # block i of a sentence scores its entry i + 2 (with the two before it): every entry but the
+    # two <s> pads that open each sentence
+    lengths = np.array([len(sent) + 3 for sent in sentences])
+    opens = np.cumsum(lengths) - lengths
+    last = np.ones(len(sizes_), dtype=bool)
+    last[opens] = False
+    last[opens + 1] = False
+    z = np.flatnonzero(last)
+    x, y = z - 2, z - 1
+    sa_, sb_, sc_ = sizes_[x], sizes_[y], sizes_[z]
     counts = sa_ * sb_ * sc_
-    block_of = np.repeat(np.arange(len(sa)), counts)
     starts = np.cumsum(counts) - counts
+    flat_blocks = list(zip(starts.tolist(), sa_.tolist(), sb_.tolist(), sc_.tolist(), strict=True))
+    blocks: list[list[tuple[int, int, int, int]]] = []
+    at = 0
+    for sent in sentences:
+        blocks.append(flat_blocks[at : at + len(sent) + 1])
+        at += len(sent) + 1
+    block_of = np.repeat(np.arange(len(sa_)), counts)
     local = np.arange(int(counts.sum())) - starts[block_of]
     c_size = sc_[block_of]
     bc_size = (sb_ * sc_)[block_of]
@@ -87,9 +84,9 @@ def _trigram_scores(lm: NgramLM, sentences: Sequence[Sequence[Position]]):
     rem = local - a * bc_size
     b = rem // c_size
     c = rem - b * c_size
-    u = flat_ids[np.array(a_off)[block_of] + a]
-    v = flat_ids[np.array(b_off)[block_of] + b]
-    w = flat_ids[np.array(c_off)[block_of] + c]
+    u = flat_ids[offsets_[x][block_of] + a]
+    v = flat_ids[offsets_[y][block_of] + b]
+    w = flat_ids[offsets_[z][block_of] + c]
     return lm.score(u, v, w).tolist(), blocks
 
 
