@@ -136,15 +136,18 @@ class DocumentNoise:
 
     @classmethod
     def estimate(cls, words: Sequence[str], lexicon: Lexicon, mode: str) -> DocumentNoise:
-        long_words = [w for w in words if len(w) >= 2]
-        n = max(len(long_words), 1)
-        marked_words = [w for w in long_words if has_marks(w)]
-        marked = len(marked_words) / n
-        garbage = sum(not lexicon.plausible(w) for w in long_words) / n
+        # each distinct word is judged once, weighted by how often it occurs
+        seen = Counter(w for w in words if len(w) >= 2)
+        n = max(sum(seen.values()), 1)
+        marked_seen = {w: k for w, k in seen.items() if has_marks(w)}
+        n_marked = sum(marked_seen.values())
+        marked = n_marked / n
+        implausible = {w for w in seen if not lexicon.plausible(w)}
+        garbage = sum(seen[w] for w in implausible) / n
         # letters (not only marks) wrong: the de-accented word is not a known one
-        letters_wrong = sum(not lexicon.known_letters(w) for w in long_words) / n
+        letters_wrong = sum(k for w, k in seen.items() if not lexicon.known_letters(w)) / n
         # marks that make no Vietnamese syllable say how much the marks read can be trusted
-        bad_marks = sum(not lexicon.plausible(w) for w in marked_words) / max(len(marked_words), 1)
+        bad_marks = sum(k for w, k in marked_seen.items() if w in implausible) / max(n_marked, 1)
         drop = min(max(1.0 - marked / MARKED_SHARE, 0.002), 0.995)
         if mode == "diacritics":
             drop = max(drop, 0.5)
@@ -152,8 +155,8 @@ class DocumentNoise:
         edit = min(max(letters_wrong * EDIT_SCALE, 1e-4), 0.2)
         ocr = mode == "ocr" or (mode == "auto" and garbage > 0.04)
         # an English model writes only Latin-1 marks (é á ó): then é may stand for any marked e
-        vietnamese_marks = sum(any(ord(c) > 255 for c in w) for w in marked_words)
-        latin_only = len(marked_words) >= 5 and vietnamese_marks <= 0.1 * len(marked_words)
+        vietnamese_marks = sum(k for w, k in marked_seen.items() if any(ord(c) > 255 for c in w))
+        latin_only = n_marked >= 5 and vietnamese_marks <= 0.1 * n_marked
         collapsed = drop if latin_only else wrong
         return cls(drop, wrong, edit, ocr, collapsed, letters=mode != "diacritics", latin_marks=latin_only)
 
