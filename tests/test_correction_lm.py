@@ -99,3 +99,23 @@ def test_posteriors_are_distributions(tiny_lm: NgramLM) -> None:
                 assert q is None
             else:
                 assert math.isclose(sum(q), 1.0, abs_tol=1e-9)
+
+
+def test_pair_posteriors_see_two_misreads_that_only_fit_together(tiny_lm: NgramLM) -> None:
+    from pipeline.correction.decoder import pair_posteriors
+
+    def position(*words: str, penalty: float = 2.0) -> Position:
+        return Position(np.array([tiny_lm.id_of(w) for w in words]), np.array([0.0] + [-penalty] * (len(words) - 1)))
+
+    # read "ủy ban hội đồng tỉnh": each word alone fits its fixed neighbours as well as its
+    # alternative does; only "nhân dân" together is the letter's phrase
+    sent = [position("ủy"), position("ban"), position("hội", "nhân"), position("đồng", "dân"), position("tỉnh")]
+    path = [0, 0, 0, 0, 0]
+    local = local_posteriors(tiny_lm, [sent], [path])[0]
+    pair = pair_posteriors(tiny_lm, [sent], [path])[0]
+    assert pair[0] is None  # neither it nor its neighbour has a choice
+    assert pair[4] == pytest.approx(1.0)  # its only reading, whatever its neighbour
+    for i in (2, 3):
+        assert 0.0 <= pair[i] <= 1.0
+        assert pair[i] < local[i][0]
+    assert max(pair[2], pair[3]) < 0.5

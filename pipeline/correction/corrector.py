@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import Candidate, CandidateGenerator, Lexicon
-from .decoder import Position, decode_many, local_posteriors
+from .decoder import Position, decode_many, local_posteriors, pair_posteriors
 from .lm import NgramLM
 from .segment import COMMA, canonical, sentences, symbol_of
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
@@ -58,6 +58,7 @@ ADAPT_SURE = 0.9  # posterior of a mark fix counted as sure
 ADAPT_MIN_MARKED = 50  # marked words a document needs before its own rate is trusted
 ADAPT_FACTOR = 2.0  # re-decode only when the measured rate is this many times the estimate
 ADAPT_MAX_RATE = 0.05
+PAIR_DOUBT = True  # the doubt score sees posteriors of readings decided in pairs (decoder.pair_posteriors)
 MARKED_SHARE = 0.85  # share of words with marks in normal Vietnamese administrative text
 APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of applied
 # ...unless the word as read is neither a Vietnamese syllable nor a known word: keeping it is
@@ -297,7 +298,9 @@ class Corrector:
             best, posts = self._decode(groups, tokens, slots, (best, posts, revisit))
         else:
             best, posts = _consistency_local(tokens, slots, best, posts)
-        changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs)
+        # (text with its marks stripped is typed: its words are in their places, one at a time)
+        pairs = self._pair_confidence(groups, slots, best) if noise.letters and PAIR_DOUBT else None
+        changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         return _render(text, norm, to_input, changes)
 
@@ -431,6 +434,7 @@ class Corrector:
         style: str,
         noise: DocumentNoise,
         confs: list[float | None],
+        pairs: list[float | None] | None = None,
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
         out = []
         learned = self.learned.active
@@ -482,7 +486,10 @@ class Corrector:
             # without OCR confidences a change's doubt is unused (applied by its posterior alone)
             doubt = -10.0
             if not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
-                doubt = self._doubt(text, tokens, slots, i, j, confidence, confs, surface, changed, weights, styled)
+                # a word left as read is judged by its posterior decided with a neighbour, when that
+                # is lower (a change keeps its own: whether it applies is the decoder's call)
+                paired = confidence if changed or pairs is None or pairs[i] is None else min(confidence, pairs[i])
+                doubt = self._doubt(text, tokens, slots, i, j, paired, confs, surface, changed, weights, styled)
             doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
                 and not is_valid_syllable(tok.text)
@@ -536,6 +543,24 @@ class Corrector:
             return None
         capitalised = self.lm.cap_counts[index] / self.lm.counts[index]
         return 1.0 - float(capitalised) if capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
+
+    def _pair_confidence(self, groups: list[list[int]], slots: list[_Slot], best: list[int]) -> list[float | None]:
+        """Per token, the posterior of its reading decided together with a neighbour (see
+        decoder.pair_posteriors); None where no pair of its sentence is ambiguous."""
+        comma = Position(np.array([self.lm.id_of(COMMA)]), np.zeros(1))
+        lattice, owners, paths = [], [], []
+        for group in groups:
+            if all(i < 0 or len(slots[i].words) == 1 for i in group):
+                continue
+            lattice.append([comma if i < 0 else slots[i].position for i in group])
+            paths.append([0 if i < 0 else best[i] for i in group])
+            owners.append(group)
+        out: list[float | None] = [None] * len(slots)
+        for group, values in zip(owners, pair_posteriors(self.lm, lattice, paths), strict=True):
+            for i, value in zip(group, values, strict=True):
+                if i >= 0:
+                    out[i] = value
+        return out
 
     @staticmethod
     def _adapted_noise(
