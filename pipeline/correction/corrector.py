@@ -534,15 +534,20 @@ class Corrector:
             # "lần thứ XX": Roman numerals are written in such capitals
             roman = set(word) <= ROMAN_DIGITS
             return CASE_SLIP_CONFIDENCE if is_valid_syllable(word) and not roman else None
-        if self.lm.cap_counts is None or not word[1:].islower():
+        if not word[1:].islower():
             return None
         if joined:
             return None  # may open a name of common words: "Thương binh và Xã hội", "Khách sạn"
+        capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
+        return 1.0 - capitalised if capitalised is not None and capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
+
+    def _capital_rate(self, word: str, min_count: int = 1) -> float | None:
+        """How often the corpus writes ``word`` with a capital inside a sentence; None when the
+        LM has no capital counts or the word is rarer than ``min_count``."""
         index = self.lm.index.get(canonical(word))
-        if index is None or self.lm.counts[index] < CASE_SLIP_MIN_COUNT:
+        if self.lm.cap_counts is None or index is None or self.lm.counts[index] < max(min_count, 1):
             return None
-        capitalised = self.lm.cap_counts[index] / self.lm.counts[index]
-        return 1.0 - float(capitalised) if capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
+        return float(self.lm.cap_counts[index] / self.lm.counts[index])
 
     def _pair_confidence(self, groups: list[list[int]], slots: list[_Slot], best: list[int]) -> list[float | None]:
         """Per token, the posterior of its reading decided together with a neighbour (see
@@ -593,10 +598,8 @@ class Corrector:
             return False
         if _all_lookalike(word):
             return True
-        index = self.lm.index.get(canonical(word))
-        if not word[1:].islower() or index is None or self.lm.cap_counts is None:
-            return False
-        return self.lm.cap_counts[index] < ODD_CAPITAL_RATE * self.lm.counts[index]
+        capitalised = self._capital_rate(word) if word[1:].islower() else None
+        return capitalised is not None and capitalised < ODD_CAPITAL_RATE
 
     def _doubt(
         self, text: str, tokens: list[Token], slots: list[_Slot], i: int, j: int, confidence: float,
@@ -680,16 +683,9 @@ class Corrector:
         if not splits:
             return None
         lm = self.lm
-
-        def logprob(pieces: list[str]) -> float:
-            ids = [lm.bos, lm.bos, *(lm.id_of(canonical(p)) for p in pieces)]
-            return float(lm.logprob(np.array(ids[:-2]), np.array(ids[1:-1]), np.array(ids[2:])).sum())
-
-        best = max(splits, key=lambda pieces: (-len(pieces), logprob(pieces)))
-        ids = [lm.id_of(canonical(p)) for p in best]
-        keys = np.array([v * lm.V + w for v, w in zip(ids, ids[1:], strict=False)], dtype=np.int64)
-        _, seen = lm._lookup(lm.bi_keys, lm.bi_logp, keys, 0.0)
-        return best, bool(seen.all())
+        best = max(splits, key=lambda pieces: (-len(pieces), lm.sentence_logprob([canonical(p) for p in pieces])))
+        ids = np.array([lm.id_of(canonical(p)) for p in best], dtype=np.int64)
+        return best, bool(lm.seen_bigrams(ids[:-1], ids[1:]).all())
 
     def _glued_piece_ok(self, piece: str, first: str | None) -> bool:
         if len(piece) < 2 or not is_valid_syllable(piece) or self.known.get(canonical(piece), 0) < GLUED_MIN_COUNT:
@@ -1131,7 +1127,7 @@ def _splits(word: str, piece_ok, most: int, first: str | None = None) -> Iterabl
         head = word[:cut]
         if piece_ok(head, first):
             for rest in _splits(word[cut:], piece_ok, most - 1, head if first is None else first):
-                if first is not None or rest:
+                if first is not None or rest:  # the word itself is no split: two pieces at least
                     yield [head, *rest]
 
 
@@ -1195,7 +1191,7 @@ def _heading_numerals(text: str, tokens: list[Token]) -> list[tuple[int, bool]]:
 def _reads_as(read: str, roman: str) -> bool:
     """OCR's reading of a Roman numeral: "HI" or "Il" for III, or one stroke lost ("II" for III)."""
     strokes = read.replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I")
-    return strokes == roman or (roman.startswith(strokes) and len(roman) == len(strokes) + 1 and "I" in roman[-1:])
+    return strokes == roman or (roman.startswith(strokes) and len(roman) == len(strokes) + 1 and roman.endswith("I"))
 
 
 def _renumber_headings(

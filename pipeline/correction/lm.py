@@ -87,6 +87,11 @@ class NgramLM:
         pos = np.minimum(np.searchsorted(self.pair_keys, pair), len(self.pair_keys) - 1)
         return out + self.pair_weight * (self.pair_keys[pos] == pair)
 
+    def seen_bigrams(self, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Whether each pair of ids (v, w) occurs as a bigram of the model."""
+        keys = np.asarray(v, np.int64) * self.V + np.asarray(w, np.int64)
+        return self._lookup(self.bi_keys, self.bi_logp, keys, 0.0)[1]
+
     def share_classes(self, classes: list[list[str]], weight: float) -> None:
         """Let the words of each class share their context: P(w|uv) becomes
         (1 - weight) P(w|uv) + weight P(class|uv) / |class| for each class word.
