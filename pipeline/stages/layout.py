@@ -71,6 +71,12 @@ class Segment:
         return union_bbox(w.bbox for w in self.words)
 
     @property
+    def band(self) -> tuple[float, float]:
+        """Top and bottom of the segment's text row: the medians of its words' tops and bottoms
+        (one word boxed across two rows by Tesseract does not stretch it)."""
+        return (statistics.median(w.bbox[1] for w in self.words), statistics.median(w.bbox[3] for w in self.words))
+
+    @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
@@ -125,6 +131,7 @@ def running_header_texts(doc: Document) -> set[str]:
 # --- lines Tesseract merged ----------------------------------------------------------------------
 
 MERGED_HEIGHT = 1.7  # a line this many median word heights tall may hold two rows of text
+ROW_JUMP = 0.6  # word centres this many word heights apart in one OCR line are two printed rows
 MERGED_CONFIDENCE = 70.0  # ... and is re-read only when Tesseract was unsure of it
 BETTER_BY = 10.0  # the rows read apart must be this much surer than the merged line
 MIN_ROW_CONFIDENCE = 75.0  # ... and each of them read as text, not as a seal's ring
@@ -336,21 +343,42 @@ def _split_text_columns(segment: Segment) -> list[Segment]:
     return parts or [segment]
 
 
+def _printed_rows(words: list[Word], word_height: float) -> list[list[Word]]:
+    """The words of one OCR line, one list per printed row: Tesseract sometimes reads two rows as
+    one line, in any order ("- Ban Chỉ đạo ...; - Văn phòng Chính phủ;"), and the boxes show it.
+    Rows are cut where the sorted word centres jump by more than ROW_JUMP word heights, each row
+    keeping at least two words; a line no taller than MERGED_HEIGHT word heights is one row."""
+    box = union_bbox(w.bbox for w in words)
+    if box[3] - box[1] <= MERGED_HEIGHT * word_height or len(words) < 4:
+        return [words]
+    by_centre = sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)
+    rows = [[by_centre[0]]]
+    for before, word in zip(by_centre, by_centre[1:], strict=False):
+        if (word.bbox[1] + word.bbox[3]) / 2 - (before.bbox[1] + before.bbox[3]) / 2 > ROW_JUMP * word_height:
+            rows.append([])
+        rows[-1].append(word)
+    if len(rows) == 1 or min(len(row) for row in rows) < 2:
+        return [words]
+    return rows
+
+
 def segments_of(page: Page, word_height: float) -> list[Segment]:
     segments: list[Segment] = []
     for block in page.blocks:
         for line in block.lines:
-            words = sorted((w for w in line.words if w.bbox is not None and w.text), key=lambda w: w.bbox[0])
-            if not words:
+            found = [w for w in line.words if w.bbox is not None and w.text]
+            if not found:
                 continue
-            current = [words[0]]
-            for word in words[1:]:
-                if word.bbox[0] - current[-1].bbox[2] > WIDE_GAP * word_height:
-                    segments.append(Segment(current, block.id))
-                    current = [word]
-                else:
-                    current.append(word)
-            segments.append(Segment(current, block.id))
+            for row in _printed_rows(found, word_height):
+                words = sorted(row, key=lambda w: w.bbox[0])
+                current = [words[0]]
+                for word in words[1:]:
+                    if word.bbox[0] - current[-1].bbox[2] > WIDE_GAP * word_height:
+                        segments.append(Segment(current, block.id))
+                        current = [word]
+                    else:
+                        current.append(word)
+                segments.append(Segment(current, block.id))
     result = []
     for segment in segments:
         result.extend(_split_text_columns(segment))
@@ -360,12 +388,17 @@ def segments_of(page: Page, word_height: float) -> list[Segment]:
 def _rows(segments: list[Segment]) -> list[list[Segment]]:
     """Segments grouped into rows by vertical overlap, top to bottom, each row left to right."""
     rows: list[list[Segment]] = []
-    for segment in sorted(segments, key=lambda s: (s.bbox[1] + s.bbox[3]) / 2):
-        box = segment.bbox
+    for segment in sorted(segments, key=lambda s: sum(s.band) / 2):
+        top, bottom = segment.band
         if rows:
-            row_box = union_bbox(s.bbox for s in rows[-1])
-            overlap = min(box[3], row_box[3]) - max(box[1], row_box[1])
-            if overlap >= 0.5 * min(box[3] - box[1], row_box[3] - row_box[1]):
+            row_top, row_bottom = min(s.band[0] for s in rows[-1]), max(s.band[1] for s in rows[-1])
+            overlap = min(bottom, row_bottom) - max(top, row_top)
+            least = min(bottom - top, row_bottom - row_top)
+            # ...and, for two runs of words, on one baseline: a line whose boxes Tesseract stretched
+            # up over the row above overlaps it, but its text stands lower (specks of a signature
+            # or seal, a word or two, join the row they overlap as before)
+            runs = len(segment.words) >= 3 and sum(len(s.words) for s in rows[-1]) >= 3
+            if overlap >= 0.5 * least and (not runs or abs(bottom - row_bottom) <= 0.5 * least):
                 rows[-1].append(segment)
                 continue
         rows.append([segment])
