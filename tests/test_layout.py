@@ -341,3 +341,30 @@ def test_a_sure_tall_line_is_left_alone():
         word.confidence = 95.0  # a large heading read surely: not a merged line
     doc = _run(_doc(page), images={1: image})
     assert "tui MEhÉE!" in doc.text
+
+
+def test_a_line_whose_boxes_reach_over_the_row_above_keeps_its_place():
+    # Tesseract boxed most words of the second recipient line from above the first line's middle
+    page = _page(1, [(500, [(100, "Trên đây là Kế hoạch của Phòng.")])] + [
+        (1000, [(100, "- Văn phòng Chính phủ;")]),
+        (1048, [(100, "- Ban Chỉ đạo quốc gia về PCTT;")]),
+    ])
+    stretched = page.blocks[0].lines[2]
+    for word in stretched.words[1:]:
+        x0, _, x1, y1 = word.bbox
+        word.bbox = (x0, 1015, x1, y1)
+    stretched.words[0].bbox = (96, 1060, 109, 1068)  # the dash keeps a true box, a little to the left
+    text = _run(_doc(page)).text
+    assert text.index("Văn phòng Chính phủ") < text.index("Ban Chỉ đạo")
+    assert "- Ban Chỉ đạo quốc gia về PCTT;" in text.splitlines()
+
+
+def test_one_ocr_line_holding_two_printed_rows_is_cut_by_its_boxes():
+    from pipeline.stages.layout import _printed_rows
+
+    line = _line(1, 1, 1, 1000, [(100, "- Văn phòng Chính phủ;")])
+    below = _line(1, 1, 1, 1048, [(100, "- Ban Chỉ đạo quốc gia")])
+    rows = _printed_rows(below.words + line.words, HEIGHT)
+    assert [[w.text for w in row] for row in rows] == [["-", "Văn", "phòng", "Chính", "phủ;"],
+                                                       ["-", "Ban", "Chỉ", "đạo", "quốc", "gia"]]
+    assert _printed_rows(line.words, HEIGHT) == [line.words]  # one row stays whole
