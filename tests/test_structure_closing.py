@@ -205,3 +205,13 @@ def test_seal_specks_after_a_recipient_are_dropped_and_abbreviations_get_their_d
 ])
 def test_drop_trailing_specks(text, expected):
     assert drop_trailing_specks(text) == expected
+
+
+def test_blurred_signing_lines_with_specks_and_misread_marks():
+    """What a blurred 150 dpi page gives: specks before the lines, 'TM„' for 'TM.', 'Q-' for 'Q.'."""
+    result = _laid_out("Nơi nhận:\n- Lưu: VT.\nTM„ỦY BAN NHÂN DÂN\n..PHÓ CHỦ TỊCH\n_ Lê Thị Thu Hương\n",
+                       ["recipients"] * 2 + ["signature"] * 3)
+    assert (result.signature.authority, result.signature.title, result.signature.signer) == (
+        "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH", "Lê Thị Thu Hương")
+    result = _laid_out("Nơi nhận:\n- Lưu: VT.\n~_Q- TRƯỚNG PHÒNG\nPhạm Minh Đức\n", ["recipients"] * 2 + ["signature"] * 2)
+    assert (result.signature.title, result.signature.signer) == ("Q. TRƯỞNG PHÒNG", "Phạm Minh Đức")

@@ -41,3 +41,9 @@ def test_place_before_the_date():
     assert repair_place("Củ Chi", "Củ Chi") is None
     assert repair_place("Hoà Lâm", "Hòa Lâm") is None  # another tone style, not a slip
     assert repair_place("Quảng Ngãi", "Hòa Lâm") is None
+
+
+def test_the_unit_word_read_with_wrong_marks_is_written_as_the_unit():
+    assert repair_agency("UBND TÍNH HÒA LÂM", set(), None)[0] == "UBND TỈNH HÒA LÂM"
+    assert repair_agency("UBND TĨNH QUẢNG NGÃI", set(), None) == ("UBND TỈNH QUẢNG NGÃI", "Quảng Ngãi")
+    assert repair_agency("UBND XÃ TỊNH KỲ", set(), None)[0] == "UBND XÃ TỊNH KỲ"  # Tịnh is the name

@@ -13,6 +13,9 @@ alone. A read name is taken for a slip of a gazetteer name only when
   not Vietnamese, a word the corrector left flagged, or the place before
   "ngày" agreeing with the gazetteer name rather than with the reading.
 
+The unit word before the name (TỈNH, HUYỆN, XÃ...), read with wrong marks, is written in its
+one spelling ("UBND TÍNH HÒA LÂM" → "UBND TỈNH HÒA LÂM").
+
 Names that are read cleanly are never rewritten, whether or not the gazetteer
 knows them (fictional places of the samples, units created after the list).
 
@@ -121,6 +124,12 @@ def repair_agency(agency: str, doubtful_words: set[str], place_read: str | None)
     found = unit_in_agency(agency)
     if found is None:
         return agency, None
+    written = agency[found.start:found.name_start].strip()
+    if written.isupper() and fold(written) != written.lower() and written != UNIT_WORDS[found.unit]:
+        # the unit word read with wrong marks ("UBND TÍNH HÒA LÂM"): before a name it can only be the
+        # unit (a line without marks is left to the corrector: it lost them all)
+        agency = f"{agency[:found.start]}{UNIT_WORDS[found.unit]} {agency[found.name_start:]}"
+        found = unit_in_agency(agency)
     target = slip_target(found.name, found.unit)
     if target is None:
         names = gazetteer().get(found.unit, frozenset())

@@ -62,6 +62,11 @@ def trim_junk(text: str) -> str:
     return " ".join(tokens)
 
 
+def trim_leading_junk(text: str) -> str:
+    """Drop the stray marks OCR reads before a signing line ('..PHÓ CHỦ TỊCH', '_ Lê Thị Thu Hương')."""
+    return re.sub(r"^[\W_]+", "", text)
+
+
 def _stray_letter(tokens: list[str]) -> bool:
     """A lone last letter: lower case anywhere, or a capital after a capitals line of two or more words
     ('CHÁNH VĂN PHÒNG x Ầ': the signature stroke read as letters)."""

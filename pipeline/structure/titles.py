@@ -23,7 +23,7 @@ OFFICES = (
     "CHÍNH ỦY", "ỦY VIÊN", "THƯ KÝ", "TRƯỞNG CÔNG AN", "CHỦ TỊCH HỘI ĐỒNG", "TRƯỞNG BAN QUẢN LÝ",
 )
 _OFFICE_WORDS = sorted(((office, office.split()) for office in OFFICES), key=lambda item: -len(item[1]))
-_AUTHORITY_PREFIX = re.compile(r"^(KT|TL|TUQ)\s?[.,]\s*")
+_AUTHORITY_PREFIX = re.compile(r"^(TM|KT|TL|TUQ)\s?[.,„]\s*")
 MIN_SIMILARITY = 85.0  # of the folded words: 'giam doooc' vs 'giam doc' is 89, 'cuc truong' vs 'vu truong' 84
 
 
@@ -35,7 +35,7 @@ def _prefix(tokens: list[str]) -> tuple[list[str], list[str]]:
         head = fold(rest[0])
         if head == "pho" and len(rest) > 1:
             prefix.append("PHÓ")
-        elif re.fullmatch(r"q[.,]", head):
+        elif re.fullmatch(r"q[.,\-]", head):  # "Q-": the dot read as a dash
             prefix.append("Q.")
         else:
             break
@@ -64,7 +64,7 @@ def _closest_office(core: list[str]) -> tuple[str, int] | None:
 
 def normalise_title(title: str) -> str:
     """'PHÓ GIÁM ĐOÓỌC' → 'PHÓ GIÁM ĐỐC'; 'Q. TRUỞNG PHÒNG' → 'Q. TRƯỞNG PHÒNG'; other text unchanged."""
-    tokens = re.sub(r"^(Q[.,])(?=\S)", r"\1 ", title.strip()).split()
+    tokens = re.sub(r"^(Q[.,\-])(?=\S)", r"\1 ", title.strip()).split()
     if not tokens or title != title.upper():
         return title
     prefix, core = _prefix(tokens)
@@ -76,9 +76,11 @@ def normalise_title(title: str) -> str:
 
 
 def normalise_authority(authority: str) -> str:
-    """'KT. GIÁM ĐOÓC' → 'KT. GIÁM ĐỐC' (the office after KT./TL./TUQ.; TM. names a body, left alone)."""
+    """'KT. GIÁM ĐOÓC' → 'KT. GIÁM ĐỐC' (the office after KT./TL./TUQ.; TM. names a body, left alone),
+    with the prefix written 'TM. ', 'KT. '... whatever mark OCR read after it."""
     match = _AUTHORITY_PREFIX.match(authority)
     if not match:
         return authority
-    office = normalise_title(authority[match.end():])
-    return authority[:match.end()] + office
+    # the prefix as written by the rules ("TM„ỦY BAN" read from a blurred "TM. ỦY BAN")
+    rest = authority[match.end():]
+    return f"{match.group(1)}. " + (rest if match.group(1) == "TM" else normalise_title(rest))
