@@ -78,12 +78,9 @@ def test_esign_note_can_be_kept_readable():
 
 
 @pytest.fixture(scope="module")
-def gray_sealed(clean_gray):
+def gray_sealed(sealed):
     """The clean page with a red seal over lines 3-5, scanned in grey: the seal is mid-grey."""
-    page = cv2.cvtColor(clean_gray, cv2.COLOR_GRAY2BGR)
-    boxes = line_boxes(SAMPLE_LINES, dpi=150)
-    center = ((boxes[3][0] + boxes[3][2]) // 2, (boxes[3][1] + boxes[4][3]) // 2)
-    seal_box = stamp_seal(page, center, radius=110)
+    page, seal_box = sealed
     return cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), seal_box
 
 
