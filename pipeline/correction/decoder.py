@@ -198,9 +198,7 @@ def pair_posteriors(
     l2, l1, r1, r2, right = (np.array(col)[rep] for col in zip(*ctx, strict=True))
     total = (lm.score(l2, l1, a) + lm.score(l1, a, b) + lm.score(a, b, r1)
              + np.where(right, lm.score(b, r1, r2), 0.0) + np.concatenate(a_em) + np.concatenate(b_em))
-    starts = np.cumsum(counts) - counts
-    e = np.exp(total - np.maximum.reduceat(total, starts)[rep])
-    post = e / np.add.reduceat(e, starts)[rep]
+    starts, post = _group_softmax(total, counts, rep)
     offset = np.arange(len(total)) - starts[rep]
     nb_rep = np.array([o[5] for o in owners])[rep]
     is_a = offset // nb_rep == np.array([o[2] for o in owners])[rep]
@@ -224,6 +222,14 @@ def decode_reference(lm: NgramLM, sent: Sequence[Position]) -> list[int]:
         if lp > best:
             best, best_path = lp, list(path)
     return best_path
+
+
+def _group_softmax(total: np.ndarray, counts: np.ndarray, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax of ``total`` within consecutive groups of ``counts`` entries (``rep``: each entry's
+    group): the groups' start offsets and the posteriors."""
+    starts = np.cumsum(counts) - counts
+    e = np.exp(total - np.maximum.reduceat(total, starts)[rep])
+    return starts, e / np.add.reduceat(e, starts)[rep]
 
 
 def local_posteriors(
@@ -257,10 +263,8 @@ def local_posteriors(
     l2, l1, r1, r2, right = (np.array(col)[rep] for col in zip(*ctx, strict=False))
     total = lm.score(l2, l1, c) + lm.score(l1, c, r1) + np.concatenate(emissions)
     total = total + np.where(right, lm.score(c, r1, r2), 0.0)
-    starts = np.cumsum(counts) - counts
-    top = np.maximum.reduceat(total, starts)
-    e = np.exp(total - top[rep])
-    post = (e / np.add.reduceat(e, starts)[rep]).tolist()
+    starts, post = _group_softmax(total, counts, rep)
+    post = post.tolist()
     for (k, i), s0, n in zip(owners, starts.tolist(), counts.tolist(), strict=False):
         out[k][i] = post[s0 : s0 + n]
     return out

@@ -19,6 +19,7 @@ from statistics import fmean
 from pipeline.correction import Change, Corrector
 from pipeline.model import BBox, Correction, Document, Line, Word
 from pipeline.runner import RunContext
+from pipeline.structure.lines import union_bbox
 from pipeline.textbuild import rebuild_text
 
 
@@ -53,13 +54,6 @@ def _words_in(indexed: list[tuple[Word, int]], starts: list[int], start: int, en
         if word.span[1] > start:
             hits.append((word, page))
     return hits
-
-
-def _union(boxes):
-    boxes = [b for b in boxes if b is not None]
-    if not boxes:
-        return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _apply(change: Change, hits: list[tuple[Word, int]], text: str) -> None:
@@ -125,15 +119,14 @@ def drop_stamp_noise(doc: Document) -> list[Correction]:
             for line in block.lines:
                 if not _is_stamp_noise(line, boxes):
                     continue
-                for word in line.words:
-                    word.ocr_text = word.text if word.ocr_text is None else word.ocr_text
                 dropped.append(Correction(
                     word_ids=[w.id for w in line.words], page=page.number,
-                    bbox=_union([w.bbox for w in line.words]),
+                    bbox=union_bbox([w.bbox for w in line.words]),
                     original=" ".join(w.text for w in line.words), corrected="",
                     confidence=STAMP_NOISE_CONFIDENCE, flagged=False,
                 ))
                 for word in line.words:
+                    word.ocr_text = word.text if word.ocr_text is None else word.ocr_text
                     word.text = ""
     return dropped
 
@@ -147,9 +140,11 @@ class CorrectStage:
         if not ctx.config.correction or not doc.text.strip():
             return doc
         corrector = load_corrector(ctx)
-        doc.corrections.extend(drop_stamp_noise(doc))
-        _drop_empty_words(doc)
-        rebuild_text(doc)
+        dropped = drop_stamp_noise(doc)
+        if dropped:
+            doc.corrections.extend(dropped)
+            _drop_empty_words(doc)
+            rebuild_text(doc)
         indexed = _word_index(doc)
         starts = [word.span[0] for word, _ in indexed]
         confidences = [(w.span[0], w.span[1], w.confidence) for w, _ in indexed if w.confidence is not None]
@@ -172,7 +167,7 @@ class CorrectStage:
             kept = [word for word, _ in hits if word.text]
             span = (kept[0].span[0], kept[-1].span[1]) if kept and kept[0].span and kept[-1].span else None
             doc.corrections.append(Correction(
-                word_ids=[word.id for word, _ in hits], page=hits[0][1], bbox=_union([w.bbox for w, _ in hits]),
+                word_ids=[word.id for word, _ in hits], page=hits[0][1], bbox=union_bbox([w.bbox for w, _ in hits]),
                 span=span, original=change.original, corrected=change.corrected,
                 confidence=round(change.confidence, 4), flagged=change.flagged,
                 alternatives=list(change.alternatives),
