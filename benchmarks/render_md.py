@@ -120,7 +120,10 @@ def render(results_dir: Path) -> str:
         "",
         "Metrics (see `pipeline/eval/metrics.py`): CER = character edit distance / gold characters; SER = "
         "syllable (whitespace token) edit distance / gold syllables; *nopunct* strips leading/trailing "
-        "punctuation from tokens first; diacritics = share of gold syllables with a tone/vowel mark or đ that "
+        "punctuation from tokens first; *any order* (`sohoa eval`) first moves back blocks of at least two "
+        "syllables read in another order than the gold's (TER-style, one error per move); flags count a "
+        "syllable as wrong only when it is wrong in that order-free alignment; "
+        "diacritics = share of gold syllables with a tone/vowel mark or đ that "
         "come out exactly right. Text is NFC- and whitespace-normalised. Totals are micro-averages. "
         "Percentages unless stated.",
         "",

@@ -3,6 +3,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.eval import metrics as m
 
@@ -123,6 +125,47 @@ def test_one_flag_over_two_wrong_words_and_no_flags():
 def test_wrong_pred_tokens_include_insertions():
     tokens, wrong = m.wrong_pred_tokens("Ủy ban xx nhân dân", "Ủy ban nhân dân")
     assert [tokens[i].text for i in sorted(wrong)] == ["xx"]
+
+
+# --- reading order forgiven -----------------------------------------------------
+
+
+HEADER_GOLD = "UBND HUYỆN AN PHÚ ĐÔNG PHÒNG TÀI NGUYÊN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do"
+# the header's two columns read across: the right column's first line came first
+HEADER_READ = "UBND HUYỆN AN PHÚ ĐÔNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM PHÒNG TÀI NGUYÊN Độc lập - Tự do"
+
+
+def test_a_moved_block_costs_one_error():
+    strict = m.syllable_error_rate(HEADER_READ, HEADER_GOLD)
+    moved = m.syllable_error_rate(HEADER_READ, HEADER_GOLD, moves=True)
+    assert strict.errors == 6 and moved == m.ErrorCounts(1, strict.total)
+
+
+def test_words_read_right_in_another_order_are_not_wrong():
+    _, wrong = m.wrong_pred_tokens(HEADER_READ, HEADER_GOLD)
+    assert wrong == set()
+    _, wrong_strict = m.wrong_pred_tokens(HEADER_READ, HEADER_GOLD, moves=False)
+    assert len(wrong_strict) == 3
+    pred = HEADER_READ.replace("TÀI", "TẢI")
+    tokens, wrong = m.wrong_pred_tokens(pred, HEADER_GOLD)
+    assert [tokens[i].text for i in wrong] == ["TẢI"]
+
+
+def test_a_single_word_elsewhere_is_not_moved():
+    assert m.align_with_moves(["b", "a", "c"], ["a", "b", "c"]).moves == 0
+
+
+WORDS = ("ủy", "ban", "nhân", "dân", "huyện", "xã", "số", "12", "-", ";")
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=30), st.lists(st.sampled_from(WORDS), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_moves_never_cost_more_than_plain_edits(pred, gold):
+    aligned = m.align_with_moves(pred, gold)
+    plain = m.syllable_error_rate(" ".join(pred), " ".join(gold)).errors
+    assert aligned.errors <= plain
+    assert all(pred[p] == gold[g] for p, g in aligned.pairs)
+    assert len({p for p, _ in aligned.pairs}) == len({g for _, g in aligned.pairs}) == len(aligned.pairs)
 
 
 # --- structure ----------------------------------------------------------------

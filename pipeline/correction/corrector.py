@@ -36,6 +36,7 @@ import numpy as np
 
 from .candidates import Candidate, CandidateGenerator, Lexicon
 from .decoder import Position, decode_many, local_posteriors, pair_posteriors
+from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
 from .lm import NgramLM
 from .segment import COMMA, canonical, sentences, symbol_of
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
@@ -266,6 +267,9 @@ class Corrector:
             return CorrectionResult(text, ())
         word_texts = [t.text.lower() for t in tokens if t.kind == WORD]
         noise = DocumentNoise.estimate(word_texts, self.lexicon, mode)
+        stretches = self._speck_stretches(norm, noise)
+        if stretches:
+            tokens = [t for t in tokens if not any(s.start <= t.start < s.end for s in stretches)]
         glued_sure: set[int] = set()
         if noise.letters and not noise.latin_marks:  # English-model marks are no guide to syllables
             tokens, glued_sure = self._split_glued(tokens)
@@ -302,7 +306,16 @@ class Corrector:
         pairs = self._pair_confidence(groups, slots, best) if noise.letters and PAIR_DOUBT else None
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
+        if stretches:
+            changes = sorted(changes + [_speck_change(norm, s) for s in stretches], key=lambda c: c[0].start)
         return _render(text, norm, to_input, changes)
+
+    def _speck_stretches(self, norm: str, noise: DocumentNoise) -> list[Speck]:
+        """Specks read as text, in OCR text read with a Vietnamese model: an English model writes
+        symbols for marked letters ("nh@n" for "nhận"), and typed text has no specks."""
+        if not noise.letters or noise.latin_marks:
+            return []
+        return speck_spans(norm, self.protected)
 
     # ------------------------------------------------------------------ lattice
 
@@ -834,7 +847,12 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
         return False
     while i > 0:
         prev = tokens[i - 1]
-        if prev.kind != WORD or text[prev.end : tokens[i].start].strip():
+        gap = text[prev.end : tokens[i].start]
+        if prev.kind != WORD or gap.strip():
+            return False
+        # a line may open with a capital after a title ("Hạnh phúc" / "Số: 87/BC"); after a
+        # line of running text ("đạt kết quả như" / "Sau:") the capital is the slip
+        if "\n" in gap and not _running_text_before(tokens, i - 1):
             return False
         if prev.text[:1].islower():
             return True
@@ -842,6 +860,12 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
             return False
         i -= 1
     return False
+
+
+def _running_text_before(tokens: list[Token], last: int) -> bool:
+    """Whether the words up to ``last`` end in running text: two small-letter words."""
+    return last >= 1 and all(
+        tokens[j].kind == WORD and tokens[j].text[:1].islower() for j in (last - 1, last))
 
 
 ABBREVIATION_CONF = 85.0
@@ -1067,6 +1091,11 @@ def _alts(alternatives: list[str], chosen: str) -> tuple[str, ...]:
             seen.add(a)
             out.append(a)
     return tuple(out[:5])
+
+
+def _speck_change(norm: str, speck: Speck) -> tuple[Token, str, float, bool, tuple[str, ...]]:
+    piece = Token(speck.start, speck.end, norm[speck.start:speck.end], SPECK)
+    return piece, "", SPECK_CONFIDENCE, False, ()
 
 
 def _render(

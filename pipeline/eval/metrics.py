@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -203,6 +204,140 @@ def equal_pairs(pred: Sequence[str], gold: Sequence[str]) -> list[tuple[int, int
     return pairs
 
 
+# --- alignment with block moves ------------------------------------------------
+
+# A block of at least this many syllables may be moved ("Số: 03/CT-UBND" read beside the
+# motto); a single word found elsewhere is too often chance.
+MIN_MOVED_BLOCK = 2
+# Candidate blocks tried per move, longest first (each costs one alignment).
+_MOVE_CANDIDATES = 8
+_MAX_MOVES = 300
+
+
+@dataclass(frozen=True)
+class MoveAlignment:
+    """Token alignment that forgives reading order: TER-style block moves, then edits.
+
+    ``pairs`` are the (pred index, gold index) tokens equal after the moves;
+    ``edits`` is the Levenshtein distance after the moves; each move costs one error.
+    """
+
+    pairs: list[tuple[int, int]]
+    moves: int
+    edits: int
+
+    @property
+    def errors(self) -> int:
+        return self.edits + self.moves
+
+
+def align_with_moves(pred: Sequence[str], gold: Sequence[str], *, min_block: int = MIN_MOVED_BLOCK) -> MoveAlignment:
+    """Align ``pred`` to ``gold`` letting whole blocks of tokens move, as TER does.
+
+    OCR and text layers put the header's two columns, the motto or the signing
+    block in different orders; a plain alignment counts every syllable of a moved
+    block as wrong although each was read right. Greedily, while it pays (the
+    distance falls by more than the one error a move costs), a block of at least
+    ``min_block`` tokens that the alignment left unmatched on both sides is moved
+    to where its gold twin stands.
+    """
+    pred_ids, gold_ids = _as_ids(pred, gold)
+    order = list(range(len(pred_ids)))
+    moves = 0
+    while moves < _MAX_MOVES:
+        current = [pred_ids[i] for i in order]
+        moved = _best_move(current, gold_ids, min_block)
+        if moved is None:
+            break
+        order = [order[i] for i in moved]
+        moves += 1
+    current = [pred_ids[i] for i in order]
+    pairs = [(order[p], g) for p, g in _equal_pairs_ids(current, gold_ids)]
+    return MoveAlignment(sorted(pairs), moves, Levenshtein.distance(current, gold_ids))
+
+
+def _equal_pairs_ids(pred_ids: Sequence[int], gold_ids: Sequence[int]) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    for op in Levenshtein.opcodes(pred_ids, gold_ids):
+        if op.tag == "equal":
+            pairs.extend(zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True))
+    return pairs
+
+
+def _unmatched_runs(length: int, matched: set[int], min_block: int) -> list[range]:
+    runs, start = [], None
+    for i in range(length + 1):
+        if i < length and i not in matched:
+            start = i if start is None else start
+        elif start is not None:
+            if i - start >= min_block:
+                runs.append(range(start, i))
+            start = None
+    return runs
+
+
+def _best_move(current: list[int], gold: list[int], min_block: int) -> list[int] | None:
+    """Positions of ``current`` in their new order after the best paying move, or None."""
+    pairs = _equal_pairs_ids(current, gold)
+    pred_to_gold = dict(pairs)
+    gold_to_pred = {g: p for p, g in pairs}
+    pred_runs = _unmatched_runs(len(current), set(pred_to_gold), min_block)
+    gold_runs = _unmatched_runs(len(gold), set(gold_to_pred), min_block)
+    blocks = _common_blocks(current, gold, pred_runs, gold_runs, min_block)[:_MOVE_CANDIDATES]
+    blocks += _similar_runs(current, gold, pred_runs, gold_runs)
+    if not blocks:
+        return None
+    distance = Levenshtein.distance(current, gold)
+    best, best_gain = None, 1  # a move must save more than the error it costs
+    for size, p_start, g_start in blocks:
+        order = _moved_order(len(current), p_start, size, _destination(g_start, gold_to_pred))
+        gain = distance - Levenshtein.distance([current[i] for i in order], gold)
+        if gain > best_gain:
+            best, best_gain = order, gain
+    return best
+
+
+def _common_blocks(current: list[int], gold: list[int], pred_runs: list[range], gold_runs: list[range],
+                   min_block: int) -> list[tuple[int, int, int]]:
+    """(size, pred start, gold start) of the longest common block of each pair of
+    unmatched runs, longest first."""
+    matcher = SequenceMatcher(None, current, gold, autojunk=False)
+    blocks = []
+    for p_run in pred_runs:
+        for g_run in gold_runs:
+            match = matcher.find_longest_match(p_run.start, p_run.stop, g_run.start, g_run.stop)
+            if match.size >= min_block:
+                blocks.append((match.size, match.a, match.b))
+    return sorted(blocks, key=lambda b: (-b[0], b[1], b[2]))
+
+
+def _similar_runs(current: list[int], gold: list[int], pred_runs: list[range],
+                  gold_runs: list[range]) -> list[tuple[int, int, int]]:
+    """(size, pred start, gold start): each unmatched pred run with the unmatched gold run
+    most like it, so that a moved block with a misread word in it can move too."""
+    moves = []
+    for p_run in pred_runs:
+        pred_part = current[p_run.start:p_run.stop]
+        scored = [(Levenshtein.normalized_similarity(pred_part, gold[g.start:g.stop]), g.start) for g in gold_runs]
+        if scored:
+            moves.append((len(p_run), p_run.start, max(scored)[1]))
+    return moves
+
+
+def _destination(g_start: int, gold_to_pred: dict[int, int]) -> int:
+    """Index in the current order before which a block matching gold[g_start:] goes:
+    right after the token aligned to the nearest matched gold token before it."""
+    before = [g for g in gold_to_pred if g < g_start]
+    return gold_to_pred[max(before)] + 1 if before else 0
+
+
+def _moved_order(length: int, start: int, size: int, destination: int) -> list[int]:
+    block = list(range(start, start + size))
+    rest = [i for i in range(length) if not start <= i < start + size]
+    at = destination if destination <= start else destination - size
+    return rest[:at] + block + rest[at:]
+
+
 # --- text metrics --------------------------------------------------------------
 
 
@@ -212,12 +347,18 @@ def cer(pred: str, gold: str) -> ErrorCounts:
     return ErrorCounts(Levenshtein.distance(pred_n, gold_n), len(gold_n))
 
 
-def syllable_error_rate(pred: str, gold: str, *, punct_insensitive: bool = False) -> ErrorCounts:
-    """Syllable edits over the number of gold syllables."""
-    pred_ids, gold_ids = _as_ids(
-        syllables(pred, punct_insensitive=punct_insensitive),
-        syllables(gold, punct_insensitive=punct_insensitive),
-    )
+def syllable_error_rate(pred: str, gold: str, *, punct_insensitive: bool = False,
+                        moves: bool = False) -> ErrorCounts:
+    """Syllable edits over the number of gold syllables.
+
+    With ``moves`` blocks read in another order are moved back first, one error
+    each (see ``align_with_moves``).
+    """
+    pred_s = syllables(pred, punct_insensitive=punct_insensitive)
+    gold_s = syllables(gold, punct_insensitive=punct_insensitive)
+    if moves:
+        return ErrorCounts(align_with_moves(pred_s, gold_s).errors, len(gold_s))
+    pred_ids, gold_ids = _as_ids(pred_s, gold_s)
     return ErrorCounts(Levenshtein.distance(pred_ids, gold_ids), len(gold_ids))
 
 
@@ -235,24 +376,31 @@ def diacritic_accuracy(pred: str, gold: str) -> Ratio:
     return Ratio(correct, len(marked))
 
 
-def wrong_pred_tokens(pred_text: str, gold_text: str) -> tuple[list[Token], set[int]]:
+def wrong_pred_tokens(pred_text: str, gold_text: str, *, moves: bool = True) -> tuple[list[Token], set[int]]:
     """Predicted syllables (punctuation-insensitive, with spans in ``pred_text``) and
-    the indices of those not aligned to an equal gold syllable."""
+    the indices of those not aligned to an equal gold syllable.
+
+    By default a syllable read right but in another order than the gold's (a
+    header column, the motto, the signing block) is not wrong: see ``align_with_moves``.
+    """
     pred_t = tokenize(pred_text, punct_insensitive=True)
+    pred_s = [t.text for t in pred_t]
     gold_s = syllables(gold_text, punct_insensitive=True)
-    right = {p for p, _ in equal_pairs([t.text for t in pred_t], gold_s)}
+    pairs = align_with_moves(pred_s, gold_s).pairs if moves else equal_pairs(pred_s, gold_s)
+    right = {p for p, _ in pairs}
     return pred_t, set(range(len(pred_t))) - right
 
 
 def flag_precision_recall(
-    pred_text: str, gold_text: str, flag_spans: Iterable[tuple[int, int]]
+    pred_text: str, gold_text: str, flag_spans: Iterable[tuple[int, int]], *, moves: bool = True
 ) -> PrecisionRecall:
     """How well the flags (spans into ``pred_text``) point at the words that are wrong.
 
     precision = flags that overlap at least one wrong syllable / flags;
     recall = wrong syllables overlapped by at least one flag / wrong syllables.
+    Syllables merely read in another order are not wrong unless ``moves`` is False.
     """
-    tokens, wrong = wrong_pred_tokens(pred_text, gold_text)
+    tokens, wrong = wrong_pred_tokens(pred_text, gold_text, moves=moves)
     spans = [(int(s), int(e)) for s, e in flag_spans]
     starts = [t.start for t in tokens]
     flagged_wrong: set[int] = set()

@@ -188,6 +188,7 @@ class DocEval:
     cer: m.ErrorCounts | None = None
     ser: m.ErrorCounts | None = None
     ser_punct: m.ErrorCounts | None = None
+    ser_moves: m.ErrorCounts | None = None  # reading order forgiven (moved blocks, one error each)
     diacritics: m.Ratio | None = None
     structure: StructureEval | None = None
     flags: m.PrecisionRecall | None = None
@@ -244,6 +245,7 @@ def score_pair(pair: Pair) -> DocEval:
         result.cer = m.cer(pred_text, gold_text)
         result.ser = m.syllable_error_rate(pred_text, gold_text)
         result.ser_punct = m.syllable_error_rate(pred_text, gold_text, punct_insensitive=True)
+        result.ser_moves = m.syllable_error_rate(pred_text, gold_text, moves=True)
         result.diacritics = m.diacritic_accuracy(pred_text, gold_text)
         if pred_doc is not None and "corrections" in pred_doc:
             result.flags = m.flag_precision_recall(pred_text, gold_text, flag_spans(pred_doc, pair.pred.json))
@@ -287,6 +289,7 @@ class Totals:
     cer: m.ErrorCounts | None
     ser: m.ErrorCounts | None
     ser_punct: m.ErrorCounts | None
+    ser_moves: m.ErrorCounts | None
     diacritics: m.Ratio | None
     header_fields: dict[str, m.Ratio]
     header: m.Ratio | None
@@ -306,6 +309,7 @@ def aggregate(docs: list[DocEval]) -> Totals:
         cer=_sum(d.cer for d in docs),
         ser=_sum(d.ser for d in docs),
         ser_punct=_sum(d.ser_punct for d in docs),
+        ser_moves=_sum(d.ser_moves for d in docs),
         diacritics=_sum(d.diacritics for d in docs),
         header_fields=_field_ratios((s.header for s in structs), m.HEADER_FIELDS),
         header=_sum(_exact(s.header) for s in structs),
@@ -358,19 +362,19 @@ def _structure_json(s: StructureEval | None) -> dict[str, Any] | None:
     }
 
 
-def _text_json(cer: Any, ser: Any, ser_punct: Any, diacritics: Any) -> dict[str, Any] | None:
+def _text_json(cer: Any, ser: Any, ser_punct: Any, ser_moves: Any, diacritics: Any) -> dict[str, Any] | None:
     if cer is None:
         return None
     return {
         "cer": _d(cer), "ser": _d(ser), "ser_punct_insensitive": _d(ser_punct),
-        "diacritic_accuracy": _d(diacritics),
+        "ser_order_free": _d(ser_moves), "diacritic_accuracy": _d(diacritics),
     }
 
 
 def doc_json(doc: DocEval) -> dict[str, Any]:
     return {
         "stem": doc.stem, "pred": doc.pred, "gold": doc.gold,
-        "text": _text_json(doc.cer, doc.ser, doc.ser_punct, doc.diacritics),
+        "text": _text_json(doc.cer, doc.ser, doc.ser_punct, doc.ser_moves, doc.diacritics),
         "structure": _structure_json(doc.structure),
         "flags": _d(doc.flags),
         "notes": doc.notes,
@@ -389,7 +393,7 @@ def totals_json(t: Totals) -> dict[str, Any]:
         }
     return {
         "documents": t.documents,
-        "text": _text_json(t.cer, t.ser, t.ser_punct, t.diacritics),
+        "text": _text_json(t.cer, t.ser, t.ser_punct, t.ser_moves, t.diacritics),
         "structure": structure,
         "flags": _d(t.flags),
     }
@@ -425,30 +429,31 @@ def _ratio(value: m.Ratio | None) -> str:
     return "–" if value is None else _pct(value.value)
 
 
-def _row(name: str, cer, ser, ser_punct, diacritics, header, refs, sections, recip, signature, flags) -> list[str]:
+def _row(name: str, cer, ser, ser_punct, ser_moves, diacritics, header, refs, sections, recip, signature,
+         flags) -> list[str]:
     return [
-        name, _rate(cer), _rate(ser), _rate(ser_punct), _ratio(diacritics), _ratio(header),
+        name, _rate(cer), _rate(ser), _rate(ser_punct), _rate(ser_moves), _ratio(diacritics), _ratio(header),
         _pr(refs), _pr(sections), recip, _ratio(signature), _pr(flags),
     ]
 
 
 def render_table(report: EvalReport, console: Console) -> None:
     table = Table(title=f"sohoa eval: {report.pred} vs {report.gold} (percent)", show_footer=False)
-    for name in ("Document", "CER", "SER", "SER nopunct", "Diacritics", "Header", "Refs P/R",
+    for name in ("Document", "CER", "SER", "SER nopunct", "SER any order", "Diacritics", "Header", "Refs P/R",
                  "Sections P/R", "Recipients", "Signature", "Flags P/R"):
         table.add_column(name, justify="left" if name == "Document" else "right")
     for d in report.documents:
         s = d.structure
         recip = "–" if s is None else ("exact" if s.recipients_exact else _pr(s.recipients))
         table.add_row(*_row(
-            d.stem, d.cer, d.ser, d.ser_punct, d.diacritics, None if s is None else _exact(s.header),
+            d.stem, d.cer, d.ser, d.ser_punct, d.ser_moves, d.diacritics, None if s is None else _exact(s.header),
             s and s.references, s and s.sections, recip, None if s is None else _exact(s.signature), d.flags,
         ))
     t = report.totals
     recip_total = "–" if t.recipients is None else f"{_ratio(t.recipients_exact)} ex"
     table.add_section()
     table.add_row(*_row(
-        f"TOTAL ({t.documents})", t.cer, t.ser, t.ser_punct, t.diacritics, t.header,
+        f"TOTAL ({t.documents})", t.cer, t.ser, t.ser_punct, t.ser_moves, t.diacritics, t.header,
         t.references, t.sections, recip_total, t.signature, t.flags,
     ), style="bold")
     console.print(table)

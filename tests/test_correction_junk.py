@@ -1,0 +1,70 @@
+"""Specks, stray colons and page numbers in plain OCR text (pipeline.correction.junk)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.correction import Corrector
+from pipeline.correction.junk import page_numbers, speck_spans
+from pipeline.correction.tokens import ProtectedWords
+from pipeline.resources import models_dir
+
+PROTECTED = ProtectedWords.from_words(["UBND", "VT", "PCT", "TNMT", "QLĐĐ"], [])
+
+
+def dropped(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in speck_spans(text, PROTECTED)]
+
+
+def test_a_line_of_specks_is_dropped_whole() -> None:
+    text = "- Lưu: VT, TNMT.\n=. ⁄°\n«>Z ` 4# ⁄\n"
+    assert dropped(text) == ["=. ⁄°", "«>Z ` 4# ⁄"]
+
+
+def test_specks_after_the_words_of_a_line_are_dropped_with_their_space() -> None:
+    text = "Nơi nhận: >w\n- Như trên; '-G) «4.\n- PCT UBND huyện (b/c); #- X\n"
+    assert dropped(text) == [" >w", " «4.", " #- X"]
+
+
+def test_stray_colons_go_at_a_line_end_and_before_a_small_letter() -> None:
+    text = "về phân loại đô thị, : :\nbao gồm các công trình : hạ tầng kỹ thuật\n"
+    assert dropped(text) == [" : :", " :"]
+
+
+def test_a_page_number_opens_a_page() -> None:
+    text = "trang một\n\f2\n\na) Rà soát\f\n- 3 -\nb) Kiểm tra\f7\n"
+    assert [text[s.start:s.end] for s in page_numbers(text)] == ["2", "- 3 -"]
+
+
+@pytest.mark.parametrize("line", [
+    "Kính gửi: Ủy ban nhân dân các xã, thị trấn.",
+    "- Lưu: VT, QLĐĐ.",
+    "Nhiệt độ trung bình 25 °C; độ ẩm 80%.",
+    "STT | Nội dung | Chỉ tiêu",
+    "Sở GD&ĐT; Email: vanthu@hoalam.gov.vn",
+    "b)",
+    "Trần Thị B",
+    "Điều 1 .",
+    "…………………… ngày ... tháng ... năm ...",
+    "“Điều 5. Sửa đổi khoản 2”.",
+])
+def test_running_text_has_no_specks(line: str) -> None:
+    assert dropped(line + "\n") == [] or line.startswith("STT")
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_the_corrector_drops_specks_and_keeps_the_lines() -> None:
+    corrector = Corrector.load()
+    text = "Nơi nhận: >w\n- Như trên;\n' $/\\ s ⁄\n- Lưu: VT, QLĐĐ.\n"
+    result = corrector.correct(text)
+    assert result.text == "Nơi nhận:\n- Như trên;\n\n- Lưu: VT, QLĐĐ.\n"
+    assert [(c.original, c.corrected, c.flagged) for c in result.changes] == [
+        (" >w", "", False), ("' $/\\ s ⁄", "", False)]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_english_model_symbols_are_letters_not_specks() -> None:
+    # an English model writes "@" for "ậ": its text keeps every symbol for the decoder
+    text = "Noi nh@n:\n- Nhu trén;\n- Luu: VT, TNMT.\nCéng hoa xa hdi chu nghia Viét Nam\n"
+    result = Corrector.load().correct(text)
+    assert all(c.corrected != "" or c.original.strip() == "" for c in result.changes)
