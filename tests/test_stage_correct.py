@@ -105,3 +105,13 @@ def test_seal_marks_read_as_text_are_dropped_and_recorded(context):
     assert [c.original for c in dropped] == ["L@ VAN A\\", "\\⁄ /"]
     assert all(not c.flagged and c.bbox is not None and c.span is None for c in dropped)
     assert dropped[0].word_ids == ["p1-b1-l2-w1", "p1-b1-l2-w2", "p1-b1-l2-w3"]
+
+
+def test_specks_and_stray_stops_are_mended_in_the_words(context):
+    raw = "Đơn vị thu nộp phi. lệ phí vào ngân sách nhà nước theo quy định.\n- Như trên; «4. ›\n~ Lưu: VT."
+    doc = CorrectStage()(_document(raw), context)
+    assert doc.text == "Đơn vị thu nộp phí, lệ phí vào ngân sách nhà nước theo quy định.\n- Như trên;\n- Lưu: VT."
+    for word in doc.words():
+        assert word.text and doc.text[word.span[0]:word.span[1]] == word.text
+    dropped = [c for c in doc.corrections if c.corrected == ""]
+    assert [c.original for c in dropped] == [" «4. ›"] and not dropped[0].flagged

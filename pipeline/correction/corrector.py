@@ -38,6 +38,7 @@ from .candidates import Candidate, CandidateGenerator, Lexicon
 from .decoder import Position, decode_many, local_posteriors, pair_posteriors
 from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
 from .lm import NgramLM
+from .punctuation import FIX_CONFIDENCE, PUNCTUATION, clause_number_fixes, list_dash_fixes, stray_periods
 from .segment import COMMA, canonical, sentences, symbol_of
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
 from .viet import (
@@ -277,7 +278,9 @@ class Corrector:
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
         memo: dict[tuple[str, str, bool, bool, float], _Slot] = {}
-        groups = sentences(norm, tokens)
+        # a full stop before a small letter is a misread (a comma or dust): the LM reads on over it
+        periods = stray_periods(norm, tokens) if noise.letters and not noise.latin_marks else []
+        groups = sentences(_stops_to_commas(norm, periods), tokens)
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside, openers = _capitalised_inside(groups, tokens) if use_capitals else (set(), set())
@@ -307,8 +310,47 @@ class Corrector:
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         if stretches:
-            changes = sorted(changes + [_speck_change(norm, s) for s in stretches], key=lambda c: c[0].start)
-        return _render(text, norm, to_input, changes)
+            changes = changes + [_speck_change(norm, s) for s in stretches]
+        if noise.letters and not noise.latin_marks:
+            changes = self._punctuation(norm, tokens, changes, periods)
+        return _render(text, norm, to_input, sorted(changes, key=lambda c: c[0].start))
+
+    def _punctuation(
+        self, norm: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+        periods: list[tuple[int, int, int]],
+    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+        """Misread punctuation mended: a stray full stop becomes a comma or nothing, whichever
+        the LM prefers between the words as corrected; clause numbers and list dashes as the
+        rules write them. A stop glued to a word that is itself changed joins that change."""
+        fixes = [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
+                 for f in clause_number_fixes(norm) + list_dash_fixes(norm)]
+        if not periods:
+            return changes + fixes
+        applied = {c[0].start: c[1] for c in changes if not c[3]}
+        by_end = {c[0].end: k for k, c in enumerate(changes) if not c[3] and c[0].kind != SPECK}
+        out = list(changes)
+        for offset, before, after in periods:
+            left = [applied.get(tokens[j].start, tokens[j].text) for j in (before - 1, before) if j >= 0]
+            right = [applied.get(tokens[j].start, tokens[j].text) for j in (after, after + 1) if j < len(tokens)]
+            mark, confidence = self._comma_or_nothing(left, right)
+            k = by_end.get(offset)
+            if k is None:
+                stop = Token(offset, offset + 1, ".", PUNCTUATION)
+                out.append((stop, mark, confidence, False, ("" if mark else ",",)))
+                continue
+            tok, corrected, conf, flagged, alts = out[k]
+            joined = Token(tok.start, offset + 1, norm[tok.start:offset + 1], tok.kind, tok.joined, tok.glued)
+            out[k] = (joined, corrected + mark, conf, flagged, tuple(a + mark for a in alts))
+        return out + fixes
+
+    def _comma_or_nothing(self, left: list[str], right: list[str]) -> tuple[str, float]:
+        """"," or "" in place of a stray stop between the words ``left`` and ``right`` of it,
+        and the LM's posterior of that choice."""
+        before, after = [canonical(w) for w in left], [canonical(w) for w in right]
+        with_comma = self.lm.sentence_logprob(before + [COMMA] + after)
+        without = self.lm.sentence_logprob(before + after)
+        p_comma = 1.0 / (1.0 + math.exp(max(min(without - with_comma, 50.0), -50.0)))
+        return ("," if p_comma >= 0.5 else ""), max(p_comma, 1.0 - p_comma)
 
     def _speck_stretches(self, norm: str, noise: DocumentNoise) -> list[Speck]:
         """Specks read as text, in OCR text read with a Vietnamese model: an English model writes
@@ -1091,6 +1133,16 @@ def _alts(alternatives: list[str], chosen: str) -> tuple[str, ...]:
             seen.add(a)
             out.append(a)
     return tuple(out[:5])
+
+
+def _stops_to_commas(norm: str, periods: list[tuple[int, int, int]]) -> str:
+    """The text as the LM should cut it: stray stops read as commas (same length, same offsets)."""
+    if not periods:
+        return norm
+    chars = list(norm)
+    for offset, _, _ in periods:
+        chars[offset] = ","
+    return "".join(chars)
 
 
 def _speck_change(norm: str, speck: Speck) -> tuple[Token, str, float, bool, tuple[str, ...]]:

@@ -1,0 +1,59 @@
+"""Misread punctuation (pipeline.correction.punctuation) and how the corrector mends it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.correction import Corrector
+from pipeline.correction.punctuation import clause_number_fixes, list_dash_fixes, stray_periods
+from pipeline.correction.tokens import tokenize
+from pipeline.resources import models_dir
+
+
+def stops(text: str) -> list[str]:
+    tokens = list(tokenize(text))
+    return [f"{tokens[b].text}.{tokens[a].text}" for _, b, a in stray_periods(text, tokens)]
+
+
+def test_a_stop_before_a_small_letter_is_stray() -> None:
+    assert stops("nộp phí. lệ phí vào ngân sách. Người nộp\nViệc sử dụng.\ntrong phạm vi") == [
+        "phí.lệ", "dụng.trong"]
+
+
+@pytest.mark.parametrize("text", [
+    "các nội dung v.v. và các việc khác",
+    "theo quy định tại khoản 1 Điều 5.\nb) Thực hiện",
+    "kết quả như sau.\na) Rà soát",
+    "ngày ... tháng ... năm",
+    "Điều 3. Trách nhiệm thi hành",
+    "(đã ký). và",
+])
+def test_stops_of_running_text_are_kept(text: str) -> None:
+    assert stops(text) == []
+
+
+def test_clause_numbers_after_a_finished_line() -> None:
+    text = "Căn cứ Luật Ngân sách;\n1, Người nộp phí\nkhoản 9, 10,\n11, Điều 5 và\n2: Tổ chức thu"
+    fixes = clause_number_fixes(text)
+    assert [(text[f.start:f.end], f.replacement) for f in fixes] == [(",", ".")]
+
+
+def test_list_dashes() -> None:
+    text = "Nơi nhận:\n~ Như trên;\n~- Lưu: VT.\nkhoảng 5 ~ 6 người"
+    assert [text[f.start:f.end] for f in list_dash_fixes(text)] == ["~", "~-"]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_the_corrector_chooses_a_comma_or_nothing() -> None:
+    corrector = Corrector.load()
+    text = "Tổ chức thu nộp phí. lệ phí vào ngân sách nhà nước.\nViệc sử dụng. trong phạm vi cho phép.\n"
+    result = corrector.correct(text)
+    assert result.text == "Tổ chức thu nộp phí, lệ phí vào ngân sách nhà nước.\nViệc sử dụng trong phạm vi cho phép.\n"
+    assert [(c.original, c.corrected, c.flagged) for c in result.changes] == [(".", ",", False), (".", "", False)]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_a_stop_glued_to_a_changed_word_joins_its_change() -> None:
+    result = Corrector.load().correct("Đơn vị thu nộp phi. lệ phí vào ngân sách nhà nước theo quy định.\n")
+    assert "nộp phí, lệ phí" in result.text
+    assert any(c.original == "phi." and c.corrected == "phí," for c in result.changes)
