@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.correction import Corrector
 from pipeline.correction import corrector as engine
+from pipeline.correction.tokens import tokenize
 from pipeline.resources import models_dir
 
 pytestmark = pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
@@ -118,3 +119,26 @@ def test_small_letter_before_a_capital_is_flagged(corrector: Corrector) -> None:
     text = "Các đơn vị triển khai kỊp thời nhiệm vụ được giao."
     res = corrector.correct(text, token_confidences=_spans(text, 90.0))
     assert "kỊp" in _flagged(res) or any(c.original == "kỊp" for c in res.changes)
+
+
+def test_plain_ocr_text_flags_the_marks_of_a_signature(corrector: Corrector) -> None:
+    text = "- UBND tỉnh (b/c);\nS3 AT VI T\n- Lưu: VT, TNMT.\nTheo điểm b khoản 2 Điều 5, Quốc hội khóa XV.\n"
+    result = corrector.correct(text)
+    flagged = {c.original for c in result.changes if c.flagged}
+    assert {"S3", "AT", "VI", "T"} <= flagged
+    tokens = list(tokenize(text, corrector.protected))
+    garbled = {tokens[i].text for i in engine._garbled(text, tokens, corrector.protected)}
+    assert garbled == {"S3", "AT", "VI", "T"}
+
+
+def test_garbled_tokens_are_judged_by_shape_only_without_confidences(corrector: Corrector) -> None:
+    text = "S3 AT VI T"
+    spans = [(0, 2, 96.0), (3, 5, 96.0), (6, 8, 96.0), (9, 10, 96.0)]
+    with_confidences = corrector.correct(text, token_confidences=spans)
+    assert len([c for c in with_confidences.changes if c.flagged]) < 4
+
+
+def test_a_capital_inside_a_syllable_is_lowered(corrector: Corrector) -> None:
+    result = corrector.correct("Các cơ quan bảo đảm kỊp thời, mục tiêu quốc gIa; ứng dụng VNeID.")
+    assert result.text == "Các cơ quan bảo đảm kịp thời, mục tiêu quốc gia; ứng dụng VNeID."
+    assert engine._odd_case("kỊp") and not engine._odd_case("VNeID") and not engine._odd_case("Kịp")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -500,7 +501,12 @@ class Corrector:
         styled = _styled_capitals(text, tokens)
         ocr_weights = any(c is not None for c in confs)
         weights = DOUBT_WEIGHTS_OCR if ocr_weights else DOUBT_WEIGHTS_TEXT
+        # (with word confidences the doubt score knows such tokens; plain text has only their shape)
+        garbled = _garbled(text, tokens, self.protected) if noise.letters and not ocr_weights else set()
         for i, (tok, slot) in enumerate(zip(tokens, slots, strict=False)):
+            if slot.fixed and i in garbled:
+                out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
+                continue
             if slot.fixed:
                 suggestion = self._code_suggestion(tok.text) if noise.drop >= 0.3 else None
                 if suggestion is not None:
@@ -515,7 +521,8 @@ class Corrector:
             j = best[i]
             post = posts[i]
             confidence = slot.confidence if post is None else post[j]
-            surface = tok.text if slot.words[j] == slot.own else self._surface(tok.text, slot.words[j], style)
+            surface = tok.text if slot.words[j] == slot.own and not _odd_case(tok.text) else self._surface(
+                tok.text, slot.words[j], style)
             hint = None
             if learned:
                 left, right = _neighbours(text, tokens, i)
@@ -545,7 +552,7 @@ class Corrector:
                 # is lower (a change keeps its own: whether it applies is the decoder's call)
                 paired = confidence if changed or pairs is None or pairs[i] is None else min(confidence, pairs[i])
                 doubt = self._doubt(text, tokens, slots, i, j, paired, confs, surface, changed, weights, styled)
-            doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or (
+            doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or i in garbled or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
                 and not is_valid_syllable(tok.text)
             )
@@ -902,6 +909,47 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
             return False
         i -= 1
     return False
+
+
+# Plain OCR text: tokens no letter writes, left by specks and signatures ("S3", "4E", "T", "TH")
+GARBLED_CONFIDENCE = 0.5
+_SHORT_CODE = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")  # a point or class number: "10a", "b2"
+
+
+def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[int]:
+    """Tokens to flag in plain OCR text: one or two capitals that make no syllable, no known
+    abbreviation and no Roman numeral ("T", "TH", "AT"; not the initial "T."), a short
+    letter-digit mix that is no point number ("S3", "4E"); and a one- or two-letter word beside
+    such a token ("VI" in "S3 AT VI T")."""
+    found = set()
+    for i, tok in enumerate(tokens):
+        after = text[tok.end:tok.end + 1]
+        if tok.kind == MIXED:
+            odd = len(tok.text) <= 3 and not _SHORT_CODE.fullmatch(tok.text)
+        elif tok.kind == WORD and tok.text not in protected and not is_valid_syllable(tok.text):
+            # (small letters name points, "điểm b khoản 2"; capitals may be Roman numerals, "khóa XV")
+            odd = len(tok.text) <= 2 and tok.text.isupper() and after not in (")", ".") and not set(
+                tok.text) <= ROMAN_DIGITS
+        else:
+            odd = False
+        if odd:
+            found.add(i)
+    for i in sorted(found):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(tokens) and tokens[j].kind == WORD and len(tokens[j].text) <= 2 and _same_line(
+                    text, tokens[min(i, j)], tokens[max(i, j)]):
+                found.add(j)
+    return found
+
+
+def _same_line(text: str, first: Token, second: Token) -> bool:
+    return "\n" not in text[first.end:second.start]
+
+
+def _odd_case(word: str) -> bool:
+    """A syllable with a capital after a small letter ("kỊp", "gIa"): OCR's case slip, since
+    Vietnamese writes no syllable so (brand names such as "VNeID" are no syllables)."""
+    return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word)) and is_valid_syllable(word)
 
 
 def _running_text_before(tokens: list[Token], last: int) -> bool:
