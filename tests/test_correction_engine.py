@@ -187,6 +187,12 @@ def test_capitalised_words_inside_a_sentence_read_as_names(corrector: Corrector)
                                                mode="diacritics").text
 
 
+def test_english_model_text_opens_names_with_family_names(corrector: Corrector) -> None:
+    # capitals are no guide in such text ("Pang" for "Đảng"), but a run of them opens a name
+    text = "1. Ong Tran Quéc Vinh, Phé Chu tich Uy ban nhan dan huyén - T6 trudng;\n"
+    assert "Ông Trần Quốc" in corrector.correct(text).text
+
+
 def test_drafter_initials_keep_and_names_get_their_marks(corrector: Corrector) -> None:
     assert corrector.correct("- Lưu: VT, NHNgoc.").text == "- Lưu: VT, NHNgọc."
     res = corrector.correct("Nơi nhận:\n- Như trên;\n- Lưu: VT, PTHa, NHNgoc.")

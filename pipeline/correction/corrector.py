@@ -284,7 +284,10 @@ class Corrector:
         groups = sentences(_stops_to_commas(norm, periods), tokens)
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
-        inside, openers = _capitalised_inside(groups, tokens) if use_capitals else (set(), set())
+        inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
+        if not use_capitals:
+            # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
+            inside = set()
         noises = _line_noise(norm, tokens, noise)
         slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside, i in openers)
                  for i, tok in enumerate(tokens)]
@@ -421,9 +424,9 @@ class Corrector:
             # a capital inside a sentence: names, places, agencies ("Trần", "Phòng"), whose
             # readings the lower-cased LM alone ranks as common words ("trận", "phong")
             emission = emission + CAPITAL_WEIGHT * self._capital_logp[ids]
-            if opens_name:
-                # the first of a run of capitalised words: a family name, or the title before one
-                emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
+        if opens_name and len(words) > 1:
+            # the first of a run of capitalised words: a family name, or the title before one
+            emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
         limit = MAX_READINGS_OCR if ocr else MAX_READINGS
         if len(words) > limit or (len(words) > 1 and emission.min() < emission.max() - 12.0):
             # keep the lattice small: the token itself and the readings most likely a priori
