@@ -18,6 +18,8 @@ def stops(text: str) -> list[str]:
 def test_a_stop_before_a_small_letter_is_stray() -> None:
     assert stops("nộp phí. lệ phí vào ngân sách. Người nộp\nViệc sử dụng.\ntrong phạm vi") == [
         "phí.lệ", "dụng.trong"]
+    # specks read as letters between are passed over
+    assert stops("của Thường. š ặ\ntrực Ủy ban; quản lý phí. š\n\n1. Người nộp") == ["Thường.trực"]
 
 
 @pytest.mark.parametrize("text", [
@@ -27,6 +29,7 @@ def test_a_stop_before_a_small_letter_is_stray() -> None:
     "ngày ... tháng ... năm",
     "Điều 3. Trách nhiệm thi hành",
     "(đã ký). và",
+    "kể từ ngày ký.\n\f\nø\n\nĐiều 3. Chánh Văn phòng",
 ])
 def test_stops_of_running_text_are_kept(text: str) -> None:
     assert stops(text) == []

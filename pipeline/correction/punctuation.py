@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .tokens import WORD, Token
+from .viet import VIET_LETTERS, is_valid_syllable
 
 # "b)", "đ)", "a." opening a point: a small letter after a full stop that is no misread
 _POINT_LABEL = re.compile(r"[a-zđ]{1,2}[).]")
@@ -38,19 +39,41 @@ def stray_periods(text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:
     goes on so. Stops of abbreviations ("v.v."), ellipses and point labels ("b)") are left."""
     found = []
     for i in range(len(tokens) - 1):
-        word, after = tokens[i], tokens[i + 1]
-        gap = text[word.end:after.start]
-        if word.kind != WORD or not _is_lone_stop(gap) or not after.text[:1].islower():
+        word = tokens[i]
+        if word.kind != WORD or not _is_lone_stop(text[word.end:tokens[i + 1].start]):
             continue
-        if text[word.start - 1:word.start] == "." or _POINT_LABEL.match(text, after.start):
+        k = i + 1  # the next word, past specks read as letters ("phí. š ặ\ntrực")
+        while k + 1 < len(tokens) and _speck_letter(tokens[k]):
+            k += 1
+        after = tokens[k]
+        if not _goes_on(after) or text[word.start - 1:word.start] == "." or _POINT_LABEL.match(text, after.start):
             continue  # "v.v. ", "b) ..."
-        found.append((word.end, i, i + 1))
+        found.append((word.end, i, k))
     return found
 
 
+# the one-letter marked words of administrative prose; other marked letters alone are specks
+_ONE_LETTER_WORDS = frozenset("ởýàạ")
+
+
+def _speck_letter(token: Token) -> bool:
+    text = token.text.lower()
+    return token.kind == WORD and len(text) == 1 and (not is_valid_syllable(text) or (
+        not text.isascii() and text not in _ONE_LETTER_WORDS))
+
+
 def _is_lone_stop(gap: str) -> bool:
-    """A gap that is one full stop then whitespace (not "..", not ".)" or ".”")."""
+    """A gap that is one full stop then whitespace (not "..", ".)" or ".”")."""
     return len(gap) >= 2 and gap[0] == "." and gap[1:].isspace()
+
+
+def _goes_on(after: Token) -> bool:
+    """A word in small letters that goes on a sentence: a code, or Vietnamese letters (a
+    syllable, or one misread: "tùnh"), not a speck ("ø")."""
+    if not after.text[:1].islower():
+        return False
+    return after.kind != WORD or is_valid_syllable(after.text) or (
+        len(after.text) >= 2 and all(c in VIET_LETTERS for c in after.text.lower()))
 
 
 def clause_number_fixes(text: str) -> list[PunctuationFix]:
