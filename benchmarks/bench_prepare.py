@@ -3,7 +3,10 @@
 For every sample page: OCR CER of the clean rendering, of the degraded
 rendering as is and after clean-up (and of the clean rendering after clean-up,
 which must not get worse), the CER of the lines under a seal, and clean-up time
-against OCR time. ``--ablate`` also runs recipe variants (each optional step on
+against OCR time. Pages left unturned on a doubtful orientation go through
+the OCR stage's check (``settle_orientation``) as in a run: its OSD counts as
+clean-up time, and when the page is turned and read again, the wasted first
+reading and the second clean-up count as clean-up time too. ``--ablate`` also runs recipe variants (each optional step on
 or off) so the default recipe is chosen from measurements.
 
     OMP_THREAD_LIMIT=1 nice -n 10 python benchmarks/bench_prepare.py            # all pages
@@ -37,7 +40,8 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from pipeline._exec import tesseract  # noqa: E402
 from pipeline.eval.metrics import cer, normalize_text  # noqa: E402
-from pipeline.imaging.cleanup import CleanupOptions, clean_page  # noqa: E402
+from pipeline.imaging.cleanup import CleanupOptions, CleanupResult, clean_page  # noqa: E402
+from pipeline.stages.ocr import settle_orientation  # noqa: E402
 
 WORK = REPO / "benchmarks" / "work" / "prepare"  # own copies: other benchmarks regenerate theirs
 RESULTS = REPO / "benchmarks" / "results" / "prepare.json"
@@ -86,14 +90,44 @@ def load_pages(path: Path, dpi: int) -> list[np.ndarray]:
         return [np.asarray(frame.convert("RGB"))[:, :, ::-1].copy() for frame in ImageSequence.Iterator(image)]
 
 
-def ocr_text(image: np.ndarray, dpi: int) -> tuple[str, float]:
-    started = time.perf_counter()
-    words = tesseract.image_to_data(image, lang="vie", psm=3, dpi=dpi, timeout=300)
-    seconds = time.perf_counter() - started
+def read_words(image: np.ndarray, dpi: int) -> list[dict]:
+    return tesseract.image_to_data(image, lang="vie", psm=3, dpi=dpi, timeout=300)
+
+
+def words_text(words: list[dict]) -> str:
     lines: dict[tuple, list[str]] = {}
     for word in words:
         lines.setdefault((word["block_num"], word["par_num"], word["line_num"]), []).append(word["text"])
-    return "\n".join(" ".join(ws) for ws in lines.values()), seconds
+    return "\n".join(" ".join(ws) for ws in lines.values())
+
+
+def ocr_text(image: np.ndarray, dpi: int) -> tuple[str, float]:
+    started = time.perf_counter()
+    words = read_words(image, dpi)
+    return words_text(words), time.perf_counter() - started
+
+
+def clean_and_read(page: np.ndarray, dpi: int, options: CleanupOptions) -> tuple[CleanupResult, str, float, float, dict]:
+    """(clean-up result kept, OCR text, clean-up seconds, OCR seconds, orientation check) as a run does it."""
+    started = time.perf_counter()
+    result = clean_page(page, dpi=dpi, options=options)
+    prep_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    words = read_words(result.image, result.dpi)
+    ocr_seconds = time.perf_counter() - started
+    check: dict = {}
+    if result.orientation_pending is not None:
+        outcome = settle_orientation(words, result.image, result.dpi, page, dpi, result.orientation_pending,
+                                     options, read_words)
+        check = {"first": asdict(outcome.first), "osd_seconds": round(outcome.osd_seconds, 3),
+                 "rotation": outcome.rotation, **outcome.info}
+        prep_seconds += outcome.osd_seconds
+        if outcome.second is not None:  # the first reading was wasted: a cost of the orientation check
+            check["second"] = asdict(outcome.second)
+            prep_seconds += outcome.reclean_seconds + ocr_seconds
+            ocr_seconds = outcome.reread_seconds
+        words, result = outcome.rows, outcome.result or result
+    return result, words_text(words), prep_seconds, ocr_seconds, check
 
 
 def covered_cer(ocr: str, covered_lines: list[str]) -> tuple[int, int]:
@@ -176,10 +210,7 @@ def run(args: argparse.Namespace) -> dict:
             for name, overrides in variants.items():
                 options = replace(CleanupOptions(), **overrides)
                 suffix = "" if name == "default" else f"[{name}]"
-                started = time.perf_counter()
-                result = clean_page(degraded, dpi=degraded_dpi, options=options)
-                prep_seconds = time.perf_counter() - started
-                text, ocr_seconds = ocr_text(result.image, result.dpi)
+                result, text, prep_seconds, ocr_seconds, check = clean_and_read(degraded, degraded_dpi, options)
                 score(row, f"degraded_cleaned{suffix}", text, gold)
                 edits, total = covered_cer(text, covered)
                 row[f"under_seal_cleaned{suffix}"] = round(100.0 * edits / total, 2) if total else None
@@ -191,12 +222,13 @@ def run(args: argparse.Namespace) -> dict:
                     row["prepare_share_of_ocr"] = round(prep_seconds / max(ocr_seconds, 1e-6), 3)
                     row["steps"] = {step.name: step.seconds for step in result.steps}
                     row["marks"] = [asdict(mark) for mark in result.marks]
-                result = clean_page(clean, dpi=clean_dpi, options=options)
-                text, _ = ocr_text(result.image, result.dpi)
+                    if check:
+                        row["orientation_after_ocr"] = check
+                _, text, _, _, _ = clean_and_read(clean, clean_dpi, options)
                 score(row, f"clean_cleaned{suffix}", text, gold)
             rows.append(row)
-            print(json.dumps({k: v for k, v in row.items() if k not in ("steps", "marks")}, ensure_ascii=False),
-                  flush=True)
+            shown = {k: v for k, v in row.items() if k not in ("steps", "marks", "orientation_after_ocr")}
+            print(json.dumps(shown, ensure_ascii=False), flush=True)
         if args.pages and len(rows) >= args.pages:
             break
     results: dict = {"tesseract": tesseract.version(), "options": asdict(CleanupOptions())}
@@ -220,10 +252,8 @@ def run_born_digital(shared: Path) -> list[dict]:
         raw_texts, cleaned_texts, marks, prep, ocr = [], [], [], 0.0, 0.0
         for page in load_pages(pdf_path, 300):
             raw_texts.append(ocr_text(page, 300)[0])
-            started = time.perf_counter()
-            result = clean_page(page, dpi=300)
-            prep += time.perf_counter() - started
-            text, seconds = ocr_text(result.image, result.dpi)
+            result, text, prep_seconds, seconds, _ = clean_and_read(page, 300, CleanupOptions())
+            prep += prep_seconds
             cleaned_texts.append(text)
             ocr += seconds
             marks += [f"{m.kind}:{m.color}" for m in result.marks]

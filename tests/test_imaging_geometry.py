@@ -142,11 +142,75 @@ def test_every_interpolation_gives_the_same_geometry(interpolation):
         rotate_small_angle(image, 2.0, 2.0, interpolation="nearest-ish")
 
 
-def test_weak_osd_does_not_turn_an_ambiguous_page(page):
+def _sparse(page: np.ndarray) -> np.ndarray:
     sparse = np.full_like(page, 255)
     sparse[: page.shape[0] // 4] = page[: page.shape[0] // 4]  # two lines only: the line analysis is in doubt
-    assert decide_rotation(sparse, CleanupOptions(), _Osd(180, conf=3.0), [])[0] == 0
-    assert decide_rotation(sparse, CleanupOptions(), _Osd(180, conf=20.0), [])[0] == 180
+    return sparse
+
+
+def test_weak_osd_does_not_turn_an_ambiguous_page(page):
+    at_once = CleanupOptions(osd_after_ocr=False)
+    assert decide_rotation(_sparse(page), at_once, _Osd(180, conf=3.0), [])[0] == 0
+    assert decide_rotation(_sparse(page), at_once, _Osd(180, conf=20.0), [])[0] == 180
+
+
+def test_osd_waits_for_the_ocr_of_a_doubtful_upright_page(page):
+    from pipeline.imaging.cleanup import clean_page
+
+    osd = _Osd(180, conf=20.0)
+    rotation, info = decide_rotation(_sparse(page), CleanupOptions(), osd, [])
+    assert rotation == 0 and osd.calls == 0 and info["osd"] == "after_ocr"
+    result = clean_page(_sparse(page), dpi=120, osd=osd)
+    assert result.rotation == 0 and osd.calls == 0
+    assert result.orientation_pending is not None and result.orientation_pending.osd_rotate is None
+    # a turned doubtful page is shown to OSD at once, as before
+    turned = clean_page(rotate_quarter(_sparse(page), 180), dpi=120, osd=osd)
+    assert turned.rotation == 180 and turned.orientation_pending is None and osd.calls == 1
+
+
+def test_a_doubtful_page_osd_is_too_weak_to_turn_is_left_to_the_ocr_check(page):
+    from pipeline.imaging.cleanup import clean_page
+
+    weak = clean_page(rotate_quarter(_sparse(page), 180), dpi=120, osd=_Osd(90, conf=1.0))
+    assert weak.rotation == 0
+    assert weak.orientation_pending is not None and weak.orientation_pending.osd_rotate == 90
+    upright = clean_page(rotate_quarter(_sparse(page), 180), dpi=120, osd=_Osd(0, conf=1.0))
+    assert upright.rotation == 0 and upright.orientation_pending is None  # OSD names no turn to try
+
+
+def test_a_coin_toss_upright_guess_asks_osd_at_once(page):
+    options = CleanupOptions(osd_after_ocr_min_confidence=0.9)  # the sparse page's lean (0.56) counts as none
+    osd = _Osd(0, conf=20.0)
+    rotation, info = decide_rotation(_sparse(page), options, osd, [])
+    assert rotation == 0 and osd.calls == 1 and "osd" not in info
+
+
+def test_recheck_after_a_poor_reading_names_osd_turn(page):
+    from pipeline.imaging.cleanup import OrientationDoubt, recheck_orientation
+    from pipeline.imaging.geometry import OrientationGuess
+
+    doubtful_upright = OrientationDoubt(OrientationGuess(0, 0.05, True, 2.0, 0.525))
+    assert recheck_orientation(page, 120, doubtful_upright, osd=_Osd(180, conf=8.0))[0] == 180
+    assert recheck_orientation(page, 120, doubtful_upright, osd=_Osd(180, conf=1.0))[0] == 180  # worth a try
+    assert recheck_orientation(page, 120, doubtful_upright, osd=_Osd(0, conf=9.0))[0] == 0
+    warnings: list[str] = []
+
+    def failing(image):
+        raise RuntimeError("Too few characters")
+
+    rotation, info = recheck_orientation(page, 120, doubtful_upright, osd=failing, warnings=warnings)
+    assert rotation == 0 and warnings and "osd_error" in info
+
+
+def test_an_imposed_turn_is_applied_and_recorded(page):
+    from pipeline.imaging.cleanup import clean_page
+
+    upright = clean_page(page, dpi=120)
+    turned = clean_page(rotate_quarter(page, 90), dpi=120, rotation=270, osd=_Osd(0))
+    assert turned.rotation == 270 and turned.orientation_pending is None
+    assert turned.image.shape == upright.image.shape
+    steps = {step.name: step.info for step in turned.steps}
+    assert steps["orientation"]["imposed"] == 270
 
 
 def test_sure_guess_wins_over_a_weak_contrary_osd(page):

@@ -39,6 +39,14 @@ class CleanupOptions:
     orientation: bool = True
     use_osd: bool = True
     osd_timeout: float = 30.0
+    # Pages the line analysis finds upright but not surely so (sparse pages: a signature block,
+    # a few lines) are not shown to OSD here: OSD costs 0.3-0.5 s, more than their whole
+    # clean-up (sample pages ct_03#2, kh_012#3: clean-up 75-80% of OCR time -> ~40%). The OCR
+    # stage judges their reading and asks OSD only when it is poor; it also tries the turn of an
+    # OSD answer too weak to turn a doubtful page here, when the page then reads poorly
+    # (``orientation_pending`` of the result; pipeline/stages/ocr.py). False: OSD as before.
+    osd_after_ocr: bool = True
+    osd_after_ocr_min_confidence: float = 0.02  # a weaker lean to upright is a coin toss: OSD at once
     deskew: bool = True
     min_skew: float = 0.1  # degrees; a smaller rotation only blurs
     upscale: bool = True
@@ -114,6 +122,9 @@ class CleanupResult:
     marks: list[CleanedMark] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Set when the page was left unturned on a doubt (a doubtful upright guess whose OSD was
+    # put off, or an OSD answer too weak to turn it): its OCR is judged (``recheck_orientation``).
+    orientation_pending: OrientationDoubt | None = None
 
 
 def _as3x3(matrix: np.ndarray) -> np.ndarray:
@@ -164,27 +175,79 @@ def osd_view(gray: np.ndarray, dpi: float) -> np.ndarray:
     return gray
 
 
+@dataclass(frozen=True)
+class OrientationDoubt:
+    """A page left unturned on a doubtful judgement, to be checked once its OCR can be judged."""
+
+    guess: geometry.OrientationGuess
+    osd_rotate: int | None = None  # OSD's answer when it was asked during the clean-up
+    osd_conf: float = 0.0
+
+
 def decide_rotation(gray: np.ndarray, options: CleanupOptions, osd: OsdFunction | None,
                     warnings: list[str], dpi: float = 300.0) -> tuple[int, dict]:
     """Quarter turn that makes the page upright; OSD only when the line analysis is in doubt."""
+    rotation, info, _ = _decide_rotation(gray, options, osd, warnings, dpi)
+    return rotation, info
+
+
+def defers_osd(guess: geometry.OrientationGuess, options: CleanupOptions) -> bool:
+    """Upright-leaning doubtful guess whose OSD waits for the OCR to be judged."""
+    return (options.use_osd and options.osd_after_ocr and guess.rotation == 0 and guess.ambiguous
+            and guess.confidence >= options.osd_after_ocr_min_confidence)
+
+
+def _decide_rotation(gray: np.ndarray, options: CleanupOptions, osd: OsdFunction | None, warnings: list[str],
+                     dpi: float) -> tuple[int, dict, OrientationDoubt | None]:
+    """(rotation, step info, the doubt left for the OCR stage when the page stays unturned on one)."""
     guess = geometry.guess_orientation(gray)
     info = {"guess": guess.rotation, "confidence": guess.confidence, "ambiguous": guess.ambiguous,
             "horizontal_ratio": guess.horizontal_ratio, "ascender_share": guess.ascender_share}
     if guess.rotation == 0 and not guess.ambiguous:
-        return 0, info
+        return 0, info, None
+    if defers_osd(guess, options):
+        info["osd"] = "after_ocr"
+        return 0, info, OrientationDoubt(guess)
     if not options.use_osd:
-        return (0 if guess.ambiguous else guess.rotation), info
+        return (0 if guess.ambiguous else guess.rotation), info, None
+    answer = _osd_answer(gray, dpi, options, osd, warnings, info)
+    if answer is None:  # OSD fails on pages with little text; the guess stands
+        return (0 if guess.ambiguous else guess.rotation), info, None
+    rotation = _combine(guess, *answer)
+    # OSD too weak to turn a doubtful page: its OCR will tell whether OSD's turn is worth a try
+    if rotation == 0 and guess.ambiguous and options.osd_after_ocr and answer[0]:
+        return 0, info, OrientationDoubt(guess, *answer)
+    return rotation, info, None
+
+
+def recheck_orientation(gray: np.ndarray, dpi: float, doubt: OrientationDoubt,
+                        options: CleanupOptions | None = None, osd: OsdFunction | None = None,
+                        warnings: list[str] | None = None) -> tuple[int, dict]:
+    """The quarter turn worth trying on a page left unturned on a doubt (``CleanupResult.orientation_pending``)
+    whose OCR read poorly: the one OSD names (asked now if it was not during the clean-up), however
+    weakly, since the caller keeps the better of the two readings; 0 when OSD finds it upright or fails."""
+    info: dict = {"guess": doubt.guess.rotation, "confidence": doubt.guess.confidence}
+    if doubt.osd_rotate is not None:
+        info.update(osd_rotate=doubt.osd_rotate, osd_conf=doubt.osd_conf, osd="during_cleanup")
+        return doubt.osd_rotate, info
+    answer = _osd_answer(gray, dpi, options or CleanupOptions(), osd, warnings if warnings is not None else [], info)
+    return (answer[0] if answer else 0), info
+
+
+def _osd_answer(gray: np.ndarray, dpi: float, options: CleanupOptions, osd: OsdFunction | None,
+                warnings: list[str], info: dict) -> tuple[int, float] | None:
+    """(clockwise turn that makes the page upright, confidence) from Tesseract OSD; None when it fails."""
     run_osd = osd or _default_osd(options.osd_timeout)
     try:
         answer = run_osd(osd_view(gray, dpi))
-    except Exception as exc:  # OSD fails on pages with little text; the guess stands
+    except Exception as exc:
         warnings.append(f"orientation detection failed: {exc}")
         info["osd_error"] = str(exc)[:200]
-        return (0 if guess.ambiguous else guess.rotation), info
+        return None
     # Tesseract's "Rotate" is the clockwise turn that makes the page upright.
     rotate, confidence = int(answer.get("rotate", 0)) % 360, float(answer.get("orientation_conf", 0.0))
     info.update(osd_rotate=rotate, osd_conf=confidence)
-    return _combine(guess, rotate, confidence), info
+    return rotate, confidence
 
 
 # OSD confidences: turned letters score 15-25; sparse pages score low and are often wrong.
@@ -247,8 +310,13 @@ def _restore_blurred(gray: np.ndarray, dpi: int, options: CleanupOptions, record
 
 
 def clean_page(image: np.ndarray, *, dpi: int | None = None, options: CleanupOptions | None = None,
-               keep_images: bool = False, osd: OsdFunction | None = None) -> CleanupResult:
-    """Clean one page image (BGR or gray uint8) for OCR."""
+               keep_images: bool = False, osd: OsdFunction | None = None,
+               rotation: int | None = None) -> CleanupResult:
+    """Clean one page image (BGR or gray uint8) for OCR.
+
+    ``rotation`` imposes the quarter turn (clockwise) instead of deciding it: the page is
+    cleaned again once OSD, asked after OCR, found it turned.
+    """
     options = options or CleanupOptions()
     record = _Recorder(keep_images)
     warnings: list[str] = []
@@ -288,10 +356,13 @@ def clean_page(image: np.ndarray, *, dpi: int | None = None, options: CleanupOpt
         gray, removed = enhance.remove_speckles(gray, dpi=source_dpi)
         record.add("despeckle", started, gray, removed=removed)
 
-    rotation = 0
-    if options.orientation:
+    pending = None
+    if rotation is not None or options.orientation:
         started = time.perf_counter()
-        rotation, info = decide_rotation(gray, options, osd, warnings, dpi=source_dpi)
+        if rotation is None:
+            rotation, info, pending = _decide_rotation(gray, options, osd, warnings, source_dpi)
+        else:
+            rotation, info = rotation % 360, {"imposed": rotation % 360}
         if rotation:
             matrix = _as3x3(geometry.quarter_matrix(gray.shape, rotation)) @ matrix
             gray = geometry.rotate_quarter(gray, rotation)
@@ -332,8 +403,9 @@ def clean_page(image: np.ndarray, *, dpi: int | None = None, options: CleanupOpt
         record.add("binarize", started, gray)
 
     cleaned_marks = [CleanedMark(m.kind, map_box(m.bbox, matrix, gray.shape), m.color) for m in marks]
-    return CleanupResult(image=gray, dpi=out_dpi, rotation=rotation, skew=round(skew, 3), scale=round(scale, 4),
-                         crop=crop, marks=cleaned_marks, steps=record.steps, warnings=warnings)
+    return CleanupResult(image=gray, dpi=out_dpi, rotation=rotation or 0, skew=round(skew, 3), scale=round(scale, 4),
+                         crop=crop, marks=cleaned_marks, steps=record.steps, warnings=warnings,
+                         orientation_pending=pending)
 
 
 def to_bgr(gray: np.ndarray) -> np.ndarray:

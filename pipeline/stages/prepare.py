@@ -10,17 +10,45 @@ page). Step times go to ``doc.quality.timings["prepare.<step>"]``. With
 
 The recipe is ``CleanupOptions()`` (chosen by benchmarks/bench_prepare.py);
 another one can be passed to the constructor.
+
+A page the line analysis finds upright but not surely so is not shown to
+Tesseract OSD here, and a page OSD could not turn for want of confidence stays
+as it is: either is left in ``ctx.cache[PENDING_ORIENTATION]`` (source image,
+recipe, doubt) for the OCR stage, which asks OSD only when the page reads
+poorly and then cleans it again turned (``apply_cleanup``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
-from pipeline.imaging.cleanup import CleanupOptions, CleanupResult, clean_page, to_bgr
+from pipeline.imaging.cleanup import CleanupOptions, CleanupResult, OrientationDoubt, clean_page, to_bgr
 from pipeline.model import Document, ErrorItem, Page, Stamp, Transform
 from pipeline.runner import RunContext
+
+PENDING_ORIENTATION = "prepare.orientation_pending"
+
+
+@dataclass
+class PendingOrientation:
+    """What the OCR stage needs to check a page's orientation after reading it."""
+
+    source: np.ndarray  # the page as it came in, to be cleaned again turned
+    dpi: int | None  # its declared dpi
+    options: CleanupOptions
+    doubt: OrientationDoubt
+
+
+def take_pending_orientations(ctx: RunContext) -> dict[int, PendingOrientation]:
+    """The pages of this run whose orientation awaits their OCR (emptied on the way)."""
+    pending = ctx.cache.pop(PENDING_ORIENTATION, None)
+    if not pending or pending[0] != id(ctx):  # left over from another document
+        return {}
+    return pending[1]
 
 
 class PrepareStage:
@@ -32,6 +60,8 @@ class PrepareStage:
     def __call__(self, doc: Document, ctx: RunContext) -> Document:
         if not ctx.config.cleanup:
             return doc
+        pending: dict[int, PendingOrientation] = {}
+        ctx.cache[PENDING_ORIENTATION] = (id(ctx), pending)
         for page in doc.pages:
             image = ctx.images.get(page.number)
             if image is None or page.source != "ocr":
@@ -43,13 +73,20 @@ class PrepareStage:
                 doc.errors.append(ErrorItem(code="prepare_failed", message=f"page clean-up failed: {exc}",
                                             page=page.number, stage=self.name))
                 continue
-            ctx.images[page.number] = to_bgr(result.image)
-            _record_page(page, result)
-            _record_timings(doc, result)
-            doc.quality.warnings.extend(f"page {page.number}: {w}" for w in result.warnings)
-            if ctx.config.keep_intermediates:
-                _write_steps(ctx, page.number, result)
+            if result.orientation_pending is not None:
+                pending[page.number] = PendingOrientation(image, page.dpi, self.options, result.orientation_pending)
+            apply_cleanup(doc, page, ctx, result)
         return doc
+
+
+def apply_cleanup(doc: Document, page: Page, ctx: RunContext, result: CleanupResult) -> None:
+    """Make ``result`` the page: its image, transform, size, stamps, step times and warnings."""
+    ctx.images[page.number] = to_bgr(result.image)
+    _record_page(page, result)
+    _record_timings(doc, result)
+    doc.quality.warnings.extend(f"page {page.number}: {w}" for w in result.warnings)
+    if ctx.config.keep_intermediates:
+        _write_steps(ctx, page.number, result)
 
 
 def _record_page(page: Page, result: CleanupResult) -> None:
