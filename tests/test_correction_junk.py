@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.correction import Corrector
 from pipeline.correction.junk import page_numbers, speck_spans
@@ -68,3 +72,23 @@ def test_english_model_symbols_are_letters_not_specks() -> None:
     text = "Noi nh@n:\n- Nhu trén;\n- Luu: VT, TNMT.\nCéng hoa xa hdi chu nghia Viét Nam\n"
     result = Corrector.load().correct(text)
     assert all(c.corrected != "" or c.original.strip() == "" for c in result.changes)
+
+
+_CODE = st.from_regex(r"\d{1,4}/(20\d\d/)?(KH|QĐ|UBND)-(CP|UBND|TTg)|\d{1,2}/\d{1,2}/20\d\d|UBND|HĐND", fullmatch=True)
+_SPECK = st.sampled_from(["«", "»", "=", "|", "~", "`", "$", "⁄", "›", "#"])
+
+
+@pytest.fixture(scope="module")
+def corrector() -> Corrector:
+    return Corrector.load()
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_CODE, _SPECK, st.sampled_from(["ban", "nhân", "dân", "-", ";", "\n"])), max_size=10))
+def test_codes_among_specks_are_never_dropped(corrector: Corrector, words: list[str]) -> None:
+    text = " ".join(words)
+    result = corrector.correct(text)
+    for code in (w for w in words if re.search(r"\d{2,}|/|UBND|HĐND", w)):
+        assert code in result.text
+    assert result.text.count("\n") == text.count("\n")

@@ -314,7 +314,7 @@ class Corrector:
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         if stretches:
-            changes = changes + [_speck_change(norm, s) for s in stretches]
+            changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
             changes = self._punctuation(norm, tokens, changes, periods)
         return _render(text, norm, to_input, sorted(changes, key=lambda c: c[0].start))
@@ -355,6 +355,14 @@ class Corrector:
         without = self.lm.sentence_logprob(before + after)
         p_comma = 1.0 / (1.0 + math.exp(max(min(without - with_comma, 50.0), -50.0)))
         return ("," if p_comma >= 0.5 else ""), max(p_comma, 1.0 - p_comma)
+
+    def _speck_change(self, norm: str, speck: Speck) -> tuple[Token, str, float, bool, tuple[str, ...]]:
+        """Dropping a speck; only suggested when it holds a code, a date, an amount or a known
+        abbreviation (a stray digit or a page number may go: "«4.", "2")."""
+        piece = Token(speck.start, speck.end, norm[speck.start:speck.end], SPECK)
+        holds_protected = any(t.kind == PROTECTED and not (t.text.isdigit() and len(t.text) <= 3)
+                              for t in tokenize(piece.text, self.protected))
+        return piece, "", SPECK_CONFIDENCE, holds_protected, ()
 
     def _speck_stretches(self, norm: str, noise: DocumentNoise) -> list[Speck]:
         """Specks read as text, in OCR text read with a Vietnamese model: an English model writes
@@ -1194,11 +1202,6 @@ def _stops_to_commas(norm: str, periods: list[tuple[int, int, int]]) -> str:
     for offset, _, _ in periods:
         chars[offset] = ","
     return "".join(chars)
-
-
-def _speck_change(norm: str, speck: Speck) -> tuple[Token, str, float, bool, tuple[str, ...]]:
-    piece = Token(speck.start, speck.end, norm[speck.start:speck.end], SPECK)
-    return piece, "", SPECK_CONFIDENCE, False, ()
 
 
 def _render(
