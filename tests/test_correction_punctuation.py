@@ -60,3 +60,12 @@ def test_a_stop_glued_to_a_changed_word_joins_its_change() -> None:
     result = Corrector.load().correct("Đơn vị thu nộp phi. lệ phí vào ngân sách nhà nước theo quy định.\n")
     assert "nộp phí, lệ phí" in result.text
     assert any(c.original == "phi." and c.corrected == "phí," for c in result.changes)
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_a_dash_fix_inside_a_dropped_speck_line_is_not_made_twice() -> None:
+    text = "~ công ~ \f"
+    result = Corrector.load().correct(text)
+    for change in result.changes:
+        assert text[change.start:change.end] == change.original
+        assert result.text[change.out_start:change.out_end] == (change.original if change.flagged else change.corrected)

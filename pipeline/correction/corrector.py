@@ -326,8 +326,10 @@ class Corrector:
         """Misread punctuation mended: a stray full stop becomes a comma or nothing, whichever
         the LM prefers between the words as corrected; clause numbers and list dashes as the
         rules write them. A stop glued to a word that is itself changed joins that change."""
+        dropped = [c[0] for c in changes if c[0].kind == SPECK]
         fixes = [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
-                 for f in clause_number_fixes(norm) + list_dash_fixes(norm)]
+                 for f in clause_number_fixes(norm) + list_dash_fixes(norm)
+                 if not any(d.start < f.end and f.start < d.end for d in dropped)]
         if not periods:
             return changes + fixes
         applied = {c[0].start: c[1] for c in changes if not c[3]}
