@@ -142,3 +142,18 @@ def test_a_capital_inside_a_syllable_is_lowered(corrector: Corrector) -> None:
     result = corrector.correct("Các cơ quan bảo đảm kỊp thời, mục tiêu quốc gIa; ứng dụng VNeID.")
     assert result.text == "Các cơ quan bảo đảm kịp thời, mục tiêu quốc gia; ứng dụng VNeID."
     assert engine._odd_case("kỊp") and not engine._odd_case("VNeID") and not engine._odd_case("Kịp")
+
+
+def test_a_document_number_that_lost_its_hyphen_is_suggested_whole(corrector: Corrector) -> None:
+    text = "Căn cứ Quyết định số 2269/QĐ TTg ngày 31/12/2021 và số 2269/QĐ- -TTg; Kế hoạch 12/KH Ủy ban"
+    result = corrector.correct(text)
+    assert result.text == text  # codes are never changed, only suggested
+    suggested = {(c.original, c.corrected) for c in result.changes if c.flagged}
+    assert {("2269/QĐ TTg", "2269/QĐ-TTg"), ("2269/QĐ- -TTg", "2269/QĐ-TTg")} <= suggested
+    assert not any(c.original.startswith("12/KH") for c in result.changes)
+
+
+def test_capitals_with_marks_that_make_no_syllable_are_only_suggested(corrector: Corrector) -> None:
+    result = corrector.correct("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTINH QUẶNG NGAÀI Độc lập\n")
+    [change] = [c for c in result.changes if c.original == "NGAÀI"]
+    assert change.flagged and "NGAÀI" in result.text

@@ -313,6 +313,7 @@ class Corrector:
         pairs = self._pair_confidence(groups, slots, best) if noise.letters and PAIR_DOUBT else None
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
+        changes = _broken_numbers(norm, tokens, changes)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -515,7 +516,8 @@ class Corrector:
         ocr_weights = any(c is not None for c in confs)
         weights = DOUBT_WEIGHTS_OCR if ocr_weights else DOUBT_WEIGHTS_TEXT
         # (with word confidences the doubt score knows such tokens; plain text has only their shape)
-        garbled = _garbled(text, tokens, self.protected) if noise.letters and not ocr_weights else set()
+        garbled = (_garbled(text, tokens, self.protected) if noise.letters and not noise.latin_marks and not ocr_weights
+                   else set())
         for i, (tok, slot) in enumerate(zip(tokens, slots, strict=False)):
             if slot.fixed and i in garbled:
                 out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
@@ -584,7 +586,8 @@ class Corrector:
                 if tok.kind == WORD and slot.own not in self.known and not is_valid_syllable(tok.text):
                     threshold = NON_WORD_APPLY_THRESHOLD
                 unsure = confidence < threshold or (unapply is not None and doubt >= unapply) or (
-                    _clear_abbreviation(tok.text, confs[i]) and strip_marks(surface) != strip_marks(tok.text))
+                    _clear_abbreviation(tok.text, confs[i]) and strip_marks(surface) != strip_marks(tok.text)) or (
+                    i in garbled and confidence < GARBLED_APPLY_THRESHOLD)
                 out.append((tok, surface, confidence, unsure,
                             _alts(alternatives, surface)))
             else:
@@ -926,12 +929,14 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
 
 # Plain OCR text: tokens no letter writes, left by specks and signatures ("S3", "4E", "T", "TH")
 GARBLED_CONFIDENCE = 0.5
+GARBLED_APPLY_THRESHOLD = 0.9  # a reading of such a token below this is only suggested: it is a guess
 _SHORT_CODE = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")  # a point or class number: "10a", "b2"
 
 
 def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[int]:
     """Tokens to flag in plain OCR text: one or two capitals that make no syllable, no known
-    abbreviation and no Roman numeral ("T", "TH", "AT"; not the initial "T."), a short
+    abbreviation and no Roman numeral ("T", "TH", "AT"; not the initial "T."), capitals with
+    marks that make no syllable ("NGAÀI"), a short
     letter-digit mix that is no point number ("S3", "4E"); and a one- or two-letter word beside
     such a token ("VI" in "S3 AT VI T")."""
     found = set()
@@ -940,9 +945,10 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
         if tok.kind == MIXED:
             odd = len(tok.text) <= 3 and not _SHORT_CODE.fullmatch(tok.text)
         elif tok.kind == WORD and tok.text not in protected and not is_valid_syllable(tok.text):
-            # (small letters name points, "điểm b khoản 2"; capitals may be Roman numerals, "khóa XV")
-            odd = len(tok.text) <= 2 and tok.text.isupper() and after not in (")", ".") and not set(
-                tok.text) <= ROMAN_DIGITS
+            # (small letters name points, "điểm b khoản 2"; capitals may be Roman numerals, "khóa XV";
+            # an abbreviation carries no tone or vowel mark, so "NGAÀI" is a misread word)
+            odd = tok.text.isupper() and (len(tok.text) <= 2 and after not in (")", ".") and not set(
+                tok.text) <= ROMAN_DIGITS or has_marks(tok.text.replace("Đ", "D")))
         else:
             odd = False
         if odd:
@@ -957,6 +963,30 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
 
 def _same_line(text: str, first: Token, second: Token) -> bool:
     return "\n" not in text[first.end:second.start]
+
+
+# a document number cut after its type where its hyphen was lost or broken: "2269/QĐ TTg"
+_NUMBER_WITHOUT_ISSUER = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ]{2,6}")
+_ISSUER = re.compile(r"[A-ZĐ][A-ZĐa-zđ]{1,7}")
+_BROKEN_HYPHEN = re.compile(r"-? -?|- -")  # "2269/QĐ TTg", "2269/QĐ- -TTg"
+BROKEN_NUMBER_CONFIDENCE = 0.8
+
+
+def _broken_numbers(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Suggest the hyphen a document number lost between its type and its issuer ("2269/QĐ TTg"
+    -> "2269/QĐ-TTg"): codes are never changed, only flagged with the joined reading."""
+    taken = {c[0].start for c in changes}
+    out = list(changes)
+    for first, second in itertools.pairwise(tokens):
+        if (first.kind == PROTECTED and second.kind == PROTECTED and _BROKEN_HYPHEN.fullmatch(text[first.end:second.start])
+                and _NUMBER_WITHOUT_ISSUER.fullmatch(first.text) and _ISSUER.fullmatch(second.text)
+                and second.text[1:] != second.text[1:].lower() and not taken & {first.start, second.start}):
+            joined = f"{first.text}-{second.text}"
+            span = Token(first.start, second.end, text[first.start:second.end], PROTECTED)
+            out.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
+    return sorted(out, key=lambda change: change[0].start)
 
 
 def _odd_case(word: str) -> bool:
