@@ -193,6 +193,13 @@ def test_english_model_text_opens_names_with_family_names(corrector: Corrector) 
     assert "Ông Trần Quốc" in corrector.correct(text).text
 
 
+def test_english_model_capitals_among_small_words_are_its_own(corrector: Corrector) -> None:
+    text = ("Uy ban nhan dan tinh chi thi: 1. Giam déc SO Néng nghiép va Méi truéng chi dao\n"
+            "CONG HOA XA HOI CHU NGHIA VIET NAM\n")
+    out = corrector.correct(text).text
+    assert "Giám đốc Sở Nông nghiệp" in out and "CỘNG HÒA XÃ HỘI" in out
+
+
 def test_drafter_initials_keep_and_names_get_their_marks(corrector: Corrector) -> None:
     assert corrector.correct("- Lưu: VT, NHNgoc.").text == "- Lưu: VT, NHNgọc."
     res = corrector.correct("Nơi nhận:\n- Như trên;\n- Lưu: VT, PTHa, NHNgoc.")

@@ -554,6 +554,8 @@ class Corrector:
             if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
+            if noise.latin_marks and surface != tok.text and _capitals_among_small(text, tokens, i):
+                surface = surface[:1] + surface[1:].lower()  # "Giám đốc SO Nội vụ": "Sở"
             changed = surface != tok.text or tok.joined
             if not changed and noise.letters and noise.drop < 0.5 and tok.text not in styled:
                 lowered = self._case_slip(text, tokens, i, tok.text)
@@ -987,6 +989,17 @@ def _broken_numbers(
             span = Token(first.start, second.end, text[first.start:second.end], PROTECTED)
             out.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
     return sorted(out, key=lambda change: change[0].start)
+
+
+def _capitals_among_small(text: str, tokens: list[Token], i: int) -> bool:
+    """A short word in capitals between words that are not (an English model reads "Sở" as "SO",
+    "Tổ" as "T6"): its capitals are the model's, not the writer's."""
+    word = tokens[i].text
+    if not (2 <= len(word) <= 3 and word.isupper()):
+        return False
+    around = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens) and _same_line(
+        text, tokens[min(i, j)], tokens[max(i, j)])]
+    return len(around) == 2 and all(t.kind == WORD and not t.text.isupper() for t in around)
 
 
 def _odd_case(word: str) -> bool:
