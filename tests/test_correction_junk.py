@@ -92,3 +92,12 @@ def test_codes_among_specks_are_never_dropped(corrector: Corrector, words: list[
     for code in (w for w in words if re.search(r"\d{2,}|/|UBND|HĐND", w)):
         assert code in result.text
     assert result.text.count("\n") == text.count("\n")
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_english_model_text_loses_its_page_numbers_but_keeps_its_symbols(corrector: Corrector) -> None:
+    text = ("Noi nh@n:\n- Nhu trén;\f2\nCéng hoa xa hdi chu nghia Viét Nam «\n"
+            "Uy ban nhan dan huyén vé viéc trién khai, théng 5 nim 2025\n")
+    result = corrector.correct(text)
+    dropped = [c.original for c in result.changes if c.corrected == "" and not c.flagged]
+    assert dropped == ["2"]

@@ -368,11 +368,12 @@ class Corrector:
         return piece, "", SPECK_CONFIDENCE, holds_protected, ()
 
     def _speck_stretches(self, norm: str, noise: DocumentNoise) -> list[Speck]:
-        """Specks read as text, in OCR text read with a Vietnamese model: an English model writes
-        symbols for marked letters ("nh@n" for "nhận"), and typed text has no specks."""
-        if not noise.letters or noise.latin_marks:
+        """Page numbers, and specks read as text in OCR text read with a Vietnamese model: an
+        English model writes symbols for marked letters ("nh@n" for "nhận"). Typed text, whose
+        marks were stripped, has neither."""
+        if not noise.letters:
             return []
-        return speck_spans(norm, self.protected)
+        return speck_spans(norm, self.protected, symbols=not noise.latin_marks)
 
     # ------------------------------------------------------------------ lattice
 

@@ -34,15 +34,17 @@ class Speck:
     end: int
 
 
-def speck_spans(text: str, protected: ProtectedWords = NO_PROTECTED) -> list[Speck]:
+def speck_spans(text: str, protected: ProtectedWords = NO_PROTECTED, *, symbols: bool = True) -> list[Speck]:
     """Stretches of ``text`` that are no part of the letter's text: specks (whole lines, or the
-    end of a line after its words) and page numbers."""
+    end of a line after its words; not with ``symbols`` False, for text whose symbols may be
+    letters) and page numbers."""
     specks: list[Speck] = []
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for line in text.splitlines(keepends=True) if symbols else ():
         specks.extend(_line_specks(line, offset, protected))
         offset += len(line)
-    return sorted(specks + page_numbers(text), key=lambda s: s.start)
+    numbers = [n for n in page_numbers(text) if not any(s.start < n.end and n.start < s.end for s in specks)]
+    return sorted(specks + numbers, key=lambda s: s.start)
 
 
 # "2", "- 2 -": the number NĐ 30/2020 prints at the top centre of every page from the second on
