@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from pipeline.correction import lm as lm_module
 from pipeline.correction.decoder import Position, decode_many, decode_reference, local_posteriors
 from pipeline.correction.lm import NgramLM, build_lm
 from pipeline.correction.segment import SPECIALS
@@ -119,3 +120,41 @@ def test_pair_posteriors_see_two_misreads_that_only_fit_together(tiny_lm: NgramL
         assert 0.0 <= pair[i] <= 1.0
         assert pair[i] < local[i][0]
     assert max(pair[2], pair[3]) < 0.5
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_batch_scores_equal_scores_one_trigram_at_a_time(
+    tiny_lm: NgramLM, dense: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large batches (scored once per distinct trigram, or through the dense lower-order tables)
+    give the same numbers, bit for bit, as scoring each trigram alone in the sorted tables, with
+    the dictionary-pair bonus and shared classes on."""
+    fast = _corrector_like(tiny_lm, dense, monkeypatch)
+    reference = _corrector_like(tiny_lm, False, monkeypatch)
+    assert (fast._dense_lower is not None) == dense and reference._dense_lower is None
+    rng = np.random.default_rng(11)
+    u, v, w = (rng.integers(0, len(fast.words), size=5000) for _ in range(3))
+    v[:100], w[:100] = fast.id_of("ủy"), fast.id_of("ban")
+    for i, (a, b) in enumerate(zip(SENTENCES[0], SENTENCES[0][1:], strict=False)):  # seen n-grams too
+        u[100 + i], v[100 + i], w[100 + i] = fast.bos, fast.id_of(a), fast.id_of(b)
+    assert len(u) > 4096  # the batch path
+    alone = [float(reference.score(np.array([a]), np.array([b]), np.array([c]))[0])
+             for a, b, c in zip(u, v, w, strict=True)]
+    assert fast.score(u, v, w).tolist() == alone
+    assert fast.logprob(u, v, w).tolist() == [float(reference.logprob(a, b, c)) for a, b, c in zip(u, v, w, strict=True)]
+
+
+def _corrector_like(tiny_lm: NgramLM, dense: bool, monkeypatch: pytest.MonkeyPatch) -> NgramLM:
+    """A copy of ``tiny_lm`` with the corrector's extras (a shared class, a dictionary pair)."""
+    monkeypatch.setattr(lm_module, "DENSE_MAX_WORDS", 10**6 if dense else 0)
+    lm = NgramLM({"words": np.array(tiny_lm.words), **_arrays_of(tiny_lm)})
+    lm.share_classes([["tỉnh", "huyện"]], 0.3)
+    lm.pair_keys = np.array([lm.id_of("ủy") * int(lm.V) + lm.id_of("ban")], dtype=np.int64)
+    lm.pair_weight = 1.0
+    return lm
+
+
+def _arrays_of(lm: NgramLM) -> dict[str, np.ndarray]:
+    return {"uni_logp": lm.uni_logp, "uni_bo": lm.uni_bo, "counts": lm.counts, "bi_keys": lm.bi_keys,
+            "bi_logp": lm.bi_logp, "ctx_keys": lm.ctx_keys, "ctx_bo": lm.ctx_bo, "tri_keys": lm.tri_keys,
+            "tri_logp": lm.tri_logp}

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import Candidate, CandidateGenerator, Lexicon
-from .decoder import Position, decode_many, local_posteriors, pair_posteriors
+from .decoder import Position, decode_with_posteriors, pair_posteriors
 from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
 from .lm import NgramLM
 from .punctuation import FIX_CONFIDENCE, PUNCTUATION, clause_number_fixes, list_dash_fixes, stray_periods
@@ -482,8 +482,7 @@ class Corrector:
                 continue  # the first decoding stands
             lattice.append([comma if i < 0 else slots[i].position for i in group])
             owners.append(group)
-        paths = decode_many(self.lm, lattice)
-        posts_by_sentence = local_posteriors(self.lm, lattice, paths)
+        paths, posts_by_sentence = decode_with_posteriors(self.lm, lattice)
         best = [0] * len(tokens) if previous is None else list(previous[0])
         posts: list[list[float] | None] = [None] * len(tokens) if previous is None else list(previous[1])
         for owner, path, post in zip(owners, paths, posts_by_sentence, strict=False):

@@ -2,15 +2,18 @@
 
 A lattice is a list of positions; each position has candidate LM ids and channel
 log-probs (emissions). ``decode_many`` scores every trigram of every sentence in one
-vectorised LM call, then runs the dynamic programme per sentence; positions with a single
-candidate cost almost nothing. ``decode_reference`` is the slow, obvious version used by
-the tests to check the fast one.
+vectorised LM call (each distinct block of three candidate sets once), then runs the dynamic
+programme per sentence; positions with a single candidate cost almost nothing. The local
+posteriors read their LM scores from the same blocks; the pair posteriors score their own
+trigrams in one call. ``decode_reference``, ``local_posteriors`` and
+``pair_posteriors_reference`` are the slow, obvious versions the tests check the fast ones
+against (tests/test_correction_decoder.py: same numbers to the last bit).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,52 +34,71 @@ class Position:
         return self._emission_list
 
 
-def _flatten(sentences: Sequence[Sequence[Position]], bos: int, eos: int):
-    """Candidate ids of all positions (with <s> <s> ... </s> pads) and per-block geometry."""
-    ids: list[np.ndarray] = []
-    offsets: list[int] = []
-    sizes: list[int] = []
-    pad_bos = np.array([bos], dtype=np.int64)
-    pad_eos = np.array([eos], dtype=np.int64)
-    total = 0
+def _candidate_sets(sentences: Sequence[Sequence[Position]], bos: int, eos: int):
+    """The distinct candidate-id arrays of all entries (positions with their <s> <s> ... </s>
+    pads), and for each entry the number of its array. Occurrences of a word share one
+    array, so a document has far fewer distinct arrays than entries."""
+    pads = [np.array([bos], dtype=np.int64), np.array([eos], dtype=np.int64)]
+    number_of: dict[bytes, int] = {}
+    number_of_array: dict[int, int] = {}  # by id(): the same array object recurs far more often
+    arrays: list[np.ndarray] = []
+    entry_sets: list[int] = []
     for sent in sentences:
-        for arr in [pad_bos, pad_bos, *[p.ids for p in sent], pad_eos]:
-            ids.append(arr)
-            offsets.append(total)
-            sizes.append(len(arr))
-            total += len(arr)
-    return np.concatenate(ids) if ids else np.zeros(0, np.int64), offsets, sizes
+        for arr in [pads[0], pads[0], *[p.ids for p in sent], pads[1]]:
+            number = number_of_array.get(id(arr))
+            if number is None:
+                key = arr.tobytes()
+                number = number_of.get(key)
+                if number is None:
+                    number = number_of[key] = len(arrays)
+                    arrays.append(arr)
+                number_of_array[id(arr)] = number
+            entry_sets.append(number)
+    return arrays, np.array(entry_sets, dtype=np.int64)
 
 
-def _trigram_scores(lm: NgramLM, sentences: Sequence[Sequence[Position]]):
-    """LM log-probs of every candidate triple of every block, as one flat Python list.
+@dataclass
+class _ScoredBatch:
+    """LM scores of every candidate triple of a batch of sentences, and where each block's lie.
 
-    Returns (scores, blocks) where blocks[k][i] = (offset, sa, sb, sc) for block i of
-    sentence k (position i with its two predecessors; the last block scores </s>).
+    Block i of a sentence is its position i with the two entries before it (the last block
+    scores </s>); its scores are laid out a-major: ``scores[offset + (a * sb + b) * sc + c]``.
     """
-    flat_ids, offsets, sizes = _flatten(sentences, lm.bos, lm.eos)
+
+    scores: np.ndarray
+    offset: np.ndarray  # per block of the batch, sentence after sentence
+    sb: np.ndarray
+    sc: np.ndarray
+    blocks: list[list[tuple[int, int, int, int]]]  # per sentence: (offset, sa, sb, sc) of each block
+
+
+def _trigram_scores(lm: NgramLM, sentences: Sequence[Sequence[Position]]) -> _ScoredBatch:
+    """Score the blocks of a batch, each distinct block once: legal text repeats its word
+    triples, so blocks with the same three candidate sets share one run of scores (about a
+    third of the triples are distinct in a held-out document)."""
     if not sentences:
-        return [], []
-    offsets_, sizes_ = np.array(offsets), np.array(sizes)
+        empty = np.zeros(0, dtype=np.int64)
+        return _ScoredBatch(np.zeros(0), empty, empty, empty, [])
+    arrays, entry_sets = _candidate_sets(sentences, lm.bos, lm.eos)
+    set_sizes = np.array([len(a) for a in arrays], dtype=np.int64)
+    set_starts = np.cumsum(set_sizes) - set_sizes
+    set_ids = np.concatenate(arrays)
     # block i of a sentence scores its entry i + 2 (with the two before it): every entry but the
     # two <s> pads that open each sentence
     lengths = np.array([len(sent) + 3 for sent in sentences])
     opens = np.cumsum(lengths) - lengths
-    last = np.ones(len(sizes_), dtype=bool)
-    last[opens] = False
-    last[opens + 1] = False
-    z = np.flatnonzero(last)
-    x, y = z - 2, z - 1
-    sa_, sb_, sc_ = sizes_[x], sizes_[y], sizes_[z]
+    scored = np.ones(len(entry_sets), dtype=bool)
+    scored[opens] = False
+    scored[opens + 1] = False
+    z = np.flatnonzero(scored)
+    n_sets = np.int64(len(arrays))
+    block_keys = (entry_sets[z - 2] * n_sets + entry_sets[z - 1]) * n_sets + entry_sets[z]
+    distinct, block_kind = np.unique(block_keys, return_inverse=True)
+    set_a, set_b, set_c = distinct // (n_sets * n_sets), distinct // n_sets % n_sets, distinct % n_sets
+    sa_, sb_, sc_ = set_sizes[set_a], set_sizes[set_b], set_sizes[set_c]
     counts = sa_ * sb_ * sc_
     starts = np.cumsum(counts) - counts
-    flat_blocks = list(zip(starts.tolist(), sa_.tolist(), sb_.tolist(), sc_.tolist(), strict=True))
-    blocks: list[list[tuple[int, int, int, int]]] = []
-    at = 0
-    for sent in sentences:
-        blocks.append(flat_blocks[at : at + len(sent) + 1])
-        at += len(sent) + 1
-    block_of = np.repeat(np.arange(len(sa_)), counts)
+    block_of = np.repeat(np.arange(len(distinct)), counts)
     local = np.arange(int(counts.sum())) - starts[block_of]
     c_size = sc_[block_of]
     bc_size = (sb_ * sc_)[block_of]
@@ -84,13 +106,21 @@ def _trigram_scores(lm: NgramLM, sentences: Sequence[Sequence[Position]]):
     rem = local - a * bc_size
     b = rem // c_size
     c = rem - b * c_size
-    u = flat_ids[offsets_[x][block_of] + a]
-    v = flat_ids[offsets_[y][block_of] + b]
-    w = flat_ids[offsets_[z][block_of] + c]
-    return lm.score(u, v, w).tolist(), blocks
+    u = set_ids[set_starts[set_a][block_of] + a]
+    v = set_ids[set_starts[set_b][block_of] + b]
+    w = set_ids[set_starts[set_c][block_of] + c]
+    offset, sa, sb, sc = starts[block_kind], sa_[block_kind], sb_[block_kind], sc_[block_kind]
+    flat_blocks = list(zip(offset.tolist(), sa.tolist(), sb.tolist(), sc.tolist(), strict=True))
+    blocks: list[list[tuple[int, int, int, int]]] = []
+    at = 0
+    for sent in sentences:
+        blocks.append(flat_blocks[at : at + len(sent) + 1])
+        at += len(sent) + 1
+    return _ScoredBatch(lm.score(u, v, w), offset, sb, sc, blocks)
 
 
 BEAM = 12.0  # states more than this many nats behind the best one are dropped
+_NO_SCORE = -1e300  # below any reachable state's score
 
 
 def _viterbi(
@@ -99,21 +129,25 @@ def _viterbi(
     """Second-order Viterbi in plain Python: state = (candidate at i-2, candidate at i-1).
 
     Only states within `beam` nats of the best survive (None: exact search); with
-    trigram scores a state that far behind practically never recovers.
+    trigram scores a state that far behind practically never recovers. A state (a, b) is
+    kept as the int ``a * sb + b`` (sb: candidates at i-1), which is also its row in the
+    block's scores. Ties keep the first state visited, as in the obvious loop over (a, b) then c.
     """
-    states: dict[tuple[int, int], float] = {(0, 0): 0.0}
-    backs: list[dict[tuple[int, int], int]] = []
-    for i, pos in enumerate(sent):
-        off, _, sb, sc = blocks[i]
+    states: dict[int, float] = {0: 0.0}
+    backs: list[list[int]] = []
+    for pos, (off, _, sb, sc) in zip(sent, blocks, strict=False):
         em = pos.emission_list()
-        new: dict[tuple[int, int], float] = {}
-        back: dict[tuple[int, int], int] = {}
-        for (a, b), base in states.items():
-            row = off + (a * sb + b) * sc
+        new: dict[int, float] = {}
+        back = [0] * (sb * sc)
+        get = new.get
+        for state, base in states.items():
+            a, b = divmod(state, sb)
+            row = off + state * sc
+            first = b * sc
             for c in range(sc):
                 val = base + scores[row + c] + em[c]
-                key = (b, c)
-                if val > new.get(key, -1e300):
+                key = first + c
+                if val > get(key, _NO_SCORE):
                     new[key] = val
                     back[key] = a
         if beam is not None and len(new) > 4:
@@ -122,18 +156,18 @@ def _viterbi(
         states = new
         backs.append(back)
     off, _, sb, _ = blocks[len(sent)]
-    best, b1, b0 = -1e300, 0, 0
-    for (a, b), base in states.items():
-        val = base + scores[off + a * sb + b]
+    best, best_state = _NO_SCORE, 0
+    for state, base in states.items():
+        val = base + scores[off + state]
         if val > best:
-            best, b1, b0 = val, a, b
+            best, best_state = val, state
     n = len(sent)
     path = [0] * n
-    path[n - 1] = b0
+    path[n - 1] = best_state % sb
     if n >= 2:
-        path[n - 2] = b1
+        path[n - 2] = best_state // sb
     for i in range(n - 1, 1, -1):
-        path[i - 2] = backs[i][(path[i - 1], path[i])]
+        path[i - 2] = backs[i][path[i - 1] * blocks[i][3] + path[i]]
     return path
 
 
@@ -141,25 +175,123 @@ BATCH_TRIGRAMS = 400_000  # LM queries per vectorised call: bounds memory on lon
 
 
 def _combos(sent: Sequence[Position]) -> int:
-    sizes = [1, 1] + [len(p.ids) for p in sent] + [1]
-    return sum(sizes[i - 2] * sizes[i - 1] * sizes[i] for i in range(2, len(sizes)))
+    """Candidate triples of a sentence's blocks (with its <s> <s> ... </s> pads)."""
+    total, a, b = 0, 1, 1
+    for p in sent:
+        c = len(p.ids)
+        total += a * b * c
+        a, b = b, c
+    return total + a * b
+
+
+def _batches(sentences: Sequence[Sequence[Position]]) -> Iterator[list[Sequence[Position]]]:
+    """Consecutive runs of sentences of about BATCH_TRIGRAMS candidate triples each."""
+    batch: list[Sequence[Position]] = []
+    budget = 0
+    for sent in sentences:
+        batch.append(sent)
+        budget += _combos(sent)
+        if budget >= BATCH_TRIGRAMS:
+            yield batch
+            batch, budget = [], 0
+    if batch:
+        yield batch
+
+
+def _decode_batch(
+    lm: NgramLM, batch: Sequence[Sequence[Position]], beam: float | None
+) -> tuple[_ScoredBatch, list[list[int]]]:
+    scored = _trigram_scores(lm, batch)
+    score_list = scored.scores.tolist()
+    return scored, [_viterbi(s, score_list, scored.blocks[k], beam) if s else [] for k, s in enumerate(batch)]
 
 
 def decode_many(
     lm: NgramLM, sentences: Sequence[Sequence[Position]], beam: float | None = BEAM
 ) -> list[list[int]]:
     """Best candidate index at each position of each sentence."""
-    out: list[list[int]] = []
-    batch: list[Sequence[Position]] = []
-    budget = 0
-    for sent in [*sentences, None]:
-        if sent is not None:
-            batch.append(sent)
-            budget += _combos(sent)
-        if batch and (sent is None or budget >= BATCH_TRIGRAMS):
-            scores, blocks = _trigram_scores(lm, batch)
-            out.extend(_viterbi(s, scores, blocks[k], beam) if s else [] for k, s in enumerate(batch))
-            batch, budget = [], 0
+    return [path for batch in _batches(sentences) for path in _decode_batch(lm, batch, beam)[1]]
+
+
+def decode_with_posteriors(
+    lm: NgramLM, sentences: Sequence[Sequence[Position]], beam: float | None = BEAM
+) -> tuple[list[list[int]], list[list[list[float] | None]]]:
+    """``decode_many`` and ``local_posteriors`` of its paths in one pass: the posteriors read
+    the trigram scores the decoder computed instead of asking the LM again."""
+    paths: list[list[int]] = []
+    posts: list[list[list[float] | None]] = []
+    for batch in _batches(sentences):
+        scored, batch_paths = _decode_batch(lm, batch, beam)
+        paths.extend(batch_paths)
+        posts.extend(_posteriors_from_blocks(batch, batch_paths, scored))
+    return paths, posts
+
+
+@dataclass
+class _PathGeometry:
+    """Where each position of a batch and its path stand among the batch's blocks.
+
+    Per position (sentence after sentence): its sentence ``sentence_of``, index ``i`` in it, block
+    ``g`` (the block that ends with it) and index ``h`` such that ``padded[h + 2]`` is its
+    chosen candidate (``padded``: each path with two 0 pads on both sides, the pads' only
+    candidate). Block arrays carry two dummy blocks at the end so that ``g + 2`` is always an
+    index (entries that use them are masked out).
+    """
+
+    sentence_of: np.ndarray
+    i: np.ndarray
+    g: np.ndarray
+    h: np.ndarray
+    length: np.ndarray  # per sentence
+    padded: np.ndarray
+    off: np.ndarray
+    sb: np.ndarray
+    sc: np.ndarray
+
+    @classmethod
+    def of(cls, paths: Sequence[Sequence[int]], scored: _ScoredBatch) -> _PathGeometry:
+        n = np.array([len(path) for path in paths], dtype=np.int64)
+        sentence_of = np.repeat(np.arange(len(n)), n)
+        i = np.arange(int(n.sum())) - (np.cumsum(n) - n)[sentence_of]
+        g = (np.cumsum(n + 1) - (n + 1))[sentence_of] + i
+        h = (np.cumsum(n + 4) - (n + 4))[sentence_of] + i
+        padded = np.array([j for path in paths for j in (0, 0, *path, 0, 0)], dtype=np.int64)
+        off, sb, sc = (np.append(x, [0, 0]) for x in (scored.offset, scored.sb, scored.sc))
+        return cls(sentence_of, i, g, h, n, padded, off, sb, sc)
+
+
+def _posteriors_from_blocks(
+    sentences: Sequence[Sequence[Position]], paths: Sequence[Sequence[int]], scored: _ScoredBatch
+) -> list[list[list[float] | None]]:
+    """``local_posteriors`` with the LM scores taken from the decoder's blocks: the three
+    trigrams that contain position i lie in blocks i, i + 1 and i + 2 (the path fixes the
+    other two members of each), and the sums are formed in the same order, so the numbers
+    are the same to the last bit. Vectorised over the batch."""
+    out: list[list[list[float] | None]] = [[None] * len(s) for s in sentences]
+    at = _PathGeometry.of(paths, scored)
+    ambiguous = np.flatnonzero(at.sc[at.g] > 1)
+    if not len(ambiguous):
+        return out
+    i, g, h, sent = at.i[ambiguous], at.g[ambiguous], at.h[ambiguous], at.sentence_of[ambiguous]
+    off, sb, sc, padded = at.off, at.sb, at.sc, at.padded
+    has_right = i < at.length[sent] - 1
+    l2, l1, r1, r2 = padded[h], padded[h + 1], padded[h + 3], padded[h + 4]
+    left = off[g] + (l2 * sb[g] + l1) * sc[g]  # (l2, l1, c)
+    across = off[g + 1] + l1 * sb[g + 1] * sc[g + 1] + r1  # (l1, c, r1)
+    across_stride = sc[g + 1]
+    right = np.where(has_right, off[g + 2] + r1 * sc[g + 2] + r2, 0)  # (c, r1, r2)
+    right_stride = np.where(has_right, sb[g + 2] * sc[g + 2], 0)
+    counts = sc[g]
+    rep = np.repeat(np.arange(len(counts)), counts)
+    candidate = np.arange(len(rep)) - (np.cumsum(counts) - counts)[rep]
+    scores = scored.scores
+    emissions = np.concatenate([p.emission for sentence in sentences for p in sentence if len(p.ids) > 1])
+    total = scores[left[rep] + candidate] + scores[across[rep] + candidate * across_stride[rep]] + emissions
+    total = total + np.where(has_right[rep], scores[right[rep] + candidate * right_stride[rep]], 0.0)
+    starts, post = _group_softmax(total, counts, rep)
+    post = post.tolist()
+    for k, pos, s0, size in zip(sent.tolist(), i.tolist(), starts.tolist(), counts.tolist(), strict=True):
+        out[k][pos] = post[s0 : s0 + size]
     return out
 
 
@@ -169,7 +301,72 @@ def pair_posteriors(
     """Posterior of the chosen candidate at each position when it is decided together with a
     neighbour (the pair's joint posterior, its other neighbours fixed to the path), the lower of
     its two pairs. Two adjacent misreads that are each valid words ("thâm quyên" for "thẩm
-    quyền") look sure one at a time; only the pair shows the better reading. Vectorised."""
+    quyền") look sure one at a time; only the pair shows the better reading.
+
+    Vectorised over all pairs, with one LM call for their four trigrams (l2, l1, a), (l1, a, b),
+    (a, b, r1) and (b, r1, r2); pair_posteriors_reference is the plain version. (Only the
+    trigrams of the pairs are scored: whole decoder blocks of 16 OCR readings would be 16 times
+    more.)"""
+    out: list[list[float | None]] = [[None] * len(s) for s in sentences]
+    n = np.array([len(s) for s in sentences], dtype=np.int64)
+    if not (n > 1).any():
+        return out  # no pairs
+    positions = [p for sentence in sentences for p in sentence]
+    sizes = np.array([len(p.ids) for p in positions], dtype=np.int64)
+    first = np.cumsum(sizes) - sizes  # of each position's candidates in ids / emissions
+    ids = np.concatenate([p.ids for p in positions]).astype(np.int64)
+    emissions = np.concatenate([p.emission for p in positions])
+    sentence_of = np.repeat(np.arange(len(n)), n)
+    i = np.arange(len(positions)) - (np.cumsum(n) - n)[sentence_of]
+    path = np.array([j for sentence_path in paths for j in sentence_path], dtype=np.int64)
+    chosen = _padded_chosen(ids[first + path], n, lm.bos, lm.eos)
+    h = (np.cumsum(n + 4) - (n + 4))[sentence_of] + i  # chosen[h + 2] is the position's own
+    # pairs: a position and the next one in its sentence, unless both have one candidate
+    pair = np.flatnonzero((i < n[sentence_of] - 1) & ((sizes > 1) | (np.append(sizes[1:], 1) > 1)))
+    na, nb = sizes[pair], sizes[pair + 1]
+    counts = na * nb
+    rep = np.repeat(np.arange(len(pair)), counts)
+    offset = np.arange(int(counts.sum())) - (np.cumsum(counts) - counts)[rep]
+    nb_rep = nb[rep]
+    a, b = offset // nb_rep, offset % nb_rep
+    a_id, b_id = ids[first[pair][rep] + a], ids[first[pair + 1][rep] + b]
+    hp = h[pair][rep]
+    l2, l1, r1, r2 = chosen[hp], chosen[hp + 1], chosen[hp + 4], chosen[hp + 5]
+    right = (i[pair] + 2 < n[sentence_of[pair]])[rep]
+    m = len(a)
+    scores = lm.score(np.concatenate([l2, l1, a_id, b_id]), np.concatenate([l1, a_id, b_id, r1]),
+                      np.concatenate([a_id, b_id, r1, r2]))
+    total = (scores[:m] + scores[m : 2 * m] + scores[2 * m : 3 * m] + np.where(right, scores[3 * m :], 0.0)
+             + emissions[first[pair][rep] + a] + emissions[first[pair + 1][rep] + b])
+    starts, post = _group_softmax(total, counts, rep)
+    is_a = a == path[pair][rep]
+    is_b = b == path[pair + 1][rep]
+    marginal_a = np.add.reduceat(post * is_a, starts).tolist()
+    marginal_b = np.add.reduceat(post * is_b, starts).tolist()
+    for k, at, pa, pb in zip(sentence_of[pair].tolist(), i[pair].tolist(), marginal_a, marginal_b, strict=True):
+        row = out[k]
+        for index, value in ((at, pa), (at + 1, pb)):
+            known = row[index]
+            row[index] = value if known is None else min(known, value)
+    return out
+
+
+def _padded_chosen(chosen: np.ndarray, n: np.ndarray, bos: int, eos: int) -> np.ndarray:
+    """The chosen ids of each sentence as <s> <s> ... </s> </s>, sentence after sentence."""
+    padded_starts = np.cumsum(n + 4) - (n + 4)
+    out = np.full(int((n + 4).sum()), eos, dtype=np.int64)
+    out[padded_starts] = bos
+    out[padded_starts + 1] = bos
+    sentence_of = np.repeat(np.arange(len(n)), n)
+    i = np.arange(len(chosen)) - (np.cumsum(n) - n)[sentence_of]
+    out[padded_starts[sentence_of] + i + 2] = chosen
+    return out
+
+
+def pair_posteriors_reference(
+    lm: NgramLM, sentences: Sequence[Sequence[Position]], paths: Sequence[Sequence[int]]
+) -> list[list[float | None]]:
+    """pair_posteriors asking the LM for each pair's trigrams: the specification of the fast one."""
     out: list[list[float | None]] = [[None] * len(s) for s in sentences]
     a_ids: list[np.ndarray] = []
     b_ids: list[np.ndarray] = []

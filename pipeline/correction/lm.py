@@ -2,7 +2,8 @@
 
 Layout (``lm.npz``): vocabulary words; unigram log-probs and backoffs; sorted int64 keys of
 bigrams and trigrams (ids packed as ``(u*V + v)*V + w``) with float32 log-probs; sorted
-trigram-context keys with their backoff weights. Lookups are vectorised with searchsorted.
+trigram-context keys with their backoff weights. Lookups are vectorised with searchsorted
+(the backoff weights and lower orders of a small vocabulary are also kept as dense tables).
 Log-probs are natural logs.
 """
 
@@ -14,6 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from .segment import BOS, EOS, SPECIALS, UNK
+
+# Vocabularies up to this size get dense V x V tables of the backoff weights and lower-order
+# log-probs (2 x 4 bytes x V^2: 120 MB for the 3.9k-word LM), which replace two binary searches
+# per unseen trigram by two array reads; larger ones look everything up in the sorted tables.
+DENSE_MAX_WORDS = 5000
 
 
 class NgramLM:
@@ -45,6 +51,17 @@ class NgramLM:
         self.bos = self.index[BOS]
         self.eos = self.index[EOS]
         self.unk = self.index[UNK]
+        self._dense_ctx_bo: np.ndarray | None = None  # [u*V+v]: ctx_bo, 0 for contexts not stored
+        self._dense_lower: np.ndarray | None = None  # [v*V+w]: bigram log-prob, else the unigram backoff
+        if len(self.words) <= DENSE_MAX_WORDS:
+            self._build_dense_tables()
+
+    def _build_dense_tables(self) -> None:
+        # the same float32 sums the sorted-table lookups form, so scores are equal to the last bit
+        self._dense_lower = np.add.outer(self.uni_bo, self.uni_logp).ravel()
+        self._dense_lower[self.bi_keys] = self.bi_logp
+        self._dense_ctx_bo = np.zeros(len(self.words) ** 2, dtype=np.float32)
+        self._dense_ctx_bo[self.ctx_keys] = self.ctx_bo
 
     @classmethod
     def load(cls, path: Path) -> NgramLM:
@@ -63,27 +80,33 @@ class NgramLM:
 
     def logprob(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
         """log P(w | u v) for arrays of ids (broadcast together)."""
-        u, v, w = np.broadcast_arrays(np.asarray(u, np.int64), np.asarray(v, np.int64), np.asarray(w, np.int64))
-        shape = u.shape
-        u, v, w = u.ravel(), v.ravel(), w.ravel()
-        V = self.V
-        if len(u) > 4096:
-            # documents repeat themselves: score each distinct trigram once, in sorted order
-            # (sorted needles make searchsorted much faster)
-            keys, inverse = np.unique((u * V + v) * V + w, return_inverse=True)
-            ctx, w = keys // V, keys % V
-            v = ctx % V
-            return self._score(ctx, v, w)[inverse].reshape(shape)
-        return self._score(u * V + v, v, w).reshape(shape)
+        return self._per_trigram(self._score, u, v, w)
 
     def score(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
         """The decoder's score of w after u v: log P(w | u v), plus ``pair_weight`` when v w
         spell a word of the dictionary (two syllables the legal corpus may never show together:
         "cống rãnh", "khó lường")."""
-        out = self.logprob(u, v, w)
+        return self._per_trigram(self._score_with_pair, u, v, w)
+
+    def _per_trigram(self, scorer, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """``scorer(u * V + v, v, w)`` for arrays of ids (broadcast together)."""
+        u, v, w = np.broadcast_arrays(np.asarray(u, np.int64), np.asarray(v, np.int64), np.asarray(w, np.int64))
+        shape = u.shape
+        u, v, w = u.ravel(), v.ravel(), w.ravel()
+        V = self.V
+        if len(u) > 4096 and self._dense_lower is None:
+            # documents repeat themselves: score each distinct trigram once, in sorted order
+            # (sorted needles make searchsorted much faster; dense tables need no sorting)
+            keys, inverse = np.unique((u * V + v) * V + w, return_inverse=True)
+            ctx, w = keys // V, keys % V
+            return scorer(ctx, ctx % V, w)[inverse].reshape(shape)
+        return scorer(u * V + v, v, w).reshape(shape)
+
+    def _score_with_pair(self, ctx: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        out = self._score(ctx, v, w)
         if self.pair_keys is None or not self.pair_weight or not len(self.pair_keys):
             return out
-        pair = np.asarray(v, np.int64) * self.V + np.asarray(w, np.int64)
+        pair = v * self.V + w
         pos = np.minimum(np.searchsorted(self.pair_keys, pair), len(self.pair_keys) - 1)
         return out + self.pair_weight * (self.pair_keys[pos] == pair)
 
@@ -124,16 +147,17 @@ class NgramLM:
 
     def _ngram_score(self, ctx: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
         V = self.V
-        tri, found3 = self._lookup(self.tri_keys, self.tri_logp, ctx * V + w, 0.0)
-        out = tri
+        out, found3 = self._lookup(self.tri_keys, self.tri_logp, ctx * V + w, 0.0)  # a new array
         missing = ~found3
-        if missing.any():
-            vm, wm, cm = v[missing], w[missing], ctx[missing]
-            bo3, _ = self._lookup(self.ctx_keys, self.ctx_bo, cm, 0.0)
-            bi, found2 = self._lookup(self.bi_keys, self.bi_logp, vm * V + wm, 0.0)
-            lower = np.where(found2, bi, self.uni_bo[vm] + self.uni_logp[wm])
-            out = out.copy()
-            out[missing] = bo3 + lower
+        if not missing.any():
+            return out
+        vm, wm, cm = v[missing], w[missing], ctx[missing]
+        if self._dense_lower is not None:
+            out[missing] = self._dense_ctx_bo[cm] + self._dense_lower[vm * V + wm]
+            return out
+        bo3, _ = self._lookup(self.ctx_keys, self.ctx_bo, cm, 0.0)
+        bi, found2 = self._lookup(self.bi_keys, self.bi_logp, vm * V + wm, 0.0)
+        out[missing] = bo3 + np.where(found2, bi, self.uni_bo[vm] + self.uni_logp[wm])
         return out
 
     def sentence_logprob(self, words: list[str]) -> float:
