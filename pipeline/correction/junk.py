@@ -67,6 +67,8 @@ def page_numbers(text: str) -> list[Speck]:
 
 
 def _line_specks(line: str, offset: int, protected: ProtectedWords) -> list[Speck]:
+    if not _may_hold_specks(line):
+        return []  # (most lines: no piece needs to be looked at)
     pieces = _pieces(line)
     if not pieces:
         return []
@@ -143,6 +145,11 @@ _START = Token(0, 0, "", "")
 
 def _end(piece: str) -> Token:
     return Token(len(piece), len(piece), "", "")
+
+
+def _may_hold_specks(line: str) -> bool:
+    """A speck needs a speck symbol, a stray colon a colon or an underscore."""
+    return ":" in line or "_" in line or _has_speck_symbol(line)
 
 
 def _has_speck_symbol(value: str) -> bool:
