@@ -65,6 +65,7 @@ VARIANTS = {
     "-blurred-deconvolve": {"blurred_deconvolve": False},
     "+blurred-psf-1.5": {"blurred_psf_sigma": 1.5},  # a fixed blur instead of the one measured
     "+blurred-lanczos": {"blurred_interpolation": "lanczos"},
+    "-ink-window": {"ink_window": False},  # the steps after orientation on the whole page, not its ink window
 }
 
 

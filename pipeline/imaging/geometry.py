@@ -119,6 +119,44 @@ def rotate_small_angle(image: np.ndarray, angle: float, scale: float = 1.0, *,
     return rotated, matrix
 
 
+def ink_box(gray: np.ndarray, *, max_side: int = 600, min_area: int = 3) -> BBox | None:
+    """Bounding box (page pixels) of the ink on a page, None on a blank one.
+
+    Found on a copy at most ``max_side`` pixels long; blots smaller than ``min_area`` of its
+    pixels (~1 mm) are specks the box need not reach: the page's text is what it must hold.
+    """
+    mask, scale = text_mask(gray, max_side=max_side)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    blots = stats[1:][stats[1:, cv2.CC_STAT_AREA] >= min_area]
+    if len(blots) == 0:
+        return None
+    x0, y0 = blots[:, 0].min(), blots[:, 1].min()
+    x1, y1 = (blots[:, 0] + blots[:, 2]).max(), (blots[:, 1] + blots[:, 3]).max()
+    height, width = gray.shape[:2]
+    return (int(x0 / scale), int(y0 / scale), min(width, int(np.ceil(x1 / scale))),
+            min(height, int(np.ceil(y1 / scale))))
+
+
+def shift_matrix(matrix: np.ndarray, source_origin: tuple[int, int], target_origin: tuple[int, int]) -> np.ndarray:
+    """The affine ``matrix`` (2x3) between pixel coordinates of two parts of its source and target
+    images whose top-left corners are ``source_origin`` and ``target_origin`` (x, y)."""
+    shifted = matrix.astype(np.float64).copy()
+    shifted[:, 2] += matrix[:, :2] @ np.asarray(source_origin, np.float64) - np.asarray(target_origin, np.float64)
+    return shifted
+
+
+def warp_part(part: np.ndarray, matrix: np.ndarray, box: BBox, *, interpolation: str = "cubic",
+              fill: int = 255) -> np.ndarray:
+    """``part`` resampled by ``matrix`` onto a canvas the size of ``box``: a window of a page warped
+    alone (matrix from ``shift_matrix``) as it would be in the whole page warped. What the canvas
+    shows beyond the part is ``fill`` (the page's paper: mirrored or repeated edges would bring
+    the window's ink back in as stray strokes)."""
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(f"unknown interpolation {interpolation!r} ({', '.join(INTERPOLATIONS)})")
+    return cv2.warpAffine(part, matrix, (box[2] - box[0], box[3] - box[1]), flags=INTERPOLATIONS[interpolation],
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+
+
 # --- orientation ------------------------------------------------------------------------
 
 _ROTATE_CODES = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.imaging import enhance
+
 BBox = tuple[int, int, int, int]
 
 
@@ -90,7 +92,13 @@ def find_marks(image: np.ndarray, *, dpi: float = 300.0) -> list[InkMark]:
             continue
         mask8 = mask.astype(np.uint8)
         closed = cv2.morphologyEx(mask8, cv2.MORPH_CLOSE, kernel)
-        count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+        # components are searched in the box of the ink only: a page's few coloured pixels
+        # do not pay for a pass over all of it
+        left, top, width, height = cv2.boundingRect(closed)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(closed[top : top + height, left : left + width],
+                                                              connectivity=8)
+        stats[:, 0] += left
+        stats[:, 1] += top
         for index in range(1, count):
             x, y, w, h, _ = stats[index]
             if max(w, h) < min_side:
@@ -206,12 +214,12 @@ class _InkLevels:
 
 
 def _ink_levels(gray: np.ndarray) -> _InkLevels | None:
-    sample = gray[::3, ::3]
-    paper = float(np.percentile(sample, 90))
-    ink = sample[sample < paper - 60]
-    if ink.size < 200:
+    hist = enhance.level_histogram(gray[::3, ::3])
+    paper = enhance.histogram_percentiles(hist, (90,))[0]
+    ink = hist[: int(max(0, np.ceil(paper - 60)))]  # levels below paper - 60
+    if ink.sum() < 200:
         return None
-    return _InkLevels(text=float(np.percentile(ink, 10)), paper=paper)
+    return _InkLevels(text=enhance.histogram_percentiles(ink, (10,))[0], paper=paper)
 
 
 def _mid_band(levels: _InkLevels) -> tuple[float, float]:
