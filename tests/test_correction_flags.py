@@ -157,3 +157,21 @@ def test_capitals_with_marks_that_make_no_syllable_are_only_suggested(corrector:
     result = corrector.correct("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTINH QUẶNG NGAÀI Độc lập\n")
     [change] = [c for c in result.changes if c.original == "NGAÀI"]
     assert change.flagged and "NGAÀI" in result.text
+
+
+def test_a_lone_letter_the_sentence_reads_better_without_is_flagged_for_deletion(corrector: Corrector) -> None:
+    text = "Nghị định quy định về việc quản lý, sử y dụng phương tiện theo điểm e khoản 1 Điều 5.\n"
+    result = corrector.correct(text)
+    assert result.text == text  # only suggested
+    [stray] = [c for c in result.changes if c.original == "y"]
+    assert stray.flagged and stray.corrected == ""
+    assert not any(c.original == "e" for c in result.changes)  # "điểm e" names a point
+
+
+def test_every_word_of_a_line_that_is_mostly_junk_is_flagged(corrector: Corrector) -> None:
+    text = "Tổng số vụ vi phạm được phát hiện trong năm.\nXiyaagrhsdfsipn no ME nữ\nCác phòng ban thực hiện.\n"
+    result = corrector.correct(text)
+    flagged = {c.original for c in result.changes if c.flagged}
+    assert {"no", "ME", "nữ"} <= flagged
+    assert not flagged & {"Tổng", "số", "Các", "phòng", "thực", "hiện"}
+

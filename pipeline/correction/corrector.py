@@ -314,6 +314,10 @@ class Corrector:
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _broken_numbers(norm, tokens, changes)
+        if noise.letters and not noise.latin_marks and noise.drop < 0.5 and not any(c is not None for c in confs):
+            # plain OCR text: no word confidence tells a speck's letter or a line of junk, their shape does
+            changes = _junk_line_doubts(norm, tokens, self._stray_letter_doubts(norm, tokens, changes),
+                                        self.protected, self.known)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -598,6 +602,39 @@ class Corrector:
                     suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out
+
+    def _stray_letter_doubts(
+        self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+        """Flag, with its deletion suggested, a lone small letter inside a line that the LM would
+        much rather read without ("trợc tuyến theo v tại", "sử y dụng"): a speck read as a letter.
+        A point letter ("điểm e"), a list marker ("a)", "b.") and a line's first word are left."""
+        taken = {c[0].start: c for c in changes}
+        applied = {start: c[1] for start, c in taken.items() if not c[3]}
+        doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+        for i in range(2, len(tokens) - 2):
+            tok = tokens[i]
+            letter = applied.get(tok.start, tok.text)  # a speck's mark may have been mended: "ỹ" -> "y"
+            if (tok.kind != WORD or len(letter) != 1 or len(tok.text) > 2
+                    or not (letter.islower() or _between_small_words(tokens, i))
+                    or (tok.start in taken and taken[tok.start][3])
+                    or text[tok.end:tok.end + 1] in (")", ".") or "\n" in text[tokens[i - 1].end:tok.start]
+                    or tokens[i - 1].text.lower() in POINT_WORDS):
+                continue
+            window = [applied.get(tokens[j].start, tokens[j].text) if tokens[j].kind == WORD else symbol_of(tokens[j])
+                      for j in range(i - 2, i + 3)]
+            if any(not w for w in window):
+                continue  # a neighbour is dropped: the window is not what the text reads
+            kept = self._window_logprob(window)
+            if kept - self._window_logprob(window[:2] + window[3:]) < -STRAY_LETTER_LOGP_GAP:
+                doubted[tok.start] = (tok, "", STRAY_LETTER_CONFIDENCE, True, tuple(dict.fromkeys((letter, tok.text))))
+        out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
+        return sorted(out, key=lambda change: change[0].start)
+
+    def _window_logprob(self, words: list[str]) -> float:
+        """Log-probability of the trigrams inside ``words`` (none of the window's edges)."""
+        ids = np.array([self.lm.id_of(canonical(w)) for w in words], dtype=np.int64)
+        return float(self.lm.logprob(ids[:-2], ids[1:-1], ids[2:]).sum())
 
     def _case_slip(self, text: str, tokens: list[Token], i: int, word: str) -> float | None:
         """Confidence that a capital in mid-sentence is OCR's scaled-up small letter, when sure
@@ -961,6 +998,64 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
                     text, tokens[min(i, j)], tokens[max(i, j)]):
                 found.add(j)
     return found
+
+
+# Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
+STRAY_LETTER_LOGP_GAP = 5.0
+STRAY_LETTER_CONFIDENCE = 0.5
+POINT_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần"})  # "điểm e", "mục a": letters name points
+_TEXT_CHUNK_CHARS = re.compile(r"[\w&/.,:;()\-%\u2013\u2014\"'“”‘’]+")
+_POINT_NUMBER = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")
+
+
+def _between_small_words(tokens: list[Token], i: int) -> bool:
+    """A capital between two small-letter words ("trên địa bàn A kiến"): no heading, name or
+    Roman numeral ("Chương I", "khóa X Điều") stands so."""
+    return all(tokens[j].kind == WORD and tokens[j].text[:1].islower() for j in (i - 1, i + 1))
+
+
+def _junk_line_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    protected: ProtectedWords, known: dict[str, int],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag every word of a line that is at least half junk (flagged, or shaped like no word: a
+    seal's rim, a signature, a table's rules read as letters: "no ME nữ", "ý À GÀ"): its other
+    words are read from the same mess and are rarely right either."""
+    by_start = {c[0].start: c for c in changes}
+    lines: dict[int, list[int]] = {}
+    line = prev = 0
+    for i, tok in enumerate(tokens):
+        line += text.count("\n", prev, tok.start)
+        prev = tok.start
+        change = by_start.get(tok.start)
+        if change is None or change[3] or change[1]:  # a word dropped for sure is no longer there
+            lines.setdefault(line, []).append(i)
+    out = list(changes)
+    for members in lines.values():
+        bad = sum(1 for i in members if (tokens[i].start in by_start and by_start[tokens[i].start][3])
+                  or (tokens[i].start not in by_start and _junk_shaped(text, tokens[i], protected, known)))
+        if bad and 2 * bad >= len(members):
+            out += [(tokens[i], tokens[i].text, GARBLED_CONFIDENCE, True, ())
+                    for i in members if tokens[i].start not in by_start]
+    return sorted(out, key=lambda change: change[0].start)
+
+
+def _junk_shaped(text: str, tok: Token, protected: ProtectedWords, known: dict[str, int]) -> bool:
+    """A token no writing of a letter makes: signs no text uses around it ("2ˆ", "«4E"), a word
+    that is no syllable, abbreviation or known word ("kmmsaam"), a short odd letter-digit mix."""
+    start, end = tok.start, tok.end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    if not _TEXT_CHUNK_CHARS.fullmatch(text[start:end]) or any(
+            c.isalpha() and c not in VIET_LETTERS for c in tok.text):
+        return True
+    if tok.kind == MIXED:
+        return len(tok.text) <= 3 and not _POINT_NUMBER.fullmatch(tok.text)
+    if tok.kind != WORD or tok.text in protected:
+        return False
+    return not is_valid_syllable(tok.text) and canonical(tok.text) not in known
 
 
 def _same_line(text: str, first: Token, second: Token) -> bool:
