@@ -175,3 +175,14 @@ def test_every_word_of_a_line_that_is_mostly_junk_is_flagged(corrector: Correcto
     assert {"no", "ME", "nữ"} <= flagged
     assert not flagged & {"Tổng", "số", "Các", "phòng", "thực", "hiện"}
 
+
+
+def test_english_model_signs_inside_a_word_are_decoded_as_its_vowel(corrector: Corrector) -> None:
+    text = ("Kinh gii: Cac co quan, don vi. Viéc x€p loai cén bé, céng chi?c theo hu@ng dan "
+            "cua S@ Néi vu; lién hé abc@gmail.com.\n")
+    tokens = engine._rejoin_symbol_words(text, list(tokenize(text, corrector.protected)))
+    words = {t.text: t.kind for t in tokens}
+    assert words["x€p"] == words["chi?c"] == words["hu@ng"] == words["S@"] == "word"
+    assert words["abc@gmail.com"] != "word"  # an address keeps its "@"
+    result = corrector.correct(text)
+    assert "xếp" in result.text and "abc@gmail.com" in result.text

@@ -30,7 +30,7 @@ OTHER_SUBSTITUTION = 1.5  # cost of a letter substitution that is no known look-
 DOMINANT_SHARE = 0.995
 MIN_READING_SHARE = 0.001  # readings rarer than this share of their letters are corpus noise
 MIN_RESTORE_SHARE = 0.003  # restoring marks only: rarer readings are not worth decoding
-_CHEAP_DELETIONS = set("it.,'_-’`l¢")
+_CHEAP_DELETIONS = set("it.,'_-’`l¢@")
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,8 @@ class Corrector:
         stretches = self._speck_stretches(norm, noise)
         if stretches:
             tokens = [t for t in tokens if not any(s.start <= t.start < s.end for s in stretches)]
+        if noise.letters and noise.latin_marks:
+            tokens = _rejoin_symbol_words(norm, tokens)
         glued_sure: set[int] = set()
         if noise.letters and not noise.latin_marks:  # English-model marks are no guide to syllables
             tokens, glued_sure = self._split_glued(tokens)
@@ -1006,6 +1008,41 @@ STRAY_LETTER_CONFIDENCE = 0.5
 POINT_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần"})  # "điểm e", "mục a": letters name points
 _TEXT_CHUNK_CHARS = re.compile(r"[\w&/.,:;()\-%\u2013\u2014\"'“”‘’]+")
 _POINT_NUMBER = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")
+
+
+# Signs an English model writes for a Vietnamese vowel it has no letter for ("tru@ng" for
+# "trường", "chi?c" for "chức", "x€p" for "xếp", "k¥" for "kỹ"): inside a word they are letters
+# to decode (the learned confusions know them), not a break between two words or an e-mail
+_VOWEL_SIGNS = "?@€¢¥§£"
+_SIGN_WORD = re.compile(f"[^\\W\\d_]+(?:[{_VOWEL_SIGNS}][^\\W\\d_]*)+")
+
+
+def _rejoin_symbol_words(text: str, tokens: list[Token]) -> list[Token]:
+    """English-model text: a word cut by such a sign, or kept whole as an e-mail for its "@",
+    becomes one word again (a sign ending a word counts only when it is not "?", which may end
+    a question; an address with a domain stays protected)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        match = _SIGN_WORD.match(text, tok.start) if tok.kind in (WORD, PROTECTED) else None
+        end = match.end() if match else tok.end
+        if match and text[end - 1] == "?":
+            end -= 1
+        if tok.kind == PROTECTED:  # only an "@" word with nothing after it: "tru@ng", not "a@b.vn"
+            out.append(Token(tok.start, end, tok.text, WORD) if match and end == tok.end else tok)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].start < end:
+            j += 1
+        if end <= tok.end or tokens[j - 1].end > end or any(t.kind != WORD for t in tokens[i + 1 : j]):
+            out.append(tok)
+            i += 1
+            continue
+        out.append(Token(tok.start, end, text[tok.start:end], WORD))
+        i = j
+    return out
 
 
 def _between_small_words(tokens: list[Token], i: int) -> bool:
