@@ -186,3 +186,13 @@ def test_english_model_signs_inside_a_word_are_decoded_as_its_vowel(corrector: C
     assert words["abc@gmail.com"] != "word"  # an address keeps its "@"
     result = corrector.correct(text)
     assert "xếp" in result.text and "abc@gmail.com" in result.text
+
+
+def test_english_model_text_is_read_with_what_that_model_writes(corrector: Corrector) -> None:
+    # an English model writes "về" as "vé" and "và" as "va", "Số" as "S6": the readings follow
+    text = ("Ke hoach cua Uy ban nhan dan tinh vé tang cudng céng tac quan ly nha nuéc vé dat dai "
+            "va bao vé méi trudng trén dia ban.\nS6: 12/KH-UBND\n")
+    result = corrector.correct(text)
+    assert "tỉnh về tăng cường" in result.text and "nước về đất đai và bảo vệ môi trường" in result.text
+    [number_label] = [c for c in result.changes if c.original == "S6"]
+    assert number_label.corrected == "Số" or (number_label.flagged and number_label.alternatives[0] == "Số")
