@@ -187,6 +187,19 @@ def test_capitalised_words_inside_a_sentence_read_as_names(corrector: Corrector)
                                                mode="diacritics").text
 
 
+def test_names_are_read_with_the_names_people_bear(corrector: Corrector) -> None:
+    # dictionaries/middle_names.txt and given_names.txt: inside a person's name, names the corpus
+    # of laws never wrote ("Diễm", "Khải") and family names the LM reads as words ("đô thị")
+    text = ("6. Ong Dang Van Khai, Chi huy truong Quan su xa; ba Huynh Ngoc Diem, chuyen vien; "
+            "ong Nguyen Hoang Phong.\nCHANH VAN PHONG\nDo Thi Mai Anh\n")
+    out = corrector.correct(text, mode="diacritics").text
+    assert "Ông Đặng Văn Khải" in out and "Huỳnh Ngọc Diễm" in out and "Nguyễn Hoàng Phong" in out
+    assert out.endswith("Đỗ Thị Mai Anh\n")
+    # and nowhere else: "trọng điểm", "triển khai" stay words
+    assert corrector.correct("nang luong trong diem; trien khai", mode="diacritics").text == (
+        "năng lượng trọng điểm; triển khai")
+
+
 def test_english_model_text_opens_names_with_family_names(corrector: Corrector) -> None:
     # capitals are no guide in such text ("Pang" for "Đảng"), but a run of them opens a name
     text = "1. Ong Tran Quéc Vinh, Phé Chu tich Uy ban nhan dan huyén - T6 trudng;\n"

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .candidates import Candidate, CandidateGenerator, Lexicon
+from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference
 from .decoder import Position, decode_with_posteriors, pair_posteriors
 from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
 from .lm import NgramLM
@@ -114,6 +114,12 @@ SHARED_CONTEXT_CLASSES = (("tỉnh", "huyện", "xã", "quận", "phường"), (
 UNIT_CLASS_WEIGHT = 0.3
 DICTIONARY_PAIR_WEIGHT = 1.0  # nats for two syllables that spell a dictionary word (lm.pair_keys)
 CAPITAL_WEIGHT = 1.0
+# nats for a reading that is a family, middle or given name in that place of a person's name
+# (dictionaries/name_openers.txt, middle_names.txt, given_names.txt): the LM, trained on laws,
+# knows "văn phòng" and "đô thị", not "Văn Phong" or "Đỗ Thị Mai"
+NAME_PART_BONUS = 5.0
+FAMILY_NAME_BONUS = 8.0  # (given only where a title or Văn/Thị after it makes the run a name)
+FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME = "family", "middle", "given"
 NAME_OPENER_BONUS = 2.0  # nats for a family name (or Ông/Bà) opening a run of capitalised words  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
@@ -219,6 +225,8 @@ class Corrector:
         tone_style: str | None = None,
         confusions: object | None = None,
         name_openers: Iterable[str] = (),
+        middle_names: Iterable[str] = (),
+        given_names: Iterable[str] = (),
     ) -> None:
         if tone_style not in (None, "old", "new"):
             raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
@@ -246,6 +254,19 @@ class Corrector:
         # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
         self.name_openers = np.array(sorted({self.lm.index[w] for w in map(canonical, name_openers)
                                              if w in self.lm.index}), dtype=np.int64)
+        # the letters of family names (not the titles): a run opened by one of them may be a name
+        self.family_letters = frozenset(strip_marks(canonical(w)) for w in name_openers) - {"ong", "ba"}
+        # family, middle and given names, preferred in their places of a person's name;
+        # offered there even where the corpus never wrote them ("Diễm", "Khải" are names, not law),
+        # and only there: as readings of any word they would spoil common ones ("trọng điểm")
+        middles, givens = {canonical(w) for w in middle_names}, {canonical(w) for w in given_names}
+        parts = middles | givens
+        families = {canonical(w) for w in name_openers if strip_marks(canonical(w)) in self.family_letters}
+        self._name_words = {FAMILY_NAME: frozenset(families), MIDDLE_NAME: frozenset(middles),
+                            GIVEN_NAME: frozenset(givens)}
+        self._names_by_letters: dict[str, list[str]] = {}
+        for word in sorted(parts | families):
+            self._names_by_letters.setdefault(strip_marks(word), []).append(word)
         self._code_pieces: dict[str, str] = {}  # de-accented code letters -> most used spelling
         for piece, _count in sorted(lm.code_pieces.items(), key=lambda kv: -kv[1]):
             self._code_pieces.setdefault(strip_marks(piece), piece)
@@ -263,7 +284,9 @@ class Corrector:
         lm = NgramLM.load(models / "lm.npz")
         protected = ProtectedWords.load(dictionaries_dir())
         return cls(lm, protected, models, Path(learned_dir) if learned_dir else None, tone_style,
-                   _load_confusions(models), read_word_list(dictionaries_dir() / "name_openers.txt"))
+                   _load_confusions(models), read_word_list(dictionaries_dir() / "name_openers.txt"),
+                   read_word_list(dictionaries_dir() / "middle_names.txt"),
+                   read_word_list(dictionaries_dir() / "given_names.txt"))
 
     # ------------------------------------------------------------------ public
 
@@ -302,11 +325,12 @@ class Corrector:
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
+        in_names = _inside_names(groups, tokens, self.family_letters) if self._capital_logp is not None else {}
         if not use_capitals:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
             inside = set()
         noises = _line_noise(norm, tokens, noise)
-        slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside, i in openers)
+        slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside, i in openers, in_names.get(i))
                  for i, tok in enumerate(tokens)]
         best, posts = self._decode(groups, tokens, slots)
         adapted = self._adapted_noise(tokens, slots, best, posts, noise) if ADAPT_MARK_NOISE else None
@@ -315,7 +339,7 @@ class Corrector:
             noise, memo, before = adapted, {}, noises
             noises = _line_noise(norm, tokens, noise)
             slots = [self._slot(tok, noises[i] if tok.text[:1].islower() else before[i], confs[i], cache, memo,
-                                i in inside, i in openers)
+                                i in inside, i in openers, in_names.get(i))
                      for i, tok in enumerate(tokens)]
             best, posts = self._decode(groups, tokens, slots)
         # one reading per document: the same token recurs, and its occurrences should agree.
@@ -411,19 +435,19 @@ class Corrector:
     def _slot(
         self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
         memo: dict[tuple[str, str, bool, bool, float], _Slot], capitalised: bool = False,
-        opens_name: bool = False,
+        opens_name: bool = False, in_name: str | None = None,
     ) -> _Slot:
-        key = (tok.text, tok.kind, capitalised, opens_name, noise.drop)
+        key = (tok.text, tok.kind, capitalised, opens_name, in_name, noise.drop)
         if conf is None and key in memo:
             return memo[key]  # slots are never changed in place: occurrences share one
-        slot = self._make_slot(tok, noise, conf, cache, capitalised, opens_name)
+        slot = self._make_slot(tok, noise, conf, cache, capitalised, opens_name, in_name)
         if conf is None:
             memo[key] = slot
         return slot
 
     def _make_slot(
         self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
-        capitalised: bool = False, opens_name: bool = False,
+        capitalised: bool = False, opens_name: bool = False, in_name: str | None = None,
     ) -> _Slot:
         own = symbol_of(tok)
         if tok.kind == PROTECTED:
@@ -438,6 +462,11 @@ class Corrector:
         suspicious = not self.lexicon.plausible(lower)
         ocr = noise.letters and (noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED)
         cands = self.generator.candidates(lower, ocr)
+        names = self._name_words[in_name] if in_name else frozenset()
+        if names:  # a name may be too rare in the corpus to be among the readings of its letters
+            offered = {cand.word for cand in cands}
+            cands = cands + [Candidate(w, *_marks_only(mark_difference(lower, w)))
+                             for w in self._names_by_letters.get(strip_marks(lower), ()) if w in names and w not in offered]
         words = [own]
         emissions = [0.0 if own in self.known else self._unknown_keep(lower, noise)]
         if noise.latin_marks and tok.kind == MIXED and _lookalike_digits(tok.text):
@@ -464,6 +493,10 @@ class Corrector:
         if opens_name and len(words) > 1:
             # the first of a run of capitalised words: a family name, or the title before one
             emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
+        if names and len(words) > 1:
+            # (by word, not LM id: the corpus may know a name only as <unk>)
+            bonus = FAMILY_NAME_BONUS if in_name == FAMILY_NAME else NAME_PART_BONUS
+            emission = emission + bonus * np.array([w in names for w in words])
         limit = MAX_READINGS_OCR if ocr else MAX_READINGS
         if len(words) > limit or (len(words) > 1 and emission.min() < emission.max() - 12.0):
             # keep the lattice small: the token itself and the readings most likely a priori
@@ -1388,6 +1421,43 @@ def _capitalised_inside(groups: list[list[int]], tokens: list[Token]) -> tuple[s
                 if follows and (k == 0 or not titled[k - 1] or (k == 1 or not titled[k - 2])):
                     openers.add(i)
     return inside, openers
+
+
+def _marks_only(difference: tuple[float, float, float]) -> tuple[float, float, float, float]:
+    """Candidate channel features (dropped, changed, edits, collapsed) of a reading with the same letters."""
+    dropped, changed, collapsed = difference
+    return dropped, changed, 0.0, collapsed
+
+
+def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: frozenset[str]) -> dict[int, str]:
+    """Words after the family name of a person's name: in a run of words in title case opened by
+    a word whose letters spell a family name ("Huynh Ngoc Diem"), or by Ông/Bà and one ("Ông Dang
+    Van Khai"), the words after that family name (at most three): the last GIVEN_NAME, those
+    before it MIDDLE_NAME; and the family name itself (FAMILY_NAME) where a title or a middle
+    name Văn/Thị makes the run a name."""
+    found: dict[int, str] = {}
+    for group in groups:
+        titled = [i >= 0 and tokens[i].kind == WORD and tokens[i].text[:1].isupper() and not tokens[i].text.isupper()
+                  for i in group]
+        for k, i in enumerate(group):
+            if not titled[k] or (k > 0 and titled[k - 1]):
+                continue  # not the start of a run
+            start = k + 1 if strip_marks(tokens[i].text.lower()) in ("ong", "ba") else k
+            if start >= len(group) or not titled[start] or strip_marks(
+                    tokens[group[start]].text.lower()) not in family_letters:
+                continue
+            run = start + 1
+            while run < len(group) and titled[run]:
+                run += 1
+            middle = run - start >= 3 and strip_marks(tokens[group[start + 1]].text.lower()) in ("van", "thi")
+            if start > k or middle:
+                # the family name after a title ("Ông Đặng", not "Ông Đảng"), or before Văn/Thị and a
+                # given name ("Đỗ Thị Mai" on the signer's line, not "Đô thị")
+                found[group[start]] = FAMILY_NAME
+            last = min(run, start + 4) - 1
+            for place in range(start + 1, last + 1):
+                found[group[place]] = GIVEN_NAME if place == last else MIDDLE_NAME
+    return found
 
 
 def _is_lexicon_word(word: str) -> bool:
