@@ -184,6 +184,9 @@ def test_english_model_signs_inside_a_word_are_decoded_as_its_vowel(corrector: C
     words = {t.text: t.kind for t in tokens}
     assert words["x€p"] == words["chi?c"] == words["hu@ng"] == words["S@"] == "word"
     assert words["abc@gmail.com"] != "word"  # an address keeps its "@"
+    question = "Can cir? Luat dat dai, co dung khong?\n"
+    joined = [t.text for t in engine._rejoin_symbol_words(question, list(tokenize(question, corrector.protected)))]
+    assert "cir?" in joined and "khong" in joined  # a "?" ends a question only where no word follows
     result = corrector.correct(text)
     assert "xếp" in result.text and "abc@gmail.com" in result.text
 

@@ -119,7 +119,7 @@ CAPITAL_WEIGHT = 1.0
 # knows "văn phòng" and "đô thị", not "Văn Phong" or "Đỗ Thị Mai"
 NAME_PART_BONUS = 5.0
 FAMILY_NAME_BONUS = 8.0  # (given only where a title or Văn/Thị after it makes the run a name)
-FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME = "family", "middle", "given"
+FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, TITLE = "family", "middle", "given", "title"
 NAME_OPENER_BONUS = 2.0  # nats for a family name (or Ông/Bà) opening a run of capitalised words  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
@@ -263,7 +263,7 @@ class Corrector:
         parts = middles | givens
         families = {canonical(w) for w in name_openers if strip_marks(canonical(w)) in self.family_letters}
         self._name_words = {FAMILY_NAME: frozenset(families), MIDDLE_NAME: frozenset(middles),
-                            GIVEN_NAME: frozenset(givens)}
+                            GIVEN_NAME: frozenset(givens), TITLE: frozenset({"ông", "bà"})}
         self._names_by_letters: dict[str, list[str]] = {}
         for word in sorted(parts | families):
             self._names_by_letters.setdefault(strip_marks(word), []).append(word)
@@ -1084,18 +1084,24 @@ _VOWEL_SIGNS = "?@€¢¥§£"
 _SIGN_WORD = re.compile(f"[^\\W\\d_]+(?:[{_VOWEL_SIGNS}][^\\W\\d_]*)+")
 
 
+def _sentence_goes_on(text: str, end: int) -> bool:
+    """A word follows on the same line (after spaces): the sign before them ended no sentence."""
+    rest = text[end:end + 40].lstrip(" \t")
+    return bool(rest) and rest[0].isalpha()
+
+
 def _rejoin_symbol_words(text: str, tokens: list[Token]) -> list[Token]:
     """English-model text: a word cut by such a sign, or kept whole as an e-mail for its "@",
-    becomes one word again (a sign ending a word counts only when it is not "?", which may end
-    a question; an address with a domain stays protected)."""
+    becomes one word again (a "?" ending a word counts only when a word follows it on its line:
+    otherwise it may end a question; an address with a domain stays protected)."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         match = _SIGN_WORD.match(text, tok.start) if tok.kind in (WORD, PROTECTED) else None
         end = match.end() if match else tok.end
-        if match and text[end - 1] == "?":
-            end -= 1
+        if match and text[end - 1] == "?" and not _sentence_goes_on(text, end):
+            end -= 1  # a question mark, unless the sentence goes on after it ("Căn cứ? Luật")
         if tok.kind == PROTECTED:  # only an "@" word with nothing after it: "tru@ng", not "a@b.vn"
             out.append(Token(tok.start, end, tok.text, WORD) if match and end == tok.end else tok)
             i += 1
@@ -1433,8 +1439,8 @@ def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: 
     """Words after the family name of a person's name: in a run of words in title case opened by
     a word whose letters spell a family name ("Huynh Ngoc Diem"), or by Ông/Bà and one ("Ông Dang
     Van Khai"), the words after that family name (at most three): the last GIVEN_NAME, those
-    before it MIDDLE_NAME; and the family name itself (FAMILY_NAME) where a title or a middle
-    name Văn/Thị makes the run a name."""
+    before it MIDDLE_NAME; the family name itself (FAMILY_NAME) where a title or a middle name
+    Văn/Thị makes the run a name, and that TITLE."""
     found: dict[int, str] = {}
     for group in groups:
         titled = [i >= 0 and tokens[i].kind == WORD and tokens[i].text[:1].isupper() and not tokens[i].text.isupper()
@@ -1450,6 +1456,8 @@ def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: 
             while run < len(group) and titled[run]:
                 run += 1
             middle = run - start >= 3 and strip_marks(tokens[group[start + 1]].text.lower()) in ("van", "thi")
+            if start > k:
+                found[i] = TITLE  # "Ong/Ba" before a family name: "Ông", "Bà", not "ống", "ba"
             if start > k or middle:
                 # the family name after a title ("Ông Đặng", not "Ông Đảng"), or before Văn/Thị and a
                 # given name ("Đỗ Thị Mai" on the signer's line, not "Đô thị")
