@@ -257,3 +257,30 @@ def test_blur_measure_does_not_depend_on_where_the_page_lies_in_memory():
         sigmas.add(estimate_blur_sigma(moved))
         sigmas.add(estimate_blur_sigma(page))
     assert len(sigmas) == 1
+
+
+def test_a_sharp_short_page_is_deskewed_whole():
+    # a window pasted on even paper changed Tesseract's reading of the skewed sample scans
+    from pipeline.imaging.cleanup import CleanupOptions, clean_page
+    from pipeline.imaging.geometry import rotate_small_angle
+
+    text = render_lines(SAMPLE_LINES[:5], dpi=300)
+    page = np.full((3508, 2480), 255, np.uint8)
+    page[120 : 120 + text.shape[0], 80 : 80 + text.shape[1]] = text[:, : page.shape[1] - 80]
+    page, _ = rotate_small_angle(page, 1.5)
+    result = clean_page(page, dpi=300)
+    deskew = next(step for step in result.steps if step.name == "deskew")
+    assert deskew.info["angle"] != 0.0 and deskew.info["window"] is None
+    whole = clean_page(page, dpi=300, options=CleanupOptions(ink_window=False))
+    assert np.array_equal(result.image, whole.image)
+
+
+def test_ink_levels_are_python_floats_as_numpy_percentiles_gave():
+    # numpy 2 computes float32 arrays with python floats in float32, with np.float64 in float64:
+    # the seal suppression must see the same numbers as before the histogram speed-up
+    from pipeline.imaging.ink import _ink_levels
+
+    rng = np.random.default_rng(3)
+    gray = np.where(rng.random((300, 300)) < 0.1, 20, 235).astype(np.uint8)
+    levels = _ink_levels(gray)
+    assert type(levels.paper) is float and type(levels.text) is float

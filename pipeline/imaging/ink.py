@@ -215,11 +215,12 @@ class _InkLevels:
 
 def _ink_levels(gray: np.ndarray) -> _InkLevels | None:
     hist = enhance.level_histogram(gray[::3, ::3])
-    paper = enhance.histogram_percentiles(hist, (90,))[0]
+    # python floats, as before the histogram: numpy 2 computes with them in the arrays' float32
+    paper = float(enhance.histogram_percentiles(hist, (90,))[0])
     ink = hist[: int(max(0, np.ceil(paper - 60)))]  # levels below paper - 60
     if ink.sum() < 200:
         return None
-    return _InkLevels(text=enhance.histogram_percentiles(ink, (10,))[0], paper=paper)
+    return _InkLevels(text=float(enhance.histogram_percentiles(ink, (10,))[0]), paper=paper)
 
 
 def _mid_band(levels: _InkLevels) -> tuple[float, float]:
