@@ -1061,11 +1061,19 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
             odd = False
         if odd:
             found.add(i)
+    misread_caps = [i for i in found if tokens[i].kind == WORD and has_marks(tokens[i].text.replace("Đ", "D"))]
     for i in sorted(found):
         for j in (i - 1, i + 1):
             if 0 <= j < len(tokens) and tokens[j].kind == WORD and len(tokens[j].text) <= 2 and _same_line(
                     text, tokens[min(i, j)], tokens[max(i, j)]):
                 found.add(j)
+    for i in misread_caps:  # the capitals read with it ("TINH QUẶNG NGAÀI"): the line was read badly
+        for step in (-1, 1):
+            j = i + step
+            while (0 <= j < len(tokens) and abs(j - i) <= 3 and tokens[j].kind == WORD and tokens[j].text.isupper()
+                   and _same_line(text, tokens[min(i, j)], tokens[max(i, j)])):
+                found.add(j)
+                j += step
     return found
 
 
