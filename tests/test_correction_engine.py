@@ -196,6 +196,8 @@ def test_names_are_read_with_the_names_people_bear(corrector: Corrector) -> None
     assert "Ông Đặng Văn Khải" in out and "Huỳnh Ngọc Diễm" in out and "Nguyễn Hoàng Phong" in out
     assert out.endswith("Đỗ Thị Mai Anh\n")
     assert corrector.correct("5. Ba Huynh Ngoc Diem, chuyen vien", mode="diacritics").text.startswith("5. Bà Huỳnh")
+    # places that open with "Ba" are no title and name: "huyện Ba Tơ", "quận Ba Đình"
+    assert "Ba Tơ; quận Ba Đình" in corrector.correct("các huyện Bình Sơn, Ba Tơ; quận Ba Đình.").text
     # and nowhere else: "trọng điểm", "triển khai" stay words
     assert corrector.correct("nang luong trong diem; trien khai", mode="diacritics").text == (
         "năng lượng trọng điểm; triển khai")

@@ -1463,6 +1463,10 @@ def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: 
             run = start + 1
             while run < len(group) and titled[run]:
                 run += 1
+            if start > k and run - start < 2:
+                start = k  # "Ba Tơ", "Ba Đình", "Ba Lan": places; a title is followed by a whole name
+                if strip_marks(tokens[i].text.lower()) not in family_letters:
+                    continue
             middle = run - start >= 3 and strip_marks(tokens[group[start + 1]].text.lower()) in ("van", "thi")
             if start > k:
                 found[i] = TITLE  # "Ong/Ba" before a family name: "Ông", "Bà", not "ống", "ba"
