@@ -159,7 +159,7 @@ def test_capitals_with_marks_that_make_no_syllable_are_only_suggested(corrector:
     assert change.flagged and "NGAÀI" in result.text
     # the capitals read with it are doubted too: that line was read badly
     assert any(c.original == "TINH" and c.flagged for c in result.changes)
-    assert not any(c.original in ("CỘNG", "HÒA", "Độc") and c.flagged for c in result.changes)
+    assert not any(c.original in ("CỘNG", "HÒA", "lập", "Hạnh") and c.flagged for c in result.changes)
 
 
 def test_a_lone_letter_the_sentence_reads_better_without_is_flagged_for_deletion(corrector: Corrector) -> None:
@@ -202,3 +202,17 @@ def test_english_model_text_is_read_with_what_that_model_writes(corrector: Corre
     assert "tỉnh về tăng cường" in result.text and "nước về đất đai và bảo vệ môi trường" in result.text
     [number_label] = [c for c in result.changes if c.original == "S6"]
     assert number_label.corrected == "Số" or (number_label.flagged and number_label.alternatives[0] == "Số")
+
+
+def test_a_short_uncommon_word_beside_a_flagged_one_is_flagged_too(corrector: Corrector) -> None:
+    text = "Các phòng ban thực hiện nghiêm túc.\n- Lưu: VT, ĐC ý À “GÀ S3\n"
+    tokens = list(tokenize(text, corrector.protected))
+    doubt = (tokens[5], tokens[5].text, 0.5, True, ())  # "nghiêm": "hiện" is too long, "túc" is not
+    beside = engine._doubt_beside_flags(text, tokens, [doubt], corrector._common_words)
+    assert [(c[0].text, c[3]) for c in beside] == [("nghiêm", True), ("túc", True)]
+    common = (tokens[1], tokens[1].text, 0.5, True, ())  # "phòng": "Các" and "ban" are common words
+    assert engine._doubt_beside_flags(text, tokens, [common], corrector._common_words) == [common]
+    result = corrector.correct(text)
+    doubted = {c.original for c in result.changes if c.flagged}
+    assert "S3" in doubted and "GÀ" in doubted  # the signature's scribble, and the piece beside it
+    assert not doubted & {"Các", "phòng", "ban", "thực", "hiện"}

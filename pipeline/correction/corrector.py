@@ -237,6 +237,8 @@ class Corrector:
         self.tone_style = tone_style
         self.known = {w: int(c) for w, c in zip(lm.words, lm.counts, strict=False)}
         self.lexicon = Lexicon(lm.words, lm.counts, _is_lexicon_word)
+        # the most used words ("và", "của", "các"...): short words that are surely words
+        self._common_words = frozenset(sorted(self.known, key=lambda w: -self.known[w])[:COMMON_WORDS])
         self.learned = _Learned.load(learned_dir) if learned_dir else _Learned()
         for word in self.learned.lexicon:
             self.lexicon.add(canonical(word))
@@ -359,6 +361,7 @@ class Corrector:
             # plain OCR text: no word confidence tells a speck's letter or a line of junk, their shape does
             changes = _junk_line_doubts(norm, tokens, self._stray_letter_doubts(norm, tokens, changes),
                                         self.protected, self.known)
+            changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -1078,6 +1081,7 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
 
 
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
+COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 STRAY_LETTER_LOGP_GAP = 5.0
 STRAY_LETTER_CONFIDENCE = 0.5
 POINT_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần"})  # "điểm e", "mục a": letters name points
@@ -1156,6 +1160,37 @@ def _junk_line_doubts(
             out += [(tokens[i], tokens[i].text, GARBLED_CONFIDENCE, True, ())
                     for i in members if tokens[i].start not in by_start]
     return sorted(out, key=lambda change: change[0].start)
+
+
+def _doubt_beside_flags(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    common: frozenset[str],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag a short word (three letters at most) beside a flagged one on its line, unless it is one
+    of the most used words: OCR errors come in clusters, and a short uncommon word next to a
+    doubtful one is most often a piece of the same misreading ("ý À GÀ" under a signature, "Do lô
+    in" in a signing block). Plain OCR text only, where no word confidence singles them out."""
+    by_start = {c[0].start: c for c in changes}
+    spans = sorted((c[0].start, c[0].end) for c in changes)
+    flagged = [i for i, tok in enumerate(tokens) if tok.start in by_start and by_start[tok.start][3]]
+    out = list(changes)
+    added: set[int] = set()
+    for i in flagged:
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(tokens) or j in added or _inside_spans(tokens[j], spans):
+                continue
+            tok = tokens[j]
+            if (tok.kind in (WORD, MIXED, PROTECTED) and len(tok.text) <= 3
+                    and canonical(tok.text) not in common and _same_line(text, tokens[min(i, j)], tokens[max(i, j)])):
+                out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
+                added.add(j)
+    return sorted(out, key=lambda change: change[0].start)
+
+
+def _inside_spans(tok: Token, spans: list[tuple[int, int]]) -> bool:
+    """Whether the token overlaps one of the sorted (start, end) spans."""
+    k = bisect_right(spans, (tok.start, float("inf"))) - 1
+    return any(0 <= m < len(spans) and spans[m][0] < tok.end and tok.start < spans[m][1] for m in (k, k + 1))
 
 
 def _junk_shaped(text: str, tok: Token, protected: ProtectedWords, known: dict[str, int]) -> bool:
