@@ -161,6 +161,13 @@ def test_title_normalisation_odd_forms():
     assert normalise_title("ỦY BAN NHÂN DÂN") == "ỦY BAN NHÂN DÂN"  # no office: unchanged
     assert normalise_title("Phó giám đốc") == "Phó giám đốc"  # only titles in capitals
     assert normalise_authority("TL. CHU TICH") == "TL. CHỦ TỊCH"
+    # a blurred stop fused into a letter, or lost, before the body or office
+    from pipeline.structure.closing import AUTHORITY
+
+    for read, meant in (("TMLÚY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"), ("KTL CHỦ TỊCH", "KT. CHỦ TỊCH"),
+                        ("TM ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN")):
+        assert AUTHORITY.match(read) and normalise_authority(read) == meant
+    assert not any(AUTHORITY.match(text) for text in ("TLIÊN", "TMBAN", "TL đồng chí"))
 
 
 def test_specks_read_over_the_signers_name_are_left_out():

@@ -33,12 +33,12 @@ from pipeline.structure.text import (
     trim_junk,
     trim_leading_junk,
 )
-from pipeline.structure.titles import normalise_authority, normalise_title
+from pipeline.structure.titles import AUTHORITY_MARK, normalise_authority, normalise_title
 
 # a speck read before the label (",Nơi nhận:", "'Nơi nhận:") is skipped with it
 NOI_NHAN = re.compile(r"^[\s,.;:'‘’`\"“”|_]*n\w{1,2}i\s*nh\w{1,2}n\s*[:;.]?\s*")
 # not after ',' ("- Lưu: VT,KT.ab12" is the drafter's code, not "KT. GIÁM ĐỐC")
-AUTHORITY = re.compile(r"(?<![\w.,])(TM|KT|TL|TUQ)\s?[.,„]\s*(?=[^\W\d_])")
+AUTHORITY = re.compile(rf"(?<![\w.,])(TM|KT|TL|TUQ){AUTHORITY_MARK}(?=[^\W\d_])")
 TITLE_WORDS = re.compile(
     r"\b(GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|PHÓ|CHÁNH|BỘ TRƯỞNG|THỦ TRƯỞNG|HIỆU TRƯỞNG|BÍ THƯ|TỔNG|CỤC TRƯỞNG|VIỆN TRƯỞNG)\b")
 TITLE_KEYS = ("giam doc", "chu tich", "truong", "pho ", "chanh", "bi thu", "tong ", "chu nhiem", "uy vien",

@@ -23,7 +23,12 @@ OFFICES = (
     "CHÍNH ỦY", "ỦY VIÊN", "THƯ KÝ", "TRƯỞNG CÔNG AN", "CHỦ TỊCH HỘI ĐỒNG", "TRƯỞNG BAN QUẢN LÝ",
 )
 _OFFICE_WORDS = sorted(((office, office.split()) for office in OFFICES), key=lambda item: -len(item[1]))
-_AUTHORITY_PREFIX = re.compile(r"^(TM|KT|TL|TUQ)\s?[.,„]\s*")
+# What follows "TM."/"KT."/"TL."/"TUQ.": where blur fused the stop into a letter glued to the next
+# word ("TMLÚY BAN NHÂN DÂN"), one of these words must follow for the line to be an authority
+AUTHORITY_BODY = r"(?:[ỦÚUƯỤỨÙ]Y BAN|HỘI ĐỒNG|BAN |ĐẢNG|THƯỜNG|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ|CHÁNH|BỘ TRƯỞNG|CỤC TRƯỞNG)"
+AUTHORITY_MARK = rf"(?:\s?[.,„]\s*|[.,„]?[LlI1|'`]?\s?(?={AUTHORITY_BODY}))"
+_AUTHORITY_PREFIX = re.compile(rf"^(TM|KT|TL|TUQ){AUTHORITY_MARK}")
+_MISREAD_UY_BAN = re.compile(r"^[ỦÚUƯỤỨÙ]Y BAN\b")
 MIN_SIMILARITY = 85.0  # of the folded words: 'giam doooc' vs 'giam doc' is 89, 'cuc truong' vs 'vu truong' 84
 
 
@@ -83,4 +88,6 @@ def normalise_authority(authority: str) -> str:
         return authority
     # the prefix as written by the rules ("TM„ỦY BAN" read from a blurred "TM. ỦY BAN")
     rest = authority[match.end():]
-    return f"{match.group(1)}. " + (rest if match.group(1) == "TM" else normalise_title(rest))
+    if match.group(1) == "TM":
+        return "TM. " + _MISREAD_UY_BAN.sub("ỦY BAN", rest)  # a body is left as written, but for a lost hook
+    return f"{match.group(1)}. " + normalise_title(rest)
