@@ -95,13 +95,13 @@ LEARNED_WEIGHT = 1.0  # scale of the learned confusion log-likelihood ratios
 # Measured (scripts/eval_correction.py): held-out eng SER 5.70 -> 4.74 %, own eng 4.31 -> 3.98 %,
 # kh_1005 6.77 -> 5.93 %, samples eng 13.97 -> 12.34 %; weights 0.15-0.6 and slacks 0 to -2 all
 # gave within 0.3 points of these.
+ENGLISH_CHANNEL_WEIGHT = 0.3
+ENGLISH_CHANNEL_SLACK = -2.0
 # English-model text: a digit inside a word ("S6:", "T6 trưởng") is far more often the model's
 # "ố"/"ổ" than a real digit, so keeping it as written costs this (natural log). Measured: own eng
 # SER 3.98 -> 3.73 %, kh_1005 5.93 -> 5.65 %, samples eng 12.34 -> 12.17 %, held-out eng 4.74 -> 4.72 %
 # (-1.5: about half the gain; -5: 0.1 more). A change to a digit still applies only when sure.
 ENGLISH_DIGIT_KEEP_LOGP = -3.0
-ENGLISH_CHANNEL_WEIGHT = 0.3
-ENGLISH_CHANNEL_SLACK = -2.0
 LEARNED_MAX = True  # a reading both channels know takes the better of the two scores
 CONSISTENCY_WEIGHT = 2.0  # weight of the document-level agreement prior
 LOCAL_CONSISTENCY_WEIGHT = 1.0  # the same prior for clean or de-accented text (one local step)
@@ -320,7 +320,7 @@ class Corrector:
         style = self.tone_style or _majority_style(tokens)
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
-        memo: dict[tuple[str, str, bool, bool, float], _Slot] = {}
+        memo: dict[tuple[str, str, bool, bool, str | None, float], _Slot] = {}
         # a full stop before a small letter is a misread (a comma or dust): the LM reads on over it
         periods = stray_periods(norm, tokens) if noise.letters and not noise.latin_marks else []
         groups = sentences(_stops_to_commas(norm, periods), tokens)
@@ -437,7 +437,7 @@ class Corrector:
 
     def _slot(
         self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
-        memo: dict[tuple[str, str, bool, bool, float], _Slot], capitalised: bool = False,
+        memo: dict[tuple[str, str, bool, bool, str | None, float], _Slot], capitalised: bool = False,
         opens_name: bool = False, in_name: str | None = None,
     ) -> _Slot:
         key = (tok.text, tok.kind, capitalised, opens_name, in_name, noise.drop)
@@ -1080,13 +1080,12 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
     return found
 
 
-# Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
+# Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 STRAY_LETTER_LOGP_GAP = 5.0
 STRAY_LETTER_CONFIDENCE = 0.5
 POINT_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần"})  # "điểm e", "mục a": letters name points
 _TEXT_CHUNK_CHARS = re.compile(r"[\w&/.,:;()\-%\u2013\u2014\"'“”‘’]+")
-_POINT_NUMBER = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")
 
 
 # Signs an English model writes for a Vietnamese vowel it has no letter for ("tru@ng" for
@@ -1205,7 +1204,7 @@ def _junk_shaped(text: str, tok: Token, protected: ProtectedWords, known: dict[s
             c.isalpha() and c not in VIET_LETTERS for c in tok.text):
         return True
     if tok.kind == MIXED:
-        return len(tok.text) <= 3 and not _POINT_NUMBER.fullmatch(tok.text)
+        return len(tok.text) <= 3 and not _SHORT_CODE.fullmatch(tok.text)
     if tok.kind != WORD or tok.text in protected:
         return False
     return not is_valid_syllable(tok.text) and canonical(tok.text) not in known
