@@ -203,6 +203,19 @@ def test_names_are_read_with_the_names_people_bear(corrector: Corrector) -> None
         "năng lượng trọng điểm; triển khai")
 
 
+def test_place_names_are_read_as_places_are_named(corrector: Corrector) -> None:
+    # dictionaries/place_names.txt: after a unit and on the place-and-date line, the reading a word
+    # takes in place names ("Hòa" opens them; the LM alone says "hóa", as in "văn hóa")
+    text = "UY BAN NHAN DAN TINH HOA LAM\nHoa Lam, ngay 15 thang 3 nam 2025\nUBND tinh Hoa Lam chi dao\n"
+    assert corrector.correct(text, mode="diacritics").text == (
+        "ỦY BAN NHÂN DÂN TỈNH HÒA LÂM\nHòa Lâm, ngày 15 tháng 3 năm 2025\nUBND tỉnh Hòa Lâm chỉ đạo\n")
+    # "xã hội" is no commune, and elsewhere the words keep their readings
+    assert corrector.correct("CONG HOA XA HOI CHU NGHIA VIET NAM", mode="diacritics").text == (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert corrector.correct("hop tac voi Hoa Ky ve van hoa", mode="diacritics").text == (
+        "hợp tác với Hoa Kỳ về văn hóa")
+
+
 def test_english_model_text_opens_names_with_family_names(corrector: Corrector) -> None:
     # capitals are no guide in such text ("Pang" for "Đảng"), but a run of them opens a name
     text = "1. Ong Tran Quéc Vinh, Phé Chu tich Uy ban nhan dan huyén - T6 trudng;\n"

@@ -24,7 +24,7 @@ from test_review_support import make_output, review_setup, users_by_name  # noqa
 from pipeline.review import db, store  # noqa: E402
 from pipeline.review.learned import write_learned  # noqa: E402
 
-CONFUSION = "Ủy ban nhân dân huyện Mộ Đửc báo cáo kết quả."  # OCR misread of the place name Mộ Đức
+CONFUSION = "Ban quản lý khu Mộ Đửc báo cáo kết quả."  # OCR misread of a place name (outside "huyện ...", where the place list settles it)
 MAX_CHANGED_SHARE = 0.001  # correct text: at most 0.1 % of syllables may change
 
 
@@ -67,7 +67,7 @@ def test_two_clerks_fix_once_then_the_engine_applies_it_in_that_context(tmp_path
     before = _flag(base, CONFUSION, "Đửc")
     assert before is not None and before.flagged and "Đức" in before.alternatives
     out = tmp_path / "out"
-    make_output(out, "a2", _engine_lines(base, ["Kính gửi: Ủy ban nhân dân huyện Mộ Đửc báo cáo gấp."]))
+    make_output(out, "a2", _engine_lines(base, ["Kính gửi: Ban quản lý khu Mộ Đửc báo cáo gấp."]))
     engine = review_setup(out, "a1", _engine_lines(base, [CONFUSION]))
     users = users_by_name(engine)
     with engine.connect() as conn:
@@ -78,7 +78,7 @@ def test_two_clerks_fix_once_then_the_engine_applies_it_in_that_context(tmp_path
     choice = items[0].alternatives.index("Đức") + 1
     store.decide(engine, users["ana"], items[0].id, items[0].version, "pick", choice=choice)
     write_learned(engine, learned)
-    rerun = "Ủy ban nhân dân huyện Mộ Đửc báo cáo tình hình dịch bệnh."
+    rerun = "Ban quản lý khu Mộ Đửc báo cáo tình hình dịch bệnh."
     one = _flag(corrector_class.load(learned_dir=learned), rerun, "Đửc")
     assert one is not None and one.flagged, "one clerk's decision alone must not apply automatically"
     assert "Đức" in (one.corrected, *one.alternatives[:1])
@@ -87,7 +87,7 @@ def test_two_clerks_fix_once_then_the_engine_applies_it_in_that_context(tmp_path
     write_learned(engine, learned)
     taught = corrector_class.load(learned_dir=learned)
     result = taught.correct(rerun)
-    assert "huyện Mộ Đức báo cáo" in result.text
+    assert "khu Mộ Đức báo cáo" in result.text
     assert not any(c.flagged for c in result.changes if c.original == "Đửc")
     elsewhere = "Về việc chuyển hồ sơ, Đửc cho biết sẽ họp."  # same reading, another context
     assert taught.correct(elsewhere).text == base.correct(elsewhere).text, "a learned fix applies only in its context"

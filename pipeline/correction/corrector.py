@@ -120,6 +120,16 @@ CAPITAL_WEIGHT = 1.0
 NAME_PART_BONUS = 5.0
 FAMILY_NAME_BONUS = 8.0  # (given only where a title or Văn/Thị after it makes the run a name)
 FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, TITLE = "family", "middle", "given", "title"
+# a word of a place's name after an administrative unit ("xã Hoa Lam") or on the place-and-date line:
+# each reading gains this times log(1 + its uses in that position of dictionaries/place_names.txt).
+# The LM knows "hóa" (văn hóa) and "Hoa" (Hoa Kỳ) far better than the "Hòa" that opens place names
+PLACE_WEIGHT = 1.5
+PLACE_FIRST, PLACE_NEXT = "place-first", "place-next"
+MAX_PLACE_WORDS = 4
+# units whose name follows ("thị xã", "thị trấn", "thành phố", "khu phố" by their last word);
+# "quận" only with its mark: unmarked "quan" is mostly "cơ quan"
+_PLACE_UNITS = frozenset({"tinh", "huyen", "xa", "phuong", "thon", "ap"})
+_PLACE_UNIT_PAIRS = frozenset({("thi", "tran"), ("thanh", "pho"), ("khu", "pho")})
 NAME_OPENER_BONUS = 2.0  # nats for a family name (or Ông/Bà) opening a run of capitalised words  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
@@ -227,6 +237,7 @@ class Corrector:
         name_openers: Iterable[str] = (),
         middle_names: Iterable[str] = (),
         given_names: Iterable[str] = (),
+        place_names: Iterable[str] = (),
     ) -> None:
         if tone_style not in (None, "old", "new"):
             raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
@@ -266,8 +277,14 @@ class Corrector:
         families = {canonical(w) for w in name_openers if strip_marks(canonical(w)) in self.family_letters}
         self._name_words = {FAMILY_NAME: frozenset(families), MIDDLE_NAME: frozenset(middles),
                             GIVEN_NAME: frozenset(givens), TITLE: frozenset({"ông", "bà"})}
+        # each word of a place's name, counted by its position (first, or after the first)
+        self._place_counts: dict[str, Counter[str]] = {PLACE_FIRST: Counter(), PLACE_NEXT: Counter()}
+        for name in place_names:
+            for k, word in enumerate(canonical(w) for w in name.split()):
+                self._place_counts[PLACE_FIRST if k == 0 else PLACE_NEXT][word] += 1
+        places = set(self._place_counts[PLACE_FIRST]) | set(self._place_counts[PLACE_NEXT])
         self._names_by_letters: dict[str, list[str]] = {}
-        for word in sorted(parts | families):
+        for word in sorted(parts | families | places):
             self._names_by_letters.setdefault(strip_marks(word), []).append(word)
         self._code_pieces: dict[str, str] = {}  # de-accented code letters -> most used spelling
         for piece, _count in sorted(lm.code_pieces.items(), key=lambda kv: -kv[1]):
@@ -288,7 +305,8 @@ class Corrector:
         return cls(lm, protected, models, Path(learned_dir) if learned_dir else None, tone_style,
                    _load_confusions(models), read_word_list(dictionaries_dir() / "name_openers.txt"),
                    read_word_list(dictionaries_dir() / "middle_names.txt"),
-                   read_word_list(dictionaries_dir() / "given_names.txt"))
+                   read_word_list(dictionaries_dir() / "given_names.txt"),
+                   read_word_list(dictionaries_dir() / "place_names.txt"))
 
     # ------------------------------------------------------------------ public
 
@@ -328,6 +346,7 @@ class Corrector:
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
         in_names = _inside_names(groups, tokens, self.family_letters) if self._capital_logp is not None else {}
+        in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         if not use_capitals:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
             inside = set()
@@ -465,7 +484,8 @@ class Corrector:
         suspicious = not self.lexicon.plausible(lower)
         ocr = noise.letters and (noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED)
         cands = self.generator.candidates(lower, ocr)
-        names = self._name_words[in_name] if in_name else frozenset()
+        place = self._place_counts.get(in_name) if in_name else None
+        names = self._name_words[in_name] if in_name and place is None else frozenset(place or ())
         if names:  # a name may be too rare in the corpus to be among the readings of its letters
             offered = {cand.word for cand in cands}
             cands = cands + [Candidate(w, *_marks_only(mark_difference(lower, w)))
@@ -496,7 +516,9 @@ class Corrector:
         if opens_name and len(words) > 1:
             # the first of a run of capitalised words: a family name, or the title before one
             emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
-        if names and len(words) > 1:
+        if place is not None and len(words) > 1:
+            emission = emission + PLACE_WEIGHT * np.log1p([place.get(w, 0) for w in words])
+        elif names and len(words) > 1:
             # (by word, not LM id: the corpus may know a name only as <unk>)
             bonus = FAMILY_NAME_BONUS if in_name == FAMILY_NAME else NAME_PART_BONUS
             emission = emission + bonus * np.array([w in names for w in words])
@@ -650,7 +672,7 @@ class Corrector:
                     threshold = NON_WORD_APPLY_THRESHOLD
                 unsure = confidence < threshold or (unapply is not None and doubt >= unapply) or (
                     _clear_abbreviation(tok.text, confs[i]) and strip_marks(surface) != strip_marks(tok.text)) or (
-                    i in garbled and confidence < GARBLED_APPLY_THRESHOLD)
+                    i in garbled)
                 out.append((tok, surface, confidence, unsure,
                             _alts(alternatives, surface)))
             else:
@@ -1040,7 +1062,9 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
 
 # Plain OCR text: tokens no letter writes, left by specks and signatures ("S3", "4E", "T", "TH")
 GARBLED_CONFIDENCE = 0.5
-GARBLED_APPLY_THRESHOLD = 0.9  # a reading of such a token below this is only suggested: it is a guess
+# a reading of such a token, or of a capital read badly with one ("TINH QUANG NGAÀI" -> "QUẶNG"),
+# is only suggested: it is a guess however sure the LM is (was: applied at >= 0.9; SER unchanged on
+# every OCR set, born-digital flag recall 62.2 -> 64.9 %)
 _SHORT_CODE = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")  # a point or class number: "10a", "b2"
 
 
@@ -1512,6 +1536,58 @@ def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: 
             for place in range(start + 1, last + 1):
                 found[group[place]] = GIVEN_NAME if place == last else MIDDLE_NAME
     return found
+
+
+def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> dict[int, str]:
+    """Words of a place's name: the capitalised words (at most four, on one line) after an
+    administrative unit ("xã Tan Hiep", "UBND TỈNH HOA LAM": capitals after a unit in capitals),
+    and those opening the place-and-date line ("Hoa Lam, ngày 15 tháng 3"); PLACE_FIRST for the
+    first, PLACE_NEXT for the others."""
+    found: dict[int, str] = {}
+    for group in groups:
+        members = [i for i in group if i >= 0]
+        for k, i in enumerate(members):
+            tok = tokens[i]
+            if tok.kind != WORD:
+                continue
+            letters = strip_marks(tok.text.lower())
+            previous = strip_marks(tokens[members[k - 1]].text.lower()) if k > 0 else ""
+            unit = (letters in _PLACE_UNITS or (previous, letters) in _PLACE_UNIT_PAIRS
+                    or tok.text.lower() == "quận")
+            if unit and not (letters == "xa" and k + 1 < len(members)
+                             and strip_marks(tokens[members[k + 1]].text.lower()) == "hoi"):  # "xã hội"
+                _mark_place(text, tokens, members[k + 1:], tok.text.isupper(), found)
+    for start in _line_starts(text, tokens):
+        run = list(range(start, min(start + MAX_PLACE_WORDS, len(tokens))))
+        end = next((k for k, i in enumerate(run) if text[tokens[i].end:tokens[i].end + 1] == ","), None)
+        if end is not None and start + end + 1 < len(tokens):
+            after = tokens[start + end + 1]
+            if strip_marks(after.text.lower()) == "ngay" and _same_line(text, tokens[start], after):
+                _mark_place(text, tokens, run[:end + 1], tokens[start].text.isupper(), found, whole=True)
+    return found
+
+
+def _mark_place(text: str, tokens: list[Token], following: list[int], capitals: bool, found: dict[int, str],
+                whole: bool = False) -> None:
+    """Mark the run of capitalised words that opens ``following`` (all of it with ``whole``)."""
+    run: list[int] = []
+    for i in following[:MAX_PLACE_WORDS]:
+        tok = tokens[i]
+        if (tok.kind != WORD or not tok.text[:1].isupper() or tok.text.isupper() != capitals and len(tok.text) > 1
+                or run and not _same_line(text, tokens[run[-1]], tok)):
+            break
+        run.append(i)
+        if text[tok.end:tok.end + 1] in (",", ";", ":", ".", ")"):
+            break
+    if whole and len(run) < len(following[:MAX_PLACE_WORDS]):
+        return
+    for k, i in enumerate(run):
+        found[i] = PLACE_FIRST if k == 0 else PLACE_NEXT
+
+
+def _line_starts(text: str, tokens: list[Token]) -> list[int]:
+    """Indices of the tokens that open a line."""
+    return [i for i, tok in enumerate(tokens) if i == 0 or "\n" in text[tokens[i - 1].end:tok.start]]
 
 
 def _is_lexicon_word(word: str) -> bool:
