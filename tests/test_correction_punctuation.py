@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline.correction import Corrector
-from pipeline.correction.punctuation import clause_number_fixes, list_dash_fixes, stray_periods
+from pipeline.correction.punctuation import (
+    clause_number_fixes,
+    joining_hyphens,
+    list_dash_fixes,
+    stray_periods,
+)
 from pipeline.correction.tokens import tokenize
 from pipeline.resources import models_dir
 
@@ -44,6 +49,18 @@ def test_clause_numbers_after_a_finished_line() -> None:
 def test_list_dashes() -> None:
     text = "Nơi nhận:\n~ Như trên;\n~- Lưu: VT.\nkhoảng 5 ~ 6 người"
     assert [text[f.start:f.end] for f in list_dash_fixes(text)] == ["~", "~-"]
+
+
+def test_hyphens_joining_two_small_syllables() -> None:
+    text = "cơ quan trực thuộc phê-duyệt dự toán; Bà Rịa-Vũng Tàu, 2020-2025, mô-đun, kinh tế - xã hội"
+    assert [(left, right) for _, left, right in joining_hyphens(text)] == [("phê", "duyệt"), ("mô", "đun")]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_a_joining_hyphen_is_flagged_with_a_space_suggested() -> None:
+    result = Corrector.load().correct("Các cơ quan trực thuộc phê-duyệt dự toán năm 2025.\n")
+    assert result.text == "Các cơ quan trực thuộc phê-duyệt dự toán năm 2025.\n"  # shown, never applied
+    assert [(c.original, c.flagged, c.alternatives) for c in result.changes] == [("-", True, (" ",))]
 
 
 @pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")

@@ -39,7 +39,14 @@ from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference
 from .decoder import Position, decode_with_posteriors, pair_posteriors
 from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
 from .lm import NgramLM
-from .punctuation import FIX_CONFIDENCE, PUNCTUATION, clause_number_fixes, list_dash_fixes, stray_periods
+from .punctuation import (
+    FIX_CONFIDENCE,
+    PUNCTUATION,
+    clause_number_fixes,
+    joining_hyphens,
+    list_dash_fixes,
+    stray_periods,
+)
 from .segment import COMMA, canonical, sentences, symbol_of
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
 from .viet import (
@@ -398,6 +405,7 @@ class Corrector:
         fixes = [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
                  for f in clause_number_fixes(norm) + list_dash_fixes(norm)
                  if not any(d.start < f.end and f.start < d.end for d in dropped)]
+        fixes += self._joining_hyphens(norm, changes)
         if not periods:
             return changes + fixes
         applied = {c[0].start: c[1] for c in changes if not c[3]}
@@ -416,6 +424,16 @@ class Corrector:
             joined = Token(tok.start, offset + 1, norm[tok.start:offset + 1], tok.kind, tok.joined, tok.glued)
             out[k] = (joined, corrected + mark, conf, flagged, tuple(a + mark for a in alts))
         return out + fixes
+
+    @staticmethod
+    def _joining_hyphens(
+        norm: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+        """A hyphen joining two small syllables ("phê-duyệt"), flagged with a space suggested. The
+        LM cannot tell it from a loanword's ("mô-đun"), but those are rare enough to be shown."""
+        return [(Token(offset, offset + 1, "-", PUNCTUATION), "-", HYPHEN_CONFIDENCE, True, (" ",))
+                for offset, _, _ in joining_hyphens(norm)
+                if not any(c[0].start <= offset < c[0].end for c in changes)]  # (not in a dropped speck)
 
     def _comma_or_nothing(self, left: list[str], right: list[str]) -> tuple[str, float]:
         """"," or "" in place of a stray stop between the words ``left`` and ``right`` of it,
@@ -1104,6 +1122,7 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
     return found
 
 
+HYPHEN_CONFIDENCE = 0.5
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 STRAY_LETTER_LOGP_GAP = 5.0
