@@ -137,6 +137,7 @@ MAX_PLACE_WORDS = 4
 # "quận" only with its mark: unmarked "quan" is mostly "cơ quan"
 _PLACE_UNITS = frozenset({"tinh", "huyen", "xa", "phuong", "thon", "ap"})
 _PLACE_UNIT_PAIRS = frozenset({("thi", "tran"), ("thanh", "pho"), ("khu", "pho")})
+_PLACE_UNIT_LETTERS = _PLACE_UNITS | {last for _, last in _PLACE_UNIT_PAIRS} | {"quan"}  # letters a unit ends with
 NAME_OPENER_BONUS = 2.0  # nats for a family name (or Ông/Bà) opening a run of capitalised words  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
@@ -269,6 +270,7 @@ class Corrector:
         self.generator = CandidateGenerator(self.lexicon, learned_candidates)
         self.fingerprint = _fingerprint(models_dir, learned_dir, tone_style)
         self._surfaces: dict[tuple[str, str, str], str] = {}
+        self._shared_slots: dict[tuple, _Slot] = {}  # see _slot
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
         # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
@@ -466,7 +468,7 @@ class Corrector:
         """Marked words read with confidence elsewhere in the document."""
         cache: Counter[str] = Counter()
         for tok, conf in zip(tokens, confs, strict=False):
-            if tok.kind == WORD and has_marks(tok.text) and (conf is None or conf >= 85):
+            if tok.kind == WORD and not tok.text.isascii() and has_marks(tok.text) and (conf is None or conf >= 85):
                 word = canonical(tok.text)
                 if word in self.known:
                     cache[word] += 1
@@ -480,6 +482,21 @@ class Corrector:
         key = (tok.text, tok.kind, capitalised, opens_name, in_name, noise.drop)
         if conf is None and key in memo:
             return memo[key]  # slots are never changed in place: occurrences share one
+        if conf is None and not cache:
+            # no marked word read elsewhere in the document to favour: the slot depends on the
+            # token and the noise alone, and documents share it (de-accented text has no marked
+            # words, and the same words recur from one document to the next). Without letter
+            # edits (diacritics mode) no reading has any, so the edit rate plays no part.
+            shared = (*key, noise.wrong_mark, noise.edit if noise.letters else None, noise.ocr, noise.collapsed,
+                      noise.letters, noise.latin_marks)
+            slot = self._shared_slots.get(shared)
+            if slot is None:
+                if len(self._shared_slots) > 50_000:
+                    self._shared_slots.clear()
+                slot = self._shared_slots[shared] = self._make_slot(tok, noise, conf, cache, capitalised, opens_name,
+                                                                    in_name)
+            memo[key] = slot
+            return slot
         slot = self._make_slot(tok, noise, conf, cache, capitalised, opens_name, in_name)
         if conf is None:
             memo[key] = slot
@@ -619,6 +636,10 @@ class Corrector:
         # (with word confidences the doubt score knows such tokens; plain text has only their shape)
         garbled = (_garbled(text, tokens, self.protected) if noise.letters and not noise.latin_marks and not ocr_weights
                    else set())
+        written_as: dict[tuple[int, str, str], tuple[list[str], bool, float]] = {}
+        unapply = UNAPPLY_DOUBT if ocr_weights else UNAPPLY_DOUBT_TEXT if noise.ocr else None
+        alternatives_of: dict[tuple, list[str]] = {}
+        alts_of: dict[tuple, tuple[str, ...]] = {}
         for i, (tok, slot) in enumerate(zip(tokens, slots, strict=False)):
             if slot.fixed and i in garbled:
                 out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
@@ -637,8 +658,15 @@ class Corrector:
             j = best[i]
             post = posts[i]
             confidence = slot.confidence if post is None else post[j]
-            surface = tok.text if slot.words[j] == slot.own and not _odd_case(tok.text) else self._surface(
-                tok.text, slot.words[j], style)
+            # each reading written like the token, once per distinct token (occurrences share a slot)
+            written = written_as.get((id(slot), tok.text, tok.kind))
+            if written is None:
+                # (and the posterior a change needs to apply)
+                written = written_as[id(slot), tok.text, tok.kind] = (
+                    [self._surface(tok.text, w, style) for w in slot.words], _odd_case(tok.text),
+                    NON_WORD_APPLY_THRESHOLD if tok.kind == WORD and slot.own not in self.known
+                    and not is_valid_syllable(tok.text) else APPLY_THRESHOLD)
+            surface = tok.text if slot.words[j] == slot.own and not written[1] else written[0][j]
             hint = None
             if learned:
                 left, right = _neighbours(text, tokens, i)
@@ -682,17 +710,23 @@ class Corrector:
                 if self.tone_style and tone_style_of(tok.text) not in (None, self.tone_style):
                     out.append((tok, place_tone(tok.text, self.tone_style), 1.0, False, ()))
                 continue
-            alternatives = self._alternatives(tok.text, slot, post, j, style, hint)
+            # the alternatives follow from the token's readings, their order and the choice: the
+            # occurrences of a word mostly share them
+            order = tuple(range(len(slot.words)) if post is None else sorted(range(len(post)), key=post.__getitem__,
+                                                                              reverse=True))
+            alternatives_key = (id(slot), tok.text, j, hint, order)
+            alternatives = alternatives_of.get(alternatives_key)
+            if alternatives is None:
+                alternatives = alternatives_of[alternatives_key] = self._alternatives(
+                    tok.text, slot, post, j, style, hint, written[0], order)
             if changed:
-                unapply = UNAPPLY_DOUBT if ocr_weights else UNAPPLY_DOUBT_TEXT if noise.ocr else None
-                threshold = APPLY_THRESHOLD
-                if tok.kind == WORD and slot.own not in self.known and not is_valid_syllable(tok.text):
-                    threshold = NON_WORD_APPLY_THRESHOLD
-                unsure = confidence < threshold or (unapply is not None and doubt >= unapply) or (
-                    _clear_abbreviation(tok.text, confs[i]) and strip_marks(surface) != strip_marks(tok.text)) or (
-                    i in garbled)
-                out.append((tok, surface, confidence, unsure,
-                            _alts(alternatives, surface)))
+                unsure = confidence < written[2] or (unapply is not None and doubt >= unapply) or (
+                    confs[i] is not None and _clear_abbreviation(tok.text, confs[i])
+                    and strip_marks(surface) != strip_marks(tok.text)) or (i in garbled)
+                alts = alts_of.get((alternatives_key, surface))
+                if alts is None:
+                    alts = alts_of[alternatives_key, surface] = _alts(alternatives, surface)
+                out.append((tok, surface, confidence, unsure, alts))
             else:
                 suggestion = surface if tok.kind == MIXED else tok.text
                 if doubt >= 0.0 and tok.text not in styled and _lookalike_capital(text, tokens, i, tok.text):
@@ -807,7 +841,7 @@ class Corrector:
         of a first pass measure them."""
         marked = fixed = 0
         for tok, slot, j, post in zip(tokens, slots, best, posts, strict=True):
-            if tok.kind != WORD or slot.fixed or not has_marks(tok.text):
+            if tok.kind != WORD or slot.fixed or tok.text.isascii() or not has_marks(tok.text):
                 continue
             marked += 1
             if j and post is not None and post[j] >= ADAPT_SURE and strip_marks(slot.words[j]) == strip_marks(slot.own):
@@ -972,11 +1006,19 @@ class Corrector:
         return foreign
 
     def _alternatives(
-        self, original: str, slot: _Slot, post: list[float] | None, chosen: int, style: str, hint: str | None
+        self, original: str, slot: _Slot, post: list[float] | None, chosen: int, style: str, hint: str | None,
+        surfaces: list[str] | None = None, order: Sequence[int] | None = None,
     ) -> list[str]:
-        order = range(len(slot.words)) if post is None else sorted(range(len(post)), key=post.__getitem__, reverse=True)
+        """The other readings, likeliest first, written like ``original`` (``surfaces``: each
+        reading so written, ``order``: the readings by posterior, when known)."""
+        if order is None:
+            order = range(len(slot.words)) if post is None else sorted(range(len(post)), key=post.__getitem__,
+                                                                        reverse=True)
         ranked = [k for k in order if k not in (chosen, 0)][:6]
-        alts = [self._surface(original, slot.words[k], style) for k in ranked]
+        if surfaces is None:
+            alts = [self._surface(original, slot.words[k], style) for k in ranked]
+        else:
+            alts = [surfaces[k] for k in ranked]
         return [hint, *alts] if hint else alts
 
     def _surface(self, original: str, word: str, style: str) -> str:
@@ -1024,6 +1066,7 @@ PROTECTED_DOUBT_CONF = 50.0  # numbers and codes Tesseract read with less confid
 DECIMAL_SUGGESTION_CONFIDENCE = 0.5
 _WEB_ADDRESS = re.compile(r"^(https?://|www\.)|\.(vn|com|org|net|gov|edu|int)\b", re.I)
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LINE_BREAK = re.compile("\n")
 _ODD_CODE_SEPARATOR = re.compile(r"[^\w/.\-]")
 _DOT_DECIMAL = re.compile(r"^\d{1,3}\.\d{1,2}$")
 _COMMA_DECIMAL = re.compile(r"\d,\d{1,2}(?!\d)")
@@ -1476,11 +1519,30 @@ def _consistency_local(
     """The mean posterior of each reading over all occurrences of the same token, as a prior
     on each occurrence with its neighbours fixed (one step of iterated conditional modes)."""
     best, posts = list(best), list(posts)
-    for members, stacked, prior in _agreement(slots, posts, lambda i: tokens[i].text, LOCAL_CONSISTENCY_WEIGHT):
-        scores = np.log(stacked + 1e-12) + prior
+    # _agreement's groups (by token text), all groups with the same number of readings in one
+    # go: each row's numbers are formed as group by group (reduceat adds a group's rows in
+    # order, as mean(axis=0) does), to the last bit
+    by_token: dict[str, list[int]] = {}
+    for i, slot in enumerate(slots):
+        if len(slot.words) > 1 and posts[i] is not None:
+            by_token.setdefault(tokens[i].text, []).append(i)
+    by_width: dict[int, list[list[int]]] = {}
+    for members in by_token.values():
+        if len(members) < 2:
+            continue
+        widths = {len(posts[i]) for i in members}
+        if len(widths) == 1:
+            by_width.setdefault(widths.pop(), []).append(members)
+    for groups in by_width.values():
+        rows = [i for members in groups for i in members]
+        stacked = np.array([posts[i] for i in rows])
+        counts = np.array([len(members) for members in groups])
+        mean = np.add.reduceat(stacked, np.cumsum(counts) - counts, axis=0) / counts[:, None]
+        prior = LOCAL_CONSISTENCY_WEIGHT * np.log(mean + 0.02)
+        scores = np.log(stacked + 1e-12) + np.repeat(prior, counts, axis=0)
         new = np.exp(scores - scores.max(axis=1, keepdims=True))
         new /= new.sum(axis=1, keepdims=True)
-        for i, row, j in zip(members, new.tolist(), new.argmax(axis=1).tolist(), strict=True):
+        for i, row, j in zip(rows, new.tolist(), new.argmax(axis=1).tolist(), strict=True):
             best[i] = j
             posts[i] = row
     return best, posts
@@ -1504,6 +1566,8 @@ def _capitalised_inside(groups: list[list[int]], tokens: list[Token]) -> tuple[s
     for group in groups:
         titled = [i >= 0 and tokens[i].kind == WORD and tokens[i].text[:1].isupper() and not tokens[i].text.isupper()
                   for i in group]
+        if True not in titled:
+            continue  # (most sentences of running text: nothing to look at)
         for k, i in enumerate(group):
             follows = k + 1 < len(group) and titled[k + 1]
             if titled[k] and (k > 0 or follows):
@@ -1530,6 +1594,8 @@ def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: 
     for group in groups:
         titled = [i >= 0 and tokens[i].kind == WORD and tokens[i].text[:1].isupper() and not tokens[i].text.isupper()
                   for i in group]
+        if True not in titled:
+            continue
         for k, i in enumerate(group):
             if not titled[k] or (k > 0 and titled[k - 1]):
                 continue  # not the start of a run
@@ -1569,7 +1635,10 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
             tok = tokens[i]
             if tok.kind != WORD:
                 continue
-            letters = strip_marks(tok.text.lower())
+            lower = tok.text.lower()
+            letters = lower if lower.isascii() else strip_marks(lower)
+            if letters not in _PLACE_UNIT_LETTERS:
+                continue  # (no unit ends so: skips the look at the word before)
             previous = strip_marks(tokens[members[k - 1]].text.lower()) if k > 0 else ""
             unit = (letters in _PLACE_UNITS or (previous, letters) in _PLACE_UNIT_PAIRS
                     or tok.text.lower() == "quận")
@@ -1606,7 +1675,13 @@ def _mark_place(text: str, tokens: list[Token], following: list[int], capitals: 
 
 def _line_starts(text: str, tokens: list[Token]) -> list[int]:
     """Indices of the tokens that open a line."""
-    return [i for i, tok in enumerate(tokens) if i == 0 or "\n" in text[tokens[i - 1].end:tok.start]]
+    # a token opens a line when a line break stands between it and the one before: the first
+    # token after each break (no token holds one), found by bisection instead of a look at every gap
+    if not tokens:
+        return []
+    starts = [tok.start for tok in tokens]
+    found = {bisect_right(starts, m.start()) for m in _LINE_BREAK.finditer(text)}
+    return sorted(found.union((0,)).difference((len(tokens),)))
 
 
 def _is_lexicon_word(word: str) -> bool:
@@ -1645,6 +1720,7 @@ def _render(
     result: list[Change] = []
     pos_in = 0
     out_len = 0
+    new_change = object.__new__
     for tok, corrected, conf, flagged, alts in changes:
         start, end = to_input[tok.start], to_input[tok.end]
         original = text[start:end]
@@ -1652,8 +1728,14 @@ def _render(
         out_len += start - pos_in
         written = original if flagged else corrected
         pieces.append(written)
-        result.append(Change(start, end, out_len, out_len + len(written), original, corrected,
-                             round(conf, 4), flagged, alts))
+        # Change(...) without the frozen dataclass's __init__, which sets each field through
+        # object.__setattr__ (three times slower); most confidences round to 1 (round() is slow)
+        change = new_change(Change)
+        change.__dict__.update(start=start, end=end, out_start=out_len, out_end=out_len + len(written),
+                               original=original, corrected=corrected,
+                               confidence=1.0 if 0.99996 < conf <= 1.0 else round(conf, 4), flagged=flagged,
+                               alternatives=alts)
+        result.append(change)
         out_len += len(written)
         pos_in = end
     pieces.append(text[pos_in:])
@@ -1677,7 +1759,7 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def _majority_style(tokens: list[Token]) -> str:
-    votes = Counter(tone_style_of(t.text) for t in tokens if t.kind == WORD and has_marks(t.text))
+    votes = Counter(tone_style_of(t.text) for t in tokens if t.kind == WORD and not t.text.isascii() and has_marks(t.text))
     return "old" if votes["old"] > votes["new"] else "new"
 
 
@@ -1731,6 +1813,7 @@ ROMAN_VALUES = {roman: n for n, roman in enumerate(
     ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"], 1)}
 ROMAN_NUMERALS = {n: roman for roman, n in ROMAN_VALUES.items()}
 _ROMAN_LIKE = re.compile(r"[IVXLHl1|]{1,5}")
+_ROMAN_LIKE_FIRST = frozenset("IVXLHl1|")  # (a cheap look before the regex)
 HEADING_FIX_CONFIDENCE = 0.9
 
 
@@ -1740,7 +1823,7 @@ def _heading_numerals(text: str, tokens: list[Token]) -> list[tuple[int, bool]]:
     dot follows it."""
     out = []
     for i, tok in enumerate(tokens[:-1]):
-        if len(tok.text) > 5 or not _ROMAN_LIKE.fullmatch(tok.text):
+        if len(tok.text) > 5 or tok.text[0] not in _ROMAN_LIKE_FIRST or not _ROMAN_LIKE.fullmatch(tok.text):
             continue
         line_start = text.rfind("\n", 0, tok.start) + 1
         if text[line_start : tok.start].strip():

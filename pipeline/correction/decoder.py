@@ -38,22 +38,26 @@ def _candidate_sets(sentences: Sequence[Sequence[Position]], bos: int, eos: int)
     """The distinct candidate-id arrays of all entries (positions with their <s> <s> ... </s>
     pads), and for each entry the number of its array. Occurrences of a word share one
     array, so a document has far fewer distinct arrays than entries."""
-    pads = [np.array([bos], dtype=np.int64), np.array([eos], dtype=np.int64)]
-    number_of: dict[bytes, int] = {}
-    number_of_array: dict[int, int] = {}  # by id(): the same array object recurs far more often
-    arrays: list[np.ndarray] = []
-    entry_sets: list[int] = []
+    bos_pad, eos_pad = np.array([bos], dtype=np.int64), np.array([eos], dtype=np.int64)
+    entries: list[np.ndarray] = []
     for sent in sentences:
-        for arr in [pads[0], pads[0], *[p.ids for p in sent], pads[1]]:
-            number = number_of_array.get(id(arr))
-            if number is None:
-                key = arr.tobytes()
-                number = number_of.get(key)
-                if number is None:
-                    number = number_of[key] = len(arrays)
-                    arrays.append(arr)
-                number_of_array[id(arr)] = number
-            entry_sets.append(number)
+        entries += (bos_pad, bos_pad)
+        entries += [p.ids for p in sent]
+        entries.append(eos_pad)
+    # by id() first (the same array object recurs far more often), then by content; the
+    # per-entry loops run in C (map, dict)
+    ids = list(map(id, entries))
+    number_of: dict[bytes, int] = {}
+    number_of_array: dict[int, int] = {}
+    arrays: list[np.ndarray] = []
+    for key_id, arr in dict(zip(ids, entries, strict=True)).items():  # distinct objects, by first use
+        key = arr.tobytes()
+        number = number_of.get(key)
+        if number is None:
+            number = number_of[key] = len(arrays)
+            arrays.append(arr)
+        number_of_array[key_id] = number
+    entry_sets = list(map(number_of_array.__getitem__, ids))
     return arrays, np.array(entry_sets, dtype=np.int64)
 
 
@@ -138,21 +142,38 @@ def _viterbi(
     for pos, (off, _, sb, sc) in zip(sent, blocks, strict=False):
         em = pos.emission_list()
         new: dict[int, float] = {}
-        back = [0] * (sb * sc)
-        get = new.get
-        for state, base in states.items():
-            a, b = divmod(state, sb)
-            row = off + state * sc
-            first = b * sc
-            for c in range(sc):
-                val = base + scores[row + c] + em[c]
-                key = first + c
-                if val > get(key, _NO_SCORE):
-                    new[key] = val
-                    back[key] = a
+        if sc == 1:
+            # one candidate here (a quarter of the positions): state (a, b) becomes state b
+            back = [0] * sb
+            e0 = em[0]
+            get = new.get
+            for state, base in states.items():
+                a, b = divmod(state, sb)
+                val = base + scores[off + state] + e0
+                if val > get(b, _NO_SCORE):
+                    new[b] = val
+                    back[b] = a
+        else:
+            back = [0] * (sb * sc)
+            cs = range(sc)
+            for state, base in states.items():
+                a, b = divmod(state, sb)
+                row = off + state * sc
+                first = b * sc
+                if first in new:  # an earlier state with the same b: keep the better of each
+                    for c in cs:
+                        val = base + scores[row + c] + em[c]
+                        if val > new[first + c]:
+                            new[first + c] = val
+                            back[first + c] = a
+                else:  # the first state ending in b sets all its successors (scores are finite)
+                    for c in cs:
+                        new[first + c] = base + scores[row + c] + em[c]
+                        back[first + c] = a
         if beam is not None and len(new) > 4:
             cutoff = max(new.values()) - beam
-            new = {k: v for k, v in new.items() if v >= cutoff}
+            if min(new.values()) < cutoff:
+                new = {k: v for k, v in new.items() if v >= cutoff}
         states = new
         backs.append(back)
     off, _, sb, _ = blocks[len(sent)]
@@ -255,7 +276,12 @@ class _PathGeometry:
         i = np.arange(int(n.sum())) - (np.cumsum(n) - n)[sentence_of]
         g = (np.cumsum(n + 1) - (n + 1))[sentence_of] + i
         h = (np.cumsum(n + 4) - (n + 4))[sentence_of] + i
-        padded = np.array([j for path in paths for j in (0, 0, *path, 0, 0)], dtype=np.int64)
+        flat: list[int] = []
+        for path in paths:
+            flat += (0, 0)
+            flat += path
+            flat += (0, 0)
+        padded = np.array(flat, dtype=np.int64)
         off, sb, sc = (np.append(x, [0, 0]) for x in (scored.offset, scored.sb, scored.sc))
         return cls(sentence_of, i, g, h, n, padded, off, sb, sc)
 
@@ -267,11 +293,10 @@ def _posteriors_from_blocks(
     trigrams that contain position i lie in blocks i, i + 1 and i + 2 (the path fixes the
     other two members of each), and the sums are formed in the same order, so the numbers
     are the same to the last bit. Vectorised over the batch."""
-    out: list[list[list[float] | None]] = [[None] * len(s) for s in sentences]
     at = _PathGeometry.of(paths, scored)
-    ambiguous = np.flatnonzero(at.sc[at.g] > 1)
+    ambiguous = np.flatnonzero(at.sc[at.g] > 1)  # positions (sentence after sentence) with candidates to weigh
     if not len(ambiguous):
-        return out
+        return [[None] * len(s) for s in sentences]
     i, g, h, sent = at.i[ambiguous], at.g[ambiguous], at.h[ambiguous], at.sentence_of[ambiguous]
     off, sb, sc, padded = at.off, at.sb, at.sc, at.padded
     has_right = i < at.length[sent] - 1
@@ -285,14 +310,17 @@ def _posteriors_from_blocks(
     rep = np.repeat(np.arange(len(counts)), counts)
     candidate = np.arange(len(rep)) - (np.cumsum(counts) - counts)[rep]
     scores = scored.scores
-    emissions = np.concatenate([p.emission for sentence in sentences for p in sentence if len(p.ids) > 1])
+    positions = list(itertools.chain.from_iterable(sentences))
+    emissions = np.concatenate([positions[k].emission for k in ambiguous.tolist()])
     total = scores[left[rep] + candidate] + scores[across[rep] + candidate * across_stride[rep]] + emissions
     total = total + np.where(has_right[rep], scores[right[rep] + candidate * right_stride[rep]], 0.0)
     starts, post = _group_softmax(total, counts, rep)
     post = post.tolist()
-    for k, pos, s0, size in zip(sent.tolist(), i.tolist(), starts.tolist(), counts.tolist(), strict=True):
-        out[k][pos] = post[s0 : s0 + size]
-    return out
+    flat: list[list[float] | None] = [None] * len(positions)
+    for k, s0, s1 in zip(ambiguous.tolist(), starts.tolist(), (starts + counts).tolist(), strict=True):
+        flat[k] = post[s0:s1]
+    ends = np.cumsum(at.length).tolist()
+    return [flat[e - len(s) : e] for s, e in zip(sentences, ends, strict=True)]
 
 
 def pair_posteriors(

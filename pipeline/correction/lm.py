@@ -47,12 +47,17 @@ class NgramLM:
             {str(p): int(c) for p, c in zip(pieces, piece_counts, strict=True)} if pieces is not None else {}
         )
         self.classes: list[np.ndarray] = []  # see share_classes
+        # id of a class's array -> (the array, a table of its members by id): a read per trigram
+        # instead of np.isin's comparison with each member
+        self._class_tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.class_weight = 0.0
         self.bos = self.index[BOS]
         self.eos = self.index[EOS]
         self.unk = self.index[UNK]
         self._dense_ctx_bo: np.ndarray | None = None  # [u*V+v]: ctx_bo, 0 for contexts not stored
         self._dense_lower: np.ndarray | None = None  # [v*V+w]: bigram log-prob, else the unigram backoff
+        self._dense_pair: np.ndarray | None = None  # [v*V+w]: whether v w is in pair_keys...
+        self._dense_pair_of: np.ndarray | None = None  # ...when pair_keys is still this array
         if len(self.words) <= DENSE_MAX_WORDS:
             self._build_dense_tables()
 
@@ -62,6 +67,11 @@ class NgramLM:
         self._dense_lower[self.bi_keys] = self.bi_logp
         self._dense_ctx_bo = np.zeros(len(self.words) ** 2, dtype=np.float32)
         self._dense_ctx_bo[self.ctx_keys] = self.ctx_bo
+        if self.pair_keys is not None:
+            # (1 byte x V^2: 15 MB; a read instead of a binary search per scored trigram)
+            self._dense_pair = np.zeros(len(self.words) ** 2, dtype=bool)
+            self._dense_pair[self.pair_keys] = True
+            self._dense_pair_of = self.pair_keys
 
     @classmethod
     def load(cls, path: Path) -> NgramLM:
@@ -107,6 +117,8 @@ class NgramLM:
         if self.pair_keys is None or not self.pair_weight or not len(self.pair_keys):
             return out
         pair = v * self.V + w
+        if self._dense_pair is not None and self.pair_keys is self._dense_pair_of:
+            return out + self.pair_weight * self._dense_pair[pair]
         pos = np.minimum(np.searchsorted(self.pair_keys, pair), len(self.pair_keys) - 1)
         return out + self.pair_weight * (self.pair_keys[pos] == pair)
 
@@ -124,16 +136,21 @@ class NgramLM:
         is not. Still a distribution: each class keeps its total mass.
         """
         self.classes = []
+        self._class_tables = {}
         for words in classes:
             ids = sorted({self.index[w] for w in words if w in self.index})
             if len(ids) > 1:
                 self.classes.append(np.array(ids, dtype=np.int64))
+                table = np.zeros(len(self.words), dtype=bool)
+                table[self.classes[-1]] = True
+                self._class_tables[id(self.classes[-1])] = (self.classes[-1], table)
         self.class_weight = weight
 
     def _score(self, ctx: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
         out = self._ngram_score(ctx, v, w)
         for class_ids in self.classes:
-            in_class = np.isin(w, class_ids)
+            table = self._class_tables.get(id(class_ids))
+            in_class = table[1][w] if table is not None and table[0] is class_ids else np.isin(w, class_ids)
             if not in_class.any():
                 continue
             cc, vc = ctx[in_class], v[in_class]

@@ -51,7 +51,9 @@ def sentences(text: str, tokens: Sequence[Token]) -> list[list[int]]:
     prev_end = 0
     for i, tok in enumerate(tokens):
         gap = text[prev_end : tok.start]
-        if current and is_boundary(gap, tok):
+        if gap == " ":
+            pass  # most gaps: neither a boundary nor a comma (is_boundary scans the gap)
+        elif current and is_boundary(gap, tok):
             out.append(current)
             current = []
         elif current and "," in gap:
