@@ -252,6 +252,17 @@ def test_specks_are_removed_in_ocr_text(corrector: Corrector) -> None:
     assert "š" not in res.text
 
 
+def test_a_marked_word_in_capitals_inside_running_text_is_lowered(corrector: Corrector) -> None:
+    text = "Theo Công văn ngày 03/01/2024 về\nVIỆC đẩy nhanh tiến độ giải ngân.\nQUYẾT ĐỊNH về việc ban hành\n"
+    assert corrector.correct(text).text == (
+        "Theo Công văn ngày 03/01/2024 về\nviệc đẩy nhanh tiến độ giải ngân.\nQUYẾT ĐỊNH về việc ban hành\n")
+
+
+def test_a_marked_non_syllable_whose_letters_spell_words_is_a_misread_mark(corrector: Corrector) -> None:
+    # "câp" is no syllable ("-p" takes a sắc or nặng tone); "cấp" and "cập" are
+    assert "Nhà cấp II.A" in corrector.correct("đối với Nhà câp II.A diện tích sàn 394m\n").text
+
+
 def test_small_letters_read_as_capitals_mid_sentence(corrector: Corrector) -> None:
     fixed = corrector.correct("Các vấn đề phát sinh ngay từ CƠ SỞ.\nKế hoạch cụ thể như Sau:\n")
     assert fixed.text == "Các vấn đề phát sinh ngay từ cơ sở.\nKế hoạch cụ thể như sau:\n"

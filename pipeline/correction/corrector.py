@@ -76,6 +76,9 @@ APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of app
 NON_WORD_APPLY_THRESHOLD = 0.35
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
+# ...and one with Vietnamese marks that spells no syllable with letters that spell known words ("câp",
+# "đât") is a misread mark, not a foreign word or a name the LM lacks
+MARKED_NON_SYLLABLE_LOGP = math.log(0.01)
 EDIT_SCALE = 0.5  # P(one letter edit) per share of words whose letters are unknown
 # "s6" -> "số", "16n" -> "lớn": an English model's "6 for ô", "1 for l" inside words. Numbers,
 # dates and codes are protected tokens and never reach this; such word fixes are applied only
@@ -290,6 +293,7 @@ class Corrector:
             for k, word in enumerate(canonical(w) for w in name.split()):
                 self._place_counts[PLACE_FIRST if k == 0 else PLACE_NEXT][word] += 1
         places = set(self._place_counts[PLACE_FIRST]) | set(self._place_counts[PLACE_NEXT])
+        self._place_words = frozenset(places)
         self._names_by_letters: dict[str, list[str]] = {}
         for word in sorted(parts | families | places):
             self._names_by_letters.setdefault(strip_marks(word), []).append(word)
@@ -509,7 +513,8 @@ class Corrector:
             cands = cands + [Candidate(w, *_marks_only(mark_difference(lower, w)))
                              for w in self._names_by_letters.get(strip_marks(lower), ()) if w in names and w not in offered]
         words = [own]
-        emissions = [0.0 if own in self.known else self._unknown_keep(lower, noise)]
+        # (a word of a listed place is a word, though the corpus may never write it: "Plông", "Pắc")
+        emissions = [0.0 if own in self.known or own in self._place_words else self._unknown_keep(lower, noise)]
         if noise.latin_marks and tok.kind == MIXED and _lookalike_digits(tok.text):
             emissions[0] += ENGLISH_DIGIT_KEEP_LOGP
         if conf is not None:
@@ -552,18 +557,20 @@ class Corrector:
             ids, emission = ids[keep], emission[keep]
         return _Slot(words, Position(ids, emission), False, own, 1.0)
 
-    @staticmethod
-    def _unknown_keep(lower: str, noise: DocumentNoise) -> float:
+    def _unknown_keep(self, lower: str, noise: DocumentNoise) -> float:
         """Channel x prior for a word the LM does not know, read as it is.
 
         Rare words and names exist, but when the document lost its marks an unmarked
-        unknown word is far more likely a known word without its marks.
+        unknown word is far more likely a known word without its marks; and a marked one that
+        spells no syllable though its letters spell known words ("câp": cấp, cập) is a misread mark.
         """
         penalty = UNKNOWN_WORD_LOGP
         if not has_marks(lower):
             penalty += math.log(max(1.0 - noise.drop, 0.01))
         if not is_valid_syllable(lower):
             penalty += math.log(0.1)
+            if has_marks(lower) and strip_marks(lower) in self.lexicon.by_key:
+                penalty += MARKED_NON_SYLLABLE_LOGP
         return penalty
 
     def _decode(
@@ -695,7 +702,7 @@ class Corrector:
                             _alts(alternatives, surface)))
             else:
                 suggestion = surface if tok.kind == MIXED else tok.text
-                if doubt >= 0.0 and tok.text not in styled and _lookalike_capital(text, tokens, i, tok.text):
+                if doubt >= 0.0 and tok.text not in styled and self._capital_slip_shape(text, tokens, i, tok.text):
                     suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out
@@ -752,7 +759,11 @@ class Corrector:
         """Confidence that a capital in mid-sentence is OCR's scaled-up small letter, when sure
         enough to apply: a run of capitals that are all such letters between small-letter words
         ("từ CƠ SỞ 2"), or a word in title case that is almost never capitalised mid-sentence and
-        ends its phrase ("như Sau:"); never before another capitalised word (names, "Sở Nội vụ")."""
+        ends its phrase ("như Sau:"); never before another capitalised word (names, "Sở Nội vụ").
+        Also a word in capitals with tone or vowel marks between small words ("ngày 03/01 về VIỆC
+        đẩy nhanh"): no abbreviation carries such marks, and the corpus writes none (4 M words)."""
+        if _capitals_among_running_text(text, tokens, i, word):
+            return CASE_SLIP_CONFIDENCE
         if not _lookalike_capital(text, tokens, i, word):
             return None
         following = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -769,6 +780,22 @@ class Corrector:
             return None  # may open a name of common words: "Thương binh và Xã hội", "Khách sạn"
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
         return 1.0 - capitalised if capitalised is not None and capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
+
+    def _capital_slip_shape(self, text: str, tokens: list[Token], i: int, word: str) -> bool:
+        """A capital OCR may have made of a small letter (``_lookalike_capital``), unless the
+        writer's own capital is likelier: the word opens a run of capitalised words ("Giám đốc
+        Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
+        a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
+        if not _lookalike_capital(text, tokens, i, word):
+            return False
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (following is not None and following.kind == WORD and following.text[:1].isupper()
+                and not _all_lookalike(following.text) and not text[tokens[i].end:following.start].strip()):
+            return False
+        capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
+        if capitalised is not None and capitalised >= USUAL_CAPITAL_RATE:
+            return False
+        return not _opens_heading(text, tokens, i)
 
     def _capital_rate(self, word: str, min_count: int = 1) -> float | None:
         """How often the corpus writes ``word`` with a capital inside a sentence; None when the
@@ -849,7 +876,7 @@ class Corrector:
             return -10.0  # fast exit: nothing can make such a word doubtful without OCR confidences
         features = _doubt_features(tokens[i], surface, confidence, conf, _neighbour_confidence(confs, i),
                                    word in self.known, count, changed, len(slots[i].words) == 1,
-                                   surface not in styled and _lookalike_capital(text, tokens, i, surface))
+                                   surface not in styled and self._capital_slip_shape(text, tokens, i, surface))
         doubt = sum(w * f for w, f in zip(weights, features, strict=True))
         if conf is None:
             doubt += FLAG_OFFSET_TEXT
@@ -1076,6 +1103,31 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
             return False
         i -= 1
     return False
+
+
+# a word the corpus capitalises inside a sentence at least this often is no OCR slip ("Chủ tịch": 28 %)
+USUAL_CAPITAL_RATE = 0.2
+
+
+def _capitals_among_running_text(text: str, tokens: list[Token], i: int, word: str) -> bool:
+    """A marked syllable in capitals after a word not in capitals and before a small word on its line."""
+    if not (len(word) >= 2 and word.isupper() and has_marks(word.replace("Đ", "D")) and is_valid_syllable(word)):
+        return False
+    if i == 0 or i + 1 >= len(tokens):
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    # (the word before may end the line above: a wrapped sentence, "... ngày 03/01/2024 về\nVIỆC đẩy")
+    return (before.kind == WORD and not before.text.isupper() and not text[before.end:tokens[i].start].strip()
+            and after.kind == WORD and after.text.islower() and _same_line(text, tokens[i], after))
+
+
+def _opens_heading(text: str, tokens: list[Token], i: int) -> bool:
+    """The token opens a line whose first colon follows it or the next word ("Kính gửi:")."""
+    if i > 0 and "\n" not in text[tokens[i - 1].end:tokens[i].start]:
+        return False
+    line_end = text.find("\n", tokens[i].end)
+    colon = text.find(":", tokens[i].end, len(text) if line_end < 0 else line_end)
+    return colon >= 0 and len(text[tokens[i].end:colon].split()) <= 1
 
 
 # Plain OCR text: tokens no letter writes, left by specks and signatures ("S3", "4E", "T", "TH")
