@@ -7,6 +7,7 @@ import pytest
 from pipeline.correction import Corrector
 from pipeline.correction.punctuation import (
     clause_number_fixes,
+    glued_number_fixes,
     joining_hyphens,
     list_dash_fixes,
     stray_periods,
@@ -49,6 +50,18 @@ def test_clause_numbers_after_a_finished_line() -> None:
 def test_list_dashes() -> None:
     text = "Nơi nhận:\n~ Như trên;\n~- Lưu: VT.\nkhoảng 5 ~ 6 người"
     assert [text[f.start:f.end] for f in list_dash_fixes(text)] == ["~", "~-"]
+
+
+def test_numbers_glued_to_the_heading_they_open() -> None:
+    text = "I.MỤC ĐÍCH YÊU CẦU\n2.Công tác tuyên truyền\nNhà cấp II.A, mức 1.5 lần\n giá 3.Ba\nIII.Xây dựng"
+    assert [text[: f.end].rsplit("\n", 1)[-1].strip() for f in glued_number_fixes(text)] == ["I.", "2.", "III."]
+    assert {f.replacement for f in glued_number_fixes(text)} == {". "}
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_the_corrector_spaces_a_glued_heading_number() -> None:
+    result = Corrector.load().correct("Kế hoạch như sau:\nI.MỤC ĐÍCH YÊU CẦU\n1.Công tác tuyên truyền\n")
+    assert result.text == "Kế hoạch như sau:\nI. MỤC ĐÍCH YÊU CẦU\n1. Công tác tuyên truyền\n"
 
 
 def test_hyphens_joining_two_small_syllables() -> None:

@@ -43,6 +43,7 @@ from .punctuation import (
     FIX_CONFIDENCE,
     PUNCTUATION,
     clause_number_fixes,
+    glued_number_fixes,
     joining_hyphens,
     list_dash_fixes,
     stray_periods,
@@ -409,6 +410,9 @@ class Corrector:
         fixes = [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
                  for f in clause_number_fixes(norm) + list_dash_fixes(norm)
                  if not any(d.start < f.end and f.start < d.end for d in dropped)]
+        fixes += [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
+                  for f in glued_number_fixes(norm)  # (its stop may sit inside a changed token: "I.MUC")
+                  if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
         fixes += self._joining_hyphens(norm, changes)
         if not periods:
             return changes + fixes
@@ -513,8 +517,10 @@ class Corrector:
             cands = cands + [Candidate(w, *_marks_only(mark_difference(lower, w)))
                              for w in self._names_by_letters.get(strip_marks(lower), ()) if w in names and w not in offered]
         words = [own]
-        # (a word of a listed place is a word, though the corpus may never write it: "Plông", "Pắc")
-        emissions = [0.0 if own in self.known or own in self._place_words else self._unknown_keep(lower, noise)]
+        # (a word of a listed place is a word, though the corpus may never write it: "Plông", "Pắc";
+        # unmarked ones only in a place's name: elsewhere "tho" and "gio" have lost their marks)
+        place_word = own in self._place_words and (has_marks(own) or in_name in (PLACE_FIRST, PLACE_NEXT))
+        emissions = [0.0 if own in self.known or place_word else self._unknown_keep(lower, noise)]
         if noise.latin_marks and tok.kind == MIXED and _lookalike_digits(tok.text):
             emissions[0] += ENGLISH_DIGIT_KEEP_LOGP
         if conf is not None:

@@ -26,6 +26,9 @@ _TILDE_DASH = re.compile(r"^([ \t]*)(~-?|-~)(?=[ \t])", re.MULTILINE)
 # Vietnamese writes such a hyphen only in a few loanwords ("mô-đun", "ăng-ten": 227 in 4.4 M
 # words of the corpus), OCR makes one of a speck between words
 _JOINING_HYPHEN = re.compile(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])")
+# a heading or clause number opening a line, glued to its first word ("I.MỤC ĐÍCH", "2.Công tác"):
+# the rules write a space after its stop, and blur or a tight scan loses it
+_GLUED_NUMBER = re.compile(r"^([ \t]*(?:[IVX]{1,4}|\d{1,2})\.)([^\W\d_]{2,})(?=[\s,.:;]|$)", re.MULTILINE)
 FIX_CONFIDENCE = 0.9
 PUNCTUATION = "punctuation"  # Token.kind of a mended mark
 
@@ -90,6 +93,17 @@ def clause_number_fixes(text: str) -> list[PunctuationFix]:
 def _after_a_clause(text: str, line_start: int) -> bool:
     before = text[:line_start].rstrip()
     return not before or before[-1] in ".:;!?"
+
+
+def glued_number_fixes(text: str) -> list[PunctuationFix]:
+    """ "I.MỤC", "2.Công" opening a line: a space after the number's stop, when the word after it
+    is a syllable in capitals or title case ("II.A", a category, has no word after it)."""
+    fixes = []
+    for m in _GLUED_NUMBER.finditer(text):
+        word = m.group(2)
+        if is_valid_syllable(word) and word[:1].isupper() and (word.isupper() or word[1:].islower()):
+            fixes.append(PunctuationFix(m.end(1) - 1, m.end(1), ". "))
+    return fixes
 
 
 def list_dash_fixes(text: str) -> list[PunctuationFix]:
