@@ -643,7 +643,8 @@ class Corrector:
                 elif i in dot_decimals:
                     out.append((tok, tok.text.replace(".", ","), DECIMAL_SUGGESTION_CONFIDENCE, True,
                                 (tok.text.replace(".", ","),)))
-                elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text):
+                elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text) or (
+                        _split_document_number(text, tokens, i)):
                     out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
                                 True, ()))
                 continue
@@ -1125,6 +1126,16 @@ def _capitals_among_running_text(text: str, tokens: list[Token], i: int, word: s
     # (the word before may end the line above: a wrapped sentence, "... ngày 03/01/2024 về\nVIỆC đẩy")
     return (before.kind == WORD and not before.text.isupper() and not text[before.end:tokens[i].start].strip()
             and after.kind == WORD and after.text.islower() and _same_line(text, tokens[i], after))
+
+
+def _split_document_number(text: str, tokens: list[Token], i: int) -> bool:
+    """A short number after "số" and before a code, one space apart ("số 1 56/TNMT-QLĐĐ"): the
+    code's first digits, parted from it by blur or a handwritten stroke."""
+    if not (tokens[i].text.isdigit() and len(tokens[i].text) <= 3) or i == 0 or i + 1 >= len(tokens):
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    return (strip_marks(before.text.lower()) == "so" and "/" in after.text and after.text[:1].isdigit()
+            and text[tokens[i].end:after.start] == " " and text[before.end:tokens[i].start].strip() in ("", ":"))
 
 
 def _opens_heading(text: str, tokens: list[Token], i: int) -> bool:
