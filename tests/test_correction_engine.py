@@ -216,6 +216,14 @@ def test_place_names_are_read_as_places_are_named(corrector: Corrector) -> None:
         "hợp tác với Hoa Kỳ về văn hóa")
 
 
+def test_the_signers_line_is_a_name(corrector: Corrector) -> None:
+    # alone on its line under a title in capitals (a scribble read as "3" between), a run opened by
+    # a family name's letters is a person's: "Nguyễn", not the word "nguyên"
+    text = "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\n3\nNguyên Phước Bình\n"
+    assert corrector.correct(text).text.endswith("Nguyễn Phước Bình\n")
+    assert corrector.correct("Nguyên tắc chung\n").text == "Nguyên tắc chung\n"
+
+
 def test_english_model_text_opens_names_with_family_names(corrector: Corrector) -> None:
     # capitals are no guide in such text ("Pang" for "Đảng"), but a run of them opens a name
     text = "1. Ong Tran Quéc Vinh, Phé Chu tich Uy ban nhan dan huyén - T6 trudng;\n"

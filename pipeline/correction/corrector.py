@@ -357,7 +357,7 @@ class Corrector:
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
-        in_names = _inside_names(groups, tokens, self.family_letters) if self._capital_logp is not None else {}
+        in_names = _inside_names(norm, groups, tokens, self.family_letters) if self._capital_logp is not None else {}
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         if not use_capitals:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
@@ -1589,7 +1589,8 @@ def _marks_only(difference: tuple[float, float, float]) -> tuple[float, float, f
     return dropped, changed, 0.0, collapsed
 
 
-def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: frozenset[str]) -> dict[int, str]:
+def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], family_letters: frozenset[str],
+                  ) -> dict[int, str]:
     """Words after the family name of a person's name: in a run of words in title case opened by
     a word whose letters spell a family name ("Huynh Ngoc Diem"), or by Ông/Bà and one ("Ông Dang
     Van Khai"), the words after that family name (at most three): the last GIVEN_NAME, those
@@ -1614,6 +1615,8 @@ def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: 
                 if strip_marks(tokens[i].text.lower()) not in family_letters:
                     continue
             middle = run - start >= 3 and strip_marks(tokens[group[start + 1]].text.lower()) in ("van", "thi")
+            # the signer's line: a name alone on its line under a title in capitals ("PHÓ CHỦ TỊCH")
+            middle = middle or (run - start >= 2 and _signer_line(text, tokens, group[start], group[run - 1]))
             if start > k:
                 found[i] = TITLE  # "Ong/Ba" before a family name: "Ông", "Bà", not "ống", "ba"
             if start > k or middle:
@@ -1676,6 +1679,19 @@ def _mark_place(text: str, tokens: list[Token], following: list[int], capitals: 
 def _line_starts(text: str, tokens: list[Token]) -> list[int]:
     """Indices of the tokens that open a line."""
     return [i for i, tok in enumerate(tokens) if i == 0 or "\n" in text[tokens[i - 1].end:tok.start]]
+
+
+def _signer_line(text: str, tokens: list[Token], first: int, last: int) -> bool:
+    """Tokens ``first``..``last`` fill their line, and the line of words above it is in capitals."""
+    line_start = text.rfind("\n", 0, tokens[first].start) + 1
+    line_end = text.find("\n", tokens[last].end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:tokens[first].start].strip() or text[tokens[last].end:line_end].strip(" \t.,"):
+        return False
+    # (the nearest line above with words: a signature's scribble may sit between, read as "3")
+    above = next((line for line in reversed(text[:max(line_start - 1, 0)].splitlines())
+                  if sum(c.isalpha() for c in line) >= 3), "")
+    return above.isupper()
 
 
 def _is_lexicon_word(word: str) -> bool:
