@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.correction import Corrector
 from pipeline.correction.punctuation import (
+    area_unit_marks,
     clause_number_fixes,
     glued_number_fixes,
     joining_hyphens,
@@ -62,6 +63,17 @@ def test_numbers_glued_to_the_heading_they_open() -> None:
 def test_the_corrector_spaces_a_glued_heading_number() -> None:
     result = Corrector.load().correct("Kế hoạch như sau:\nI.MỤC ĐÍCH YÊU CẦU\n1.Công tác tuyên truyền\n")
     assert result.text == "Kế hoạch như sau:\nI. MỤC ĐÍCH YÊU CẦU\n1. Công tác tuyên truyền\n"
+
+
+def test_raised_figures_of_area_units_read_as_signs() -> None:
+    text = "giá 800.000 đồng/m? là; diện tích 16m), thiết bị; sàn 62,9mZ. (diện tích 5m) và 7 km) khác; em? ok"
+    assert [text[o - 2:o + 1] for o in area_unit_marks(text)] == ["/m?", "6m)", "9mZ", " km)"[1:]]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_an_area_units_sign_is_flagged_with_the_raised_two_suggested() -> None:
+    result = Corrector.load().correct("Bồi thường với giá 800.000 đồng/m? là bất hợp lý.\n")
+    assert [(c.original, c.flagged, c.alternatives) for c in result.changes] == [("?", True, ("²",))]
 
 
 def test_hyphens_joining_two_small_syllables() -> None:

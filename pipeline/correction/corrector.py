@@ -42,6 +42,7 @@ from .lm import NgramLM
 from .punctuation import (
     FIX_CONFIDENCE,
     PUNCTUATION,
+    area_unit_marks,
     clause_number_fixes,
     glued_number_fixes,
     joining_hyphens,
@@ -413,7 +414,7 @@ class Corrector:
         fixes += [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
                   for f in glued_number_fixes(norm)  # (its stop may sit inside a changed token: "I.MUC")
                   if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
-        fixes += self._joining_hyphens(norm, changes)
+        fixes += self._joining_hyphens(norm, changes) + _area_units(norm, changes)
         if not periods:
             return changes + fixes
         applied = {c[0].start: c[1] for c in changes if not c[3]}
@@ -730,6 +731,8 @@ class Corrector:
                     or not (letter.islower() or _between_small_words(tokens, i))
                     or (tok.start in taken and taken[tok.start][3])
                     or text[tok.end:tok.end + 1] in (")", ".") or "\n" in text[tokens[i - 1].end:tok.start]
+                    or letter in _UNIT_LETTERS and (text[tok.start - 1:tok.start] == "/"
+                                                    or tokens[i - 1].text[-1:].isdigit())  # "đồng/m", "5 m"
                     or tokens[i - 1].text.lower() in POINT_WORDS):
                 continue
             window = [applied.get(tokens[j].start, tokens[j].text) if tokens[j].kind == WORD else symbol_of(tokens[j])
@@ -1128,6 +1131,14 @@ def _capitals_among_running_text(text: str, tokens: list[Token], i: int, word: s
             and after.kind == WORD and after.text.islower() and _same_line(text, tokens[i], after))
 
 
+def _area_units(
+    norm: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """The sign OCR made of a raised "²" ("394m)", "đồng/m?"), flagged with "²" suggested."""
+    return [(Token(offset, offset + 1, norm[offset], PUNCTUATION), norm[offset], AREA_UNIT_CONFIDENCE, True, ("²",))
+            for offset in area_unit_marks(norm) if not any(c[0].start <= offset < c[0].end for c in changes)]
+
+
 def _split_document_number(text: str, tokens: list[Token], i: int) -> bool:
     """A short number after "số" and before a code, one space apart ("số 1 56/TNMT-QLĐĐ"): the
     code's first digits, parted from it by blur or a handwritten stroke."""
@@ -1192,6 +1203,8 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
 
 
 HYPHEN_CONFIDENCE = 0.5
+AREA_UNIT_CONFIDENCE = 0.5
+_UNIT_LETTERS = frozenset("mgl")  # metre, gram, litre
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 STRAY_LETTER_LOGP_GAP = 5.0

@@ -29,6 +29,9 @@ _JOINING_HYPHEN = re.compile(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])")
 # a heading or clause number opening a line, glued to its first word ("I.MỤC ĐÍCH", "2.Công tác"):
 # the rules write a space after its stop, and blur or a tight scan loses it
 _GLUED_NUMBER = re.compile(r"^([ \t]*(?:[IVX]{1,4}|\d{1,2})\.)([^\W\d_]{2,})(?=[\s,.:;]|$)", re.MULTILINE)
+# a square or cubic metre's small raised figure, which OCR reads as "?", ")", "°" or "Z" ("394m)",
+# "800.000 đồng/m?", "62,9mZ")
+_AREA_UNIT = re.compile(r"(?<=[\d/ ])(?:m|km)([?)°Zz])(?![\w(])")
 FIX_CONFIDENCE = 0.9
 PUNCTUATION = "punctuation"  # Token.kind of a mended mark
 
@@ -116,3 +119,18 @@ def joining_hyphens(text: str) -> list[tuple[int, str, str]]:
     return [(m.end(1), m.group(1), m.group(2)) for m in _JOINING_HYPHEN.finditer(text)
             if m.group(1).islower() and m.group(2).islower()
             and is_valid_syllable(m.group(1)) and is_valid_syllable(m.group(2))]
+
+
+def area_unit_marks(text: str) -> list[int]:
+    """Offsets of the sign OCR made of a raised "²" after "m" or "km" that follows a number or a
+    slash ("16m)", "đồng/m?"); a ")" only where no "(" is open on its line before it."""
+    found = []
+    for m in _AREA_UNIT.finditer(text):
+        before = text[:m.start()].rsplit("\n", 1)[-1]
+        if m.group(1) == ")" and before.rfind("(") > before.rfind(")"):
+            continue  # it closes a bracket: "(diện tích 5m)"
+        if m.start() == 0 or not (text[m.start() - 1].isdigit() or text[m.start() - 1] == "/"
+                                  or text[m.start() - 2:m.start() - 1].isdigit()):
+            continue
+        found.append(m.start(1))
+    return found
