@@ -216,6 +216,11 @@ def test_place_names_are_read_as_places_are_named(corrector: Corrector) -> None:
         "hợp tác với Hoa Kỳ về văn hóa")
 
 
+def test_the_unit_before_a_place_reads_as_the_unit(corrector: Corrector) -> None:
+    text = "ỦY BAN NHÂN DÂN\nTÍNH QUẢNG NGÃI\nUBND TĨNH HÒA LÂM; tinh thần trách nhiệm\n"
+    assert corrector.correct(text).text == "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nUBND TỈNH HÒA LÂM; tinh thần trách nhiệm\n"
+
+
 def test_the_signers_line_is_a_name(corrector: Corrector) -> None:
     # alone on its line under a title in capitals (a scribble read as "3" between), a run opened by
     # a family name's letters is a person's: "Nguyễn", not the word "nguyên"

@@ -137,6 +137,11 @@ FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, TITLE = "family", "middle", "given", "titl
 # The LM knows "hóa" (văn hóa) and "Hoa" (Hoa Kỳ) far better than the "Hòa" that opens place names
 PLACE_WEIGHT = 1.5
 PLACE_FIRST, PLACE_NEXT = "place-first", "place-next"
+# ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
+# is "TỈNH" (the LM, across the line break, hardly weighs in against OCR's confident mark)
+PLACE_UNIT = "place-unit"
+UNIT_BONUS = 3.0
+_UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thôn", "ấp"})
 MAX_PLACE_WORDS = 4
 # units whose name follows ("thị xã", "thị trấn", "thành phố", "khu phố" by their last word);
 # "quận" only with its mark: unmarked "quan" is mostly "cơ quan"
@@ -512,7 +517,7 @@ class Corrector:
         ocr = noise.letters and (noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED)
         cands = self.generator.candidates(lower, ocr)
         place = self._place_counts.get(in_name) if in_name else None
-        names = self._name_words[in_name] if in_name and place is None else frozenset(place or ())
+        names = self._name_words.get(in_name, frozenset()) if in_name and place is None else frozenset(place or ())
         if names:  # a name may be too rare in the corpus to be among the readings of its letters
             offered = {cand.word for cand in cands}
             cands = cands + [Candidate(w, *_marks_only(mark_difference(lower, w)))
@@ -546,7 +551,9 @@ class Corrector:
         if opens_name and len(words) > 1:
             # the first of a run of capitalised words: a family name, or the title before one
             emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
-        if place is not None and len(words) > 1:
+        if in_name == PLACE_UNIT and len(words) > 1:
+            emission = emission + UNIT_BONUS * np.array([w in _UNIT_WORDS for w in words])
+        elif place is not None and len(words) > 1:
             emission = emission + PLACE_WEIGHT * np.log1p([place.get(w, 0) for w in words])
         elif names and len(words) > 1:
             # (by word, not LM id: the corpus may know a name only as <unk>)
@@ -703,7 +710,8 @@ class Corrector:
                 threshold = APPLY_THRESHOLD
                 if tok.kind == WORD and slot.own not in self.known and not is_valid_syllable(tok.text):
                     threshold = NON_WORD_APPLY_THRESHOLD
-                unsure = confidence < threshold or (unapply is not None and doubt >= unapply) or (
+                unsure = confidence < threshold or (
+                    unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     _clear_abbreviation(tok.text, confs[i]) and strip_marks(surface) != strip_marks(tok.text)) or (
                     i in garbled)
                 out.append((tok, surface, confidence, unsure,
@@ -1053,6 +1061,7 @@ DOUBT_WEIGHTS_TEXT = (10.28, 2.31, 0.0, 0.0, 0.0, 3.63, 2.18, -1.49, 0.0, 0.19, 
 # with OCR confidences, a change this much above the flag threshold is only suggested: the word is
 # most likely wrong either way, and a clerk should see it (below it, changes >= APPLY_THRESHOLD apply)
 UNAPPLY_DOUBT = 4.5
+UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of the change ("Sô:" -> "Số:")
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # capitals whose shape is their small letter's, scaled up: OCR reads "kỹ" as "Kỹ" mid-sentence
@@ -1658,9 +1667,11 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
             previous = strip_marks(tokens[members[k - 1]].text.lower()) if k > 0 else ""
             unit = (letters in _PLACE_UNITS or (previous, letters) in _PLACE_UNIT_PAIRS
                     or tok.text.lower() == "quận")
-            if unit and not (letters == "xa" and k + 1 < len(members)
-                             and strip_marks(tokens[members[k + 1]].text.lower()) == "hoi"):  # "xã hội"
-                _mark_place(text, tokens, members[k + 1:], tok.text.isupper(), found)
+            social = letters == "xa" and k + 1 < len(members) and strip_marks(
+                tokens[members[k + 1]].text.lower()) == "hoi"  # "xã hội"
+            marked = unit and not social and _mark_place(text, tokens, members[k + 1:], tok.text.isupper(), found)
+            if marked and (letters in _PLACE_UNITS or letters == "quan"):
+                found[i] = PLACE_UNIT
     for start in _line_starts(text, tokens):
         run = list(range(start, min(start + MAX_PLACE_WORDS, len(tokens))))
         end = next((k for k, i in enumerate(run) if text[tokens[i].end:tokens[i].end + 1] == ","), None)
@@ -1672,8 +1683,9 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
 
 
 def _mark_place(text: str, tokens: list[Token], following: list[int], capitals: bool, found: dict[int, str],
-                whole: bool = False) -> None:
-    """Mark the run of capitalised words that opens ``following`` (all of it with ``whole``)."""
+                whole: bool = False) -> int:
+    """Mark the run of capitalised words that opens ``following`` (all of it with ``whole``); how
+    many were marked."""
     run: list[int] = []
     for i in following[:MAX_PLACE_WORDS]:
         tok = tokens[i]
@@ -1684,9 +1696,10 @@ def _mark_place(text: str, tokens: list[Token], following: list[int], capitals: 
         if text[tok.end:tok.end + 1] in (",", ";", ":", ".", ")"):
             break
     if whole and len(run) < len(following[:MAX_PLACE_WORDS]):
-        return
+        return 0
     for k, i in enumerate(run):
         found[i] = PLACE_FIRST if k == 0 else PLACE_NEXT
+    return len(run)
 
 
 def _line_starts(text: str, tokens: list[Token]) -> list[int]:
