@@ -11,6 +11,7 @@ from pipeline.correction.punctuation import (
     glued_number_fixes,
     joining_hyphens,
     list_dash_fixes,
+    point_label_fixes,
     stray_periods,
 )
 from pipeline.correction.tokens import tokenize
@@ -74,6 +75,20 @@ def test_raised_figures_of_area_units_read_as_signs() -> None:
 def test_an_area_units_sign_is_flagged_with_the_raised_two_suggested() -> None:
     result = Corrector.load().correct("Bồi thường với giá 800.000 đồng/m? là bất hợp lý.\n")
     assert [(c.original, c.flagged, c.alternatives) for c in result.changes] == [("?", True, ("²",))]
+
+
+def test_point_labels_that_break_their_lists_order() -> None:
+    text = ("1. Sở:\na) Ban hành\nb) Cung cấp\ne) Bảo đảm\n—_ đ) Chuẩn bị\ne) Tổ chức\n2. Công an:\n"
+            "a) x\nb) y\nc) z\nd) w\nd) q\ne) r\na) k\ne) m\n")
+    assert [(text[f.start - 3:f.start], f.replacement) for f in point_label_fixes(text)] == [
+        ("ấp\n", "c"), ("—_ ", "d"), (" w\n", "đ")]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_the_corrector_mends_a_point_label_from_its_lists_order() -> None:
+    text = "1. Sở Giáo dục:\na) Ban hành văn bản;\nb) Cung cấp thông tin;\ne) Bảo đảm an toàn;\nđ) Chuẩn bị;\ne) Tổ chức;\n"
+    assert Corrector.load().correct(text).text == (
+        "1. Sở Giáo dục:\na) Ban hành văn bản;\nb) Cung cấp thông tin;\nc) Bảo đảm an toàn;\nd) Chuẩn bị;\ne) Tổ chức;\n")
 
 
 def test_hyphens_joining_two_small_syllables() -> None:

@@ -47,6 +47,7 @@ from .punctuation import (
     glued_number_fixes,
     joining_hyphens,
     list_dash_fixes,
+    point_label_fixes,
     stray_periods,
 )
 from .segment import COMMA, canonical, sentences, symbol_of
@@ -419,6 +420,13 @@ class Corrector:
         fixes += [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
                   for f in glued_number_fixes(norm)  # (its stop may sit inside a changed token: "I.MUC")
                   if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
+        # a point's label mended by its list's order replaces any doubt about the lone letter
+        labels = point_label_fixes(norm)
+        if labels:
+            mended = {(f.start, f.end) for f in labels}
+            changes = [c for c in changes if (c[0].start, c[0].end) not in mended]
+            fixes += [(Token(f.start, f.end, norm[f.start:f.end], WORD), f.replacement, FIX_CONFIDENCE, False, ())
+                      for f in labels if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
         fixes += self._joining_hyphens(norm, changes) + _area_units(norm, changes)
         if not periods:
             return changes + fixes

@@ -109,6 +109,39 @@ def glued_number_fixes(text: str) -> list[PunctuationFix]:
     return fixes
 
 
+# the letters that label points, in order ("a)", "b)", ... "đ)" after "d)"; no f, j, w, z)
+POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
+# a label opening a line: "c)" or "c." before a word
+_POINT_LABEL_LINE = re.compile(r"^([ \t]*(?:[—_~-]+[ \t]+)?)([a-zđA-ZĐ])(\))(?=[ \t]+\S)", re.MULTILINE)
+# letters OCR reads for one another in such a label
+_LABEL_LOOKALIKES = frozenset({("c", "e"), ("e", "c"), ("c", "o"), ("o", "c"), ("d", "đ"), ("đ", "d"),
+                               ("g", "q"), ("q", "g"), ("h", "b"), ("b", "h"), ("i", "l"), ("l", "i")})
+
+
+def point_label_fixes(text: str) -> list[PunctuationFix]:
+    """A point's letter that breaks its list's order where the order's letter looks like it
+    ("a) b) e) đ)": the "e)" is "c)"): mended when the label after it, if any, goes on from the
+    mended one (or a later letter: a label may be lost). Labels are the letters before ")" opening
+    lines (after a speck's dash, "—_ đ)")."""
+    labels = [(m.start(2), m.group(2).lower()) for m in _POINT_LABEL_LINE.finditer(text)]  # ("D)" is "d)")
+    fixes = []
+    for k in range(1, len(labels)):
+        previous = fixes[-1].replacement.lower() if fixes and fixes[-1].start == labels[k - 1][0] else labels[k - 1][1]
+        expected = _next_point_letter(previous)
+        offset, letter = labels[k]
+        if expected is None or letter == expected or (letter, expected) not in _LABEL_LOOKALIKES:
+            continue
+        after = labels[k + 1][1] if k + 1 < len(labels) else None
+        if after is None or after == "a" or POINT_LETTERS.find(after) > POINT_LETTERS.find(expected):
+            fixes.append(PunctuationFix(offset, offset + 1, expected.upper() if text[offset].isupper() else expected))
+    return fixes
+
+
+def _next_point_letter(letter: str) -> str | None:
+    k = POINT_LETTERS.find(letter)
+    return POINT_LETTERS[k + 1] if 0 <= k < len(POINT_LETTERS) - 1 else None
+
+
 def list_dash_fixes(text: str) -> list[PunctuationFix]:
     """ "~" or "~-" opening a line is the list dash "-" """
     return [PunctuationFix(m.start(2), m.end(2), "-") for m in _TILDE_DASH.finditer(text)]
