@@ -216,6 +216,19 @@ def test_place_names_are_read_as_places_are_named(corrector: Corrector) -> None:
         "hợp tác với Hoa Kỳ về văn hóa")
 
 
+def test_the_unit_before_a_place_reads_as_the_unit(corrector: Corrector) -> None:
+    text = "ỦY BAN NHÂN DÂN\nTÍNH QUẢNG NGÃI\nUBND TĨNH HÒA LÂM; tinh thần trách nhiệm\n"
+    assert corrector.correct(text).text == "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nUBND TỈNH HÒA LÂM; tinh thần trách nhiệm\n"
+
+
+def test_the_signers_line_is_a_name(corrector: Corrector) -> None:
+    # alone on its line under a title in capitals (a scribble read as "3" between), a run opened by
+    # a family name's letters is a person's: "Nguyễn", not the word "nguyên"
+    text = "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\n3\nNguyên Phước Bình\n"
+    assert corrector.correct(text).text.endswith("Nguyễn Phước Bình\n")
+    assert corrector.correct("Nguyên tắc chung\n").text == "Nguyên tắc chung\n"
+
+
 def test_english_model_text_opens_names_with_family_names(corrector: Corrector) -> None:
     # capitals are no guide in such text ("Pang" for "Đảng"), but a run of them opens a name
     text = "1. Ong Tran Quéc Vinh, Phé Chu tich Uy ban nhan dan huyén - T6 trudng;\n"
@@ -250,6 +263,17 @@ def test_specks_are_removed_in_ocr_text(corrector: Corrector) -> None:
     assert len(lines) == 3
     assert not lines[1].replace("«", "").replace(".", "").strip()
     assert "š" not in res.text
+
+
+def test_a_marked_word_in_capitals_inside_running_text_is_lowered(corrector: Corrector) -> None:
+    text = "Theo Công văn ngày 03/01/2024 về\nVIỆC đẩy nhanh tiến độ giải ngân.\nQUYẾT ĐỊNH về việc ban hành\n"
+    assert corrector.correct(text).text == (
+        "Theo Công văn ngày 03/01/2024 về\nviệc đẩy nhanh tiến độ giải ngân.\nQUYẾT ĐỊNH về việc ban hành\n")
+
+
+def test_a_marked_non_syllable_whose_letters_spell_words_is_a_misread_mark(corrector: Corrector) -> None:
+    # "câp" is no syllable ("-p" takes a sắc or nặng tone); "cấp" and "cập" are
+    assert "Nhà cấp II.A" in corrector.correct("đối với Nhà câp II.A diện tích sàn 394m\n").text
 
 
 def test_small_letters_read_as_capitals_mid_sentence(corrector: Corrector) -> None:

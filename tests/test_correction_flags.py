@@ -75,6 +75,23 @@ def test_lookalike_capital_inside_a_sentence(corrector: Corrector) -> None:
     assert res.text == text
 
 
+def test_capitals_the_writer_put_are_not_doubted_as_lookalikes(corrector: Corrector) -> None:
+    # the start of an agency's name, a title the corpus capitalises, a heading before its colon
+    text = ("V/v báo cáo kết quả\nKính gửi: Ủy ban nhân dân huyện\n"
+            "Theo đề nghị của Giám đốc Sở Tài chính, Chủ tịch UBND tỉnh đã chỉ đạo.\n")
+    for res in (corrector.correct(text), corrector.correct(text, token_confidences=_spans(text, 90.0))):
+        assert not {"Kính", "Sở", "Chủ"} & set(_flagged(res))
+        assert res.text == text
+
+
+def test_a_document_number_split_by_blur_is_flagged(corrector: Corrector) -> None:
+    text = "Thực hiện Công văn số 1 56/TNMT-QLĐĐ ngày 08/5/2025 và Quyết định số 45/QĐ-UBND.\nSố: 1 56/UBND-KT\n"
+    for res in (corrector.correct(text), corrector.correct(text, token_confidences=_spans(text, 95.0))):
+        assert [c.start for c in res.changes if c.original == "1" and c.flagged] == [
+            text.index("1 56/T"), text.index("1 56/U")]
+        assert res.text == text
+
+
 def test_odd_codes_are_flagged(corrector: Corrector) -> None:
     text = "Căn cứ Thông tư số 536/TTI-CP và Quyết định số 123/TB-UBND của tỉnh."
     res = corrector.correct(text, token_confidences=_spans(text, 92.0))

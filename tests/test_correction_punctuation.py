@@ -6,9 +6,12 @@ import pytest
 
 from pipeline.correction import Corrector
 from pipeline.correction.punctuation import (
+    area_unit_marks,
     clause_number_fixes,
+    glued_number_fixes,
     joining_hyphens,
     list_dash_fixes,
+    point_label_fixes,
     stray_periods,
 )
 from pipeline.correction.tokens import tokenize
@@ -49,6 +52,43 @@ def test_clause_numbers_after_a_finished_line() -> None:
 def test_list_dashes() -> None:
     text = "Nơi nhận:\n~ Như trên;\n~- Lưu: VT.\nkhoảng 5 ~ 6 người"
     assert [text[f.start:f.end] for f in list_dash_fixes(text)] == ["~", "~-"]
+
+
+def test_numbers_glued_to_the_heading_they_open() -> None:
+    text = "I.MỤC ĐÍCH YÊU CẦU\n2.Công tác tuyên truyền\nNhà cấp II.A, mức 1.5 lần\n giá 3.Ba\nIII.Xây dựng"
+    assert [text[: f.end].rsplit("\n", 1)[-1].strip() for f in glued_number_fixes(text)] == ["I.", "2.", "III."]
+    assert {f.replacement for f in glued_number_fixes(text)} == {". "}
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_the_corrector_spaces_a_glued_heading_number() -> None:
+    result = Corrector.load().correct("Kế hoạch như sau:\nI.MỤC ĐÍCH YÊU CẦU\n1.Công tác tuyên truyền\n")
+    assert result.text == "Kế hoạch như sau:\nI. MỤC ĐÍCH YÊU CẦU\n1. Công tác tuyên truyền\n"
+
+
+def test_raised_figures_of_area_units_read_as_signs() -> None:
+    text = "giá 800.000 đồng/m? là; diện tích 16m), thiết bị; sàn 62,9mZ. (diện tích 5m) và 7 km) khác; em? ok"
+    assert [text[o - 2:o + 1] for o in area_unit_marks(text)] == ["/m?", "6m)", "9mZ", " km)"[1:]]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_an_area_units_sign_is_flagged_with_the_raised_two_suggested() -> None:
+    result = Corrector.load().correct("Bồi thường với giá 800.000 đồng/m? là bất hợp lý.\n")
+    assert [(c.original, c.flagged, c.alternatives) for c in result.changes] == [("?", True, ("²",))]
+
+
+def test_point_labels_that_break_their_lists_order() -> None:
+    text = ("1. Sở:\na) Ban hành\nb) Cung cấp\ne) Bảo đảm\n—_ đ) Chuẩn bị\ne) Tổ chức\n2. Công an:\n"
+            "a) x\nb) y\nc) z\nd) w\nd) q\ne) r\na) k\ne) m\n")
+    assert [(text[f.start - 3:f.start], f.replacement) for f in point_label_fixes(text)] == [
+        ("ấp\n", "c"), ("—_ ", "d"), (" w\n", "đ")]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_the_corrector_mends_a_point_label_from_its_lists_order() -> None:
+    text = "1. Sở Giáo dục:\na) Ban hành văn bản;\nb) Cung cấp thông tin;\ne) Bảo đảm an toàn;\nđ) Chuẩn bị;\ne) Tổ chức;\n"
+    assert Corrector.load().correct(text).text == (
+        "1. Sở Giáo dục:\na) Ban hành văn bản;\nb) Cung cấp thông tin;\nc) Bảo đảm an toàn;\nd) Chuẩn bị;\ne) Tổ chức;\n")
 
 
 def test_hyphens_joining_two_small_syllables() -> None:

@@ -24,7 +24,7 @@ from test_review_support import make_output, review_setup, users_by_name  # noqa
 from pipeline.review import db, store  # noqa: E402
 from pipeline.review.learned import write_learned  # noqa: E402
 
-CONFUSION = "Ban quản lý khu Mộ Đửc báo cáo kết quả."  # OCR misread of a place name (outside "huyện ...", where the place list settles it)
+CONFUSION = "Ban quản lý khu Mộ Đúc báo cáo kết quả."  # a misread place name that is itself a word
 MAX_CHANGED_SHARE = 0.001  # correct text: at most 0.1 % of syllables may change
 
 
@@ -64,22 +64,22 @@ def _flag(corrector, text: str, word: str):
 
 def test_two_clerks_fix_once_then_the_engine_applies_it_in_that_context(tmp_path, corrector_class):
     base = corrector_class.load()
-    before = _flag(base, CONFUSION, "Đửc")
+    before = _flag(base, CONFUSION, "Đúc")
     assert before is not None and before.flagged and "Đức" in before.alternatives
     out = tmp_path / "out"
-    make_output(out, "a2", _engine_lines(base, ["Kính gửi: Ban quản lý khu Mộ Đửc báo cáo gấp."]))
+    make_output(out, "a2", _engine_lines(base, ["Kính gửi: Ban quản lý khu Mộ Đúc báo cáo gấp."]))
     engine = review_setup(out, "a1", _engine_lines(base, [CONFUSION]))
     users = users_by_name(engine)
     with engine.connect() as conn:
-        items = [r for r in conn.execute(sa.select(db.items).where(db.items.c.original == "Đửc").order_by(db.items.c.id))]
+        items = [r for r in conn.execute(sa.select(db.items).where(db.items.c.original == "Đúc").order_by(db.items.c.id))]
     assert len(items) == 2 and {(i.left_ctx, i.right_ctx) for i in items} == {("mộ", "báo")}
     learned = out / "learned"
 
     choice = items[0].alternatives.index("Đức") + 1
     store.decide(engine, users["ana"], items[0].id, items[0].version, "pick", choice=choice)
     write_learned(engine, learned)
-    rerun = "Ban quản lý khu Mộ Đửc báo cáo tình hình dịch bệnh."
-    one = _flag(corrector_class.load(learned_dir=learned), rerun, "Đửc")
+    rerun = "Ban quản lý khu Mộ Đúc báo cáo tình hình dịch bệnh."
+    one = _flag(corrector_class.load(learned_dir=learned), rerun, "Đúc")
     assert one is not None and one.flagged, "one clerk's decision alone must not apply automatically"
     assert "Đức" in (one.corrected, *one.alternatives[:1])
 
@@ -88,8 +88,8 @@ def test_two_clerks_fix_once_then_the_engine_applies_it_in_that_context(tmp_path
     taught = corrector_class.load(learned_dir=learned)
     result = taught.correct(rerun)
     assert "khu Mộ Đức báo cáo" in result.text
-    assert not any(c.flagged for c in result.changes if c.original == "Đửc")
-    elsewhere = "Về việc chuyển hồ sơ, Đửc cho biết sẽ họp."  # same reading, another context
+    assert not any(c.flagged for c in result.changes if c.original == "Đúc")
+    elsewhere = "Về việc chuyển hồ sơ, Đúc cho biết sẽ họp."  # same reading, another context
     assert taught.correct(elsewhere).text == base.correct(elsewhere).text, "a learned fix applies only in its context"
 
 
@@ -99,7 +99,7 @@ def test_one_clerks_slip_does_not_spread(tmp_path, corrector_class):
     engine = review_setup(out, "slip", _engine_lines(base, [CONFUSION]))
     user = users_by_name(engine)["ana"]
     with engine.connect() as conn:
-        item = conn.execute(sa.select(db.items).where(db.items.c.original == "Đửc")).one()
+        item = conn.execute(sa.select(db.items).where(db.items.c.original == "Đúc")).one()
     store.decide(engine, user, item.id, item.version, "edit", value="Đực")  # a slip, decided ten times over
     for _ in range(3):
         current = store.get_item(engine, item.id)
@@ -134,15 +134,15 @@ def test_learned_folder_keeps_correct_text_unchanged(tmp_path, shared_dir, corre
     learned = tmp_path / "learned"
     learned.mkdir()
     fixes = [
-        {"original": "Đửc", "corrected": "Đức", "left": "mộ", "right": "báo", "decisions": 2, "approved": False},
+        {"original": "Đúc", "corrected": "Đức", "left": "mộ", "right": "báo", "decisions": 2, "approved": False},
         {"original": "Luất", "corrected": "Luật", "left": "cứ", "right": "tổ", "decisions": 3, "approved": True},
         {"original": "quà", "corrected": "quả", "left": "kết", "right": "về", "decisions": 2, "approved": False},
         {"original": "tô", "corrected": "tổ", "left": "luật", "right": "chức", "decisions": 2, "approved": False},
     ]
     (learned / "fixes.jsonl").write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in fixes), "utf-8")
     (learned / "keep.jsonl").write_text(json.dumps(
-        {"word": "Đửc", "left": "xã", "right": "phong", "decisions": 2, "approved": False}, ensure_ascii=False) + "\n")
-    (learned / "lexicon.txt").write_text("Tịnh\nĐửc\n", encoding="utf-8")
+        {"word": "Đúc", "left": "xã", "right": "phong", "decisions": 2, "approved": False}, ensure_ascii=False) + "\n")
+    (learned / "lexicon.txt").write_text("Tịnh\nĐúc\n", encoding="utf-8")
     corrector = corrector_class.load(learned_dir=learned)
     texts = _heldout_texts(shared_dir, 20_000)
     syllables = changed = 0

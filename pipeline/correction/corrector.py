@@ -42,9 +42,12 @@ from .lm import NgramLM
 from .punctuation import (
     FIX_CONFIDENCE,
     PUNCTUATION,
+    area_unit_marks,
     clause_number_fixes,
+    glued_number_fixes,
     joining_hyphens,
     list_dash_fixes,
+    point_label_fixes,
     stray_periods,
 )
 from .segment import COMMA, canonical, sentences, symbol_of
@@ -76,6 +79,9 @@ APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of app
 NON_WORD_APPLY_THRESHOLD = 0.35
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
+# ...and one with Vietnamese marks that spells no syllable with letters that spell known words ("câp",
+# "đât") is a misread mark, not a foreign word or a name the LM lacks
+MARKED_NON_SYLLABLE_LOGP = math.log(0.01)
 EDIT_SCALE = 0.5  # P(one letter edit) per share of words whose letters are unknown
 # "s6" -> "số", "16n" -> "lớn": an English model's "6 for ô", "1 for l" inside words. Numbers,
 # dates and codes are protected tokens and never reach this; such word fixes are applied only
@@ -132,6 +138,11 @@ FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, TITLE = "family", "middle", "given", "titl
 # The LM knows "hóa" (văn hóa) and "Hoa" (Hoa Kỳ) far better than the "Hòa" that opens place names
 PLACE_WEIGHT = 1.5
 PLACE_FIRST, PLACE_NEXT = "place-first", "place-next"
+# ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
+# is "TỈNH" (the LM, across the line break, hardly weighs in against OCR's confident mark)
+PLACE_UNIT = "place-unit"
+UNIT_BONUS = 3.0
+_UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thôn", "ấp"})
 MAX_PLACE_WORDS = 4
 # units whose name follows ("thị xã", "thị trấn", "thành phố", "khu phố" by their last word);
 # "quận" only with its mark: unmarked "quan" is mostly "cơ quan"
@@ -292,6 +303,7 @@ class Corrector:
             for k, word in enumerate(canonical(w) for w in name.split()):
                 self._place_counts[PLACE_FIRST if k == 0 else PLACE_NEXT][word] += 1
         places = set(self._place_counts[PLACE_FIRST]) | set(self._place_counts[PLACE_NEXT])
+        self._place_words = frozenset(places)
         self._names_by_letters: dict[str, list[str]] = {}
         for word in sorted(parts | families | places):
             self._names_by_letters.setdefault(strip_marks(word), []).append(word)
@@ -354,7 +366,7 @@ class Corrector:
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
-        in_names = _inside_names(groups, tokens, self.family_letters) if self._capital_logp is not None else {}
+        in_names = _inside_names(norm, groups, tokens, self.family_letters) if self._capital_logp is not None else {}
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         if not use_capitals:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
@@ -407,7 +419,17 @@ class Corrector:
         fixes = [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
                  for f in clause_number_fixes(norm) + list_dash_fixes(norm)
                  if not any(d.start < f.end and f.start < d.end for d in dropped)]
-        fixes += self._joining_hyphens(norm, changes)
+        fixes += [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
+                  for f in glued_number_fixes(norm)  # (its stop may sit inside a changed token: "I.MUC")
+                  if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
+        # a point's label mended by its list's order replaces any doubt about the lone letter
+        labels = point_label_fixes(norm)
+        if labels:
+            mended = {(f.start, f.end) for f in labels}
+            changes = [c for c in changes if (c[0].start, c[0].end) not in mended]
+            fixes += [(Token(f.start, f.end, norm[f.start:f.end], WORD), f.replacement, FIX_CONFIDENCE, False, ())
+                      for f in labels if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
+        fixes += self._joining_hyphens(norm, changes) + _area_units(norm, changes)
         if not periods:
             return changes + fixes
         applied = {c[0].start: c[1] for c in changes if not c[3]}
@@ -520,13 +542,16 @@ class Corrector:
         ocr = noise.letters and (noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED)
         cands = self.generator.candidates(lower, ocr)
         place = self._place_counts.get(in_name) if in_name else None
-        names = self._name_words[in_name] if in_name and place is None else frozenset(place or ())
+        names = self._name_words.get(in_name, frozenset()) if in_name and place is None else frozenset(place or ())
         if names:  # a name may be too rare in the corpus to be among the readings of its letters
             offered = {cand.word for cand in cands}
             cands = cands + [Candidate(w, *_marks_only(mark_difference(lower, w)))
                              for w in self._names_by_letters.get(strip_marks(lower), ()) if w in names and w not in offered]
         words = [own]
-        emissions = [0.0 if own in self.known else self._unknown_keep(lower, noise)]
+        # (a word of a listed place is a word, though the corpus may never write it: "Plông", "Pắc";
+        # unmarked ones only in a place's name: elsewhere "tho" and "gio" have lost their marks)
+        place_word = own in self._place_words and (has_marks(own) or in_name in (PLACE_FIRST, PLACE_NEXT))
+        emissions = [0.0 if own in self.known or place_word else self._unknown_keep(lower, noise)]
         if noise.latin_marks and tok.kind == MIXED and _lookalike_digits(tok.text):
             emissions[0] += ENGLISH_DIGIT_KEEP_LOGP
         if conf is not None:
@@ -551,7 +576,9 @@ class Corrector:
         if opens_name and len(words) > 1:
             # the first of a run of capitalised words: a family name, or the title before one
             emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
-        if place is not None and len(words) > 1:
+        if in_name == PLACE_UNIT and len(words) > 1:
+            emission = emission + UNIT_BONUS * np.array([w in _UNIT_WORDS for w in words])
+        elif place is not None and len(words) > 1:
             emission = emission + PLACE_WEIGHT * np.log1p([place.get(w, 0) for w in words])
         elif names and len(words) > 1:
             # (by word, not LM id: the corpus may know a name only as <unk>)
@@ -569,18 +596,20 @@ class Corrector:
             ids, emission = ids[keep], emission[keep]
         return _Slot(words, Position(ids, emission), False, own, 1.0)
 
-    @staticmethod
-    def _unknown_keep(lower: str, noise: DocumentNoise) -> float:
+    def _unknown_keep(self, lower: str, noise: DocumentNoise) -> float:
         """Channel x prior for a word the LM does not know, read as it is.
 
         Rare words and names exist, but when the document lost its marks an unmarked
-        unknown word is far more likely a known word without its marks.
+        unknown word is far more likely a known word without its marks; and a marked one that
+        spells no syllable though its letters spell known words ("câp": cấp, cập) is a misread mark.
         """
         penalty = UNKNOWN_WORD_LOGP
         if not has_marks(lower):
             penalty += math.log(max(1.0 - noise.drop, 0.01))
         if not is_valid_syllable(lower):
             penalty += math.log(0.1)
+            if has_marks(lower) and strip_marks(lower) in self.lexicon.by_key:
+                penalty += MARKED_NON_SYLLABLE_LOGP
         return penalty
 
     def _decode(
@@ -651,7 +680,8 @@ class Corrector:
                 elif i in dot_decimals:
                     out.append((tok, tok.text.replace(".", ","), DECIMAL_SUGGESTION_CONFIDENCE, True,
                                 (tok.text.replace(".", ","),)))
-                elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text):
+                elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text) or (
+                        _split_document_number(text, tokens, i)):
                     out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
                                 True, ()))
                 continue
@@ -720,7 +750,8 @@ class Corrector:
                 alternatives = alternatives_of[alternatives_key] = self._alternatives(
                     tok.text, slot, post, j, style, hint, written[0], order)
             if changed:
-                unsure = confidence < written[2] or (unapply is not None and doubt >= unapply) or (
+                unsure = confidence < written[2] or (
+                    unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     confs[i] is not None and _clear_abbreviation(tok.text, confs[i])
                     and strip_marks(surface) != strip_marks(tok.text)) or (i in garbled)
                 alts = alts_of.get((alternatives_key, surface))
@@ -729,7 +760,7 @@ class Corrector:
                 out.append((tok, surface, confidence, unsure, alts))
             else:
                 suggestion = surface if tok.kind == MIXED else tok.text
-                if doubt >= 0.0 and tok.text not in styled and _lookalike_capital(text, tokens, i, tok.text):
+                if doubt >= 0.0 and tok.text not in styled and self._capital_slip_shape(text, tokens, i, tok.text):
                     suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out
@@ -750,6 +781,8 @@ class Corrector:
                     or not (letter.islower() or _between_small_words(tokens, i))
                     or (tok.start in taken and taken[tok.start][3])
                     or text[tok.end:tok.end + 1] in (")", ".") or "\n" in text[tokens[i - 1].end:tok.start]
+                    or letter in _UNIT_LETTERS and (text[tok.start - 1:tok.start] == "/"
+                                                    or tokens[i - 1].text[-1:].isdigit())  # "đồng/m", "5 m"
                     or tokens[i - 1].text.lower() in POINT_WORDS):
                 continue
             window = [applied.get(tokens[j].start, tokens[j].text) if tokens[j].kind == WORD else symbol_of(tokens[j])
@@ -786,7 +819,11 @@ class Corrector:
         """Confidence that a capital in mid-sentence is OCR's scaled-up small letter, when sure
         enough to apply: a run of capitals that are all such letters between small-letter words
         ("từ CƠ SỞ 2"), or a word in title case that is almost never capitalised mid-sentence and
-        ends its phrase ("như Sau:"); never before another capitalised word (names, "Sở Nội vụ")."""
+        ends its phrase ("như Sau:"); never before another capitalised word (names, "Sở Nội vụ").
+        Also a word in capitals with tone or vowel marks between small words ("ngày 03/01 về VIỆC
+        đẩy nhanh"): no abbreviation carries such marks, and the corpus writes none (4 M words)."""
+        if _capitals_among_running_text(text, tokens, i, word):
+            return CASE_SLIP_CONFIDENCE
         if not _lookalike_capital(text, tokens, i, word):
             return None
         following = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -803,6 +840,22 @@ class Corrector:
             return None  # may open a name of common words: "Thương binh và Xã hội", "Khách sạn"
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
         return 1.0 - capitalised if capitalised is not None and capitalised < CASE_SLIP_MAX_CAPITAL_RATE else None
+
+    def _capital_slip_shape(self, text: str, tokens: list[Token], i: int, word: str) -> bool:
+        """A capital OCR may have made of a small letter (``_lookalike_capital``), unless the
+        writer's own capital is likelier: the word opens a run of capitalised words ("Giám đốc
+        Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
+        a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
+        if not _lookalike_capital(text, tokens, i, word):
+            return False
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (following is not None and following.kind == WORD and following.text[:1].isupper()
+                and not _all_lookalike(following.text) and not text[tokens[i].end:following.start].strip()):
+            return False
+        capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
+        if capitalised is not None and capitalised >= USUAL_CAPITAL_RATE:
+            return False
+        return not _opens_heading(text, tokens, i)
 
     def _capital_rate(self, word: str, min_count: int = 1) -> float | None:
         """How often the corpus writes ``word`` with a capital inside a sentence; None when the
@@ -883,7 +936,7 @@ class Corrector:
             return -10.0  # fast exit: nothing can make such a word doubtful without OCR confidences
         features = _doubt_features(tokens[i], surface, confidence, conf, _neighbour_confidence(confs, i),
                                    word in self.known, count, changed, len(slots[i].words) == 1,
-                                   surface not in styled and _lookalike_capital(text, tokens, i, surface))
+                                   surface not in styled and self._capital_slip_shape(text, tokens, i, surface))
         doubt = sum(w * f for w, f in zip(weights, features, strict=True))
         if conf is None:
             doubt += FLAG_OFFSET_TEXT
@@ -1058,6 +1111,7 @@ DOUBT_WEIGHTS_TEXT = (10.28, 2.31, 0.0, 0.0, 0.0, 3.63, 2.18, -1.49, 0.0, 0.19, 
 # with OCR confidences, a change this much above the flag threshold is only suggested: the word is
 # most likely wrong either way, and a clerk should see it (below it, changes >= APPLY_THRESHOLD apply)
 UNAPPLY_DOUBT = 4.5
+UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of the change ("Sô:" -> "Số:")
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # capitals whose shape is their small letter's, scaled up: OCR reads "kỹ" as "Kỹ" mid-sentence
@@ -1121,6 +1175,49 @@ def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> 
     return False
 
 
+# a word the corpus capitalises inside a sentence at least this often is no OCR slip ("Chủ tịch": 28 %)
+USUAL_CAPITAL_RATE = 0.2
+
+
+def _capitals_among_running_text(text: str, tokens: list[Token], i: int, word: str) -> bool:
+    """A marked syllable in capitals after a word not in capitals and before a small word on its line."""
+    if not (len(word) >= 2 and word.isupper() and has_marks(word.replace("Đ", "D")) and is_valid_syllable(word)):
+        return False
+    if i == 0 or i + 1 >= len(tokens):
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    # (the word before may end the line above: a wrapped sentence, "... ngày 03/01/2024 về\nVIỆC đẩy")
+    return (before.kind == WORD and not before.text.isupper() and not text[before.end:tokens[i].start].strip()
+            and after.kind == WORD and after.text.islower() and _same_line(text, tokens[i], after))
+
+
+def _area_units(
+    norm: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """The sign OCR made of a raised "²" ("394m)", "đồng/m?"), flagged with "²" suggested."""
+    return [(Token(offset, offset + 1, norm[offset], PUNCTUATION), norm[offset], AREA_UNIT_CONFIDENCE, True, ("²",))
+            for offset in area_unit_marks(norm) if not any(c[0].start <= offset < c[0].end for c in changes)]
+
+
+def _split_document_number(text: str, tokens: list[Token], i: int) -> bool:
+    """A short number after "số" and before a code, one space apart ("số 1 56/TNMT-QLĐĐ"): the
+    code's first digits, parted from it by blur or a handwritten stroke."""
+    if not (tokens[i].text.isdigit() and len(tokens[i].text) <= 3) or i == 0 or i + 1 >= len(tokens):
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    return (strip_marks(before.text.lower()) == "so" and "/" in after.text and after.text[:1].isdigit()
+            and text[tokens[i].end:after.start] == " " and text[before.end:tokens[i].start].strip() in ("", ":"))
+
+
+def _opens_heading(text: str, tokens: list[Token], i: int) -> bool:
+    """The token opens a line whose first colon follows it or the next word ("Kính gửi:")."""
+    if i > 0 and "\n" not in text[tokens[i - 1].end:tokens[i].start]:
+        return False
+    line_end = text.find("\n", tokens[i].end)
+    colon = text.find(":", tokens[i].end, len(text) if line_end < 0 else line_end)
+    return colon >= 0 and len(text[tokens[i].end:colon].split()) <= 1
+
+
 # Plain OCR text: tokens no letter writes, left by specks and signatures ("S3", "4E", "T", "TH")
 GARBLED_CONFIDENCE = 0.5
 # a reading of such a token, or of a capital read badly with one ("TINH QUANG NGAÀI" -> "QUẶNG"),
@@ -1166,6 +1263,8 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
 
 
 HYPHEN_CONFIDENCE = 0.5
+AREA_UNIT_CONFIDENCE = 0.5
+_UNIT_LETTERS = frozenset("mgl")  # metre, gram, litre
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 STRAY_LETTER_LOGP_GAP = 5.0
@@ -1584,7 +1683,8 @@ def _marks_only(difference: tuple[float, float, float]) -> tuple[float, float, f
     return dropped, changed, 0.0, collapsed
 
 
-def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: frozenset[str]) -> dict[int, str]:
+def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], family_letters: frozenset[str],
+                  ) -> dict[int, str]:
     """Words after the family name of a person's name: in a run of words in title case opened by
     a word whose letters spell a family name ("Huynh Ngoc Diem"), or by Ông/Bà and one ("Ông Dang
     Van Khai"), the words after that family name (at most three): the last GIVEN_NAME, those
@@ -1611,6 +1711,8 @@ def _inside_names(groups: list[list[int]], tokens: list[Token], family_letters: 
                 if strip_marks(tokens[i].text.lower()) not in family_letters:
                     continue
             middle = run - start >= 3 and strip_marks(tokens[group[start + 1]].text.lower()) in ("van", "thi")
+            # the signer's line: a name alone on its line under a title in capitals ("PHÓ CHỦ TỊCH")
+            middle = middle or (run - start >= 2 and _signer_line(text, tokens, group[start], group[run - 1]))
             if start > k:
                 found[i] = TITLE  # "Ong/Ba" before a family name: "Ông", "Bà", not "ống", "ba"
             if start > k or middle:
@@ -1642,9 +1744,11 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
             previous = strip_marks(tokens[members[k - 1]].text.lower()) if k > 0 else ""
             unit = (letters in _PLACE_UNITS or (previous, letters) in _PLACE_UNIT_PAIRS
                     or tok.text.lower() == "quận")
-            if unit and not (letters == "xa" and k + 1 < len(members)
-                             and strip_marks(tokens[members[k + 1]].text.lower()) == "hoi"):  # "xã hội"
-                _mark_place(text, tokens, members[k + 1:], tok.text.isupper(), found)
+            social = letters == "xa" and k + 1 < len(members) and strip_marks(
+                tokens[members[k + 1]].text.lower()) == "hoi"  # "xã hội"
+            marked = unit and not social and _mark_place(text, tokens, members[k + 1:], tok.text.isupper(), found)
+            if marked and (letters in _PLACE_UNITS or letters == "quan"):
+                found[i] = PLACE_UNIT
     for start in _line_starts(text, tokens):
         run = list(range(start, min(start + MAX_PLACE_WORDS, len(tokens))))
         end = next((k for k, i in enumerate(run) if text[tokens[i].end:tokens[i].end + 1] == ","), None)
@@ -1656,8 +1760,9 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
 
 
 def _mark_place(text: str, tokens: list[Token], following: list[int], capitals: bool, found: dict[int, str],
-                whole: bool = False) -> None:
-    """Mark the run of capitalised words that opens ``following`` (all of it with ``whole``)."""
+                whole: bool = False) -> int:
+    """Mark the run of capitalised words that opens ``following`` (all of it with ``whole``); how
+    many were marked."""
     run: list[int] = []
     for i in following[:MAX_PLACE_WORDS]:
         tok = tokens[i]
@@ -1668,9 +1773,10 @@ def _mark_place(text: str, tokens: list[Token], following: list[int], capitals: 
         if text[tok.end:tok.end + 1] in (",", ";", ":", ".", ")"):
             break
     if whole and len(run) < len(following[:MAX_PLACE_WORDS]):
-        return
+        return 0
     for k, i in enumerate(run):
         found[i] = PLACE_FIRST if k == 0 else PLACE_NEXT
+    return len(run)
 
 
 def _line_starts(text: str, tokens: list[Token]) -> list[int]:
@@ -1682,6 +1788,19 @@ def _line_starts(text: str, tokens: list[Token]) -> list[int]:
     starts = [tok.start for tok in tokens]
     found = {bisect_right(starts, m.start()) for m in _LINE_BREAK.finditer(text)}
     return sorted(found.union((0,)).difference((len(tokens),)))
+
+
+def _signer_line(text: str, tokens: list[Token], first: int, last: int) -> bool:
+    """Tokens ``first``..``last`` fill their line, and the line of words above it is in capitals."""
+    line_start = text.rfind("\n", 0, tokens[first].start) + 1
+    line_end = text.find("\n", tokens[last].end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:tokens[first].start].strip() or text[tokens[last].end:line_end].strip(" \t.,"):
+        return False
+    # (the nearest line above with words: a signature's scribble may sit between, read as "3")
+    above = next((line for line in reversed(text[:max(line_start - 1, 0)].splitlines())
+                  if sum(c.isalpha() for c in line) >= 3), "")
+    return above.isupper()
 
 
 def _is_lexicon_word(word: str) -> bool:

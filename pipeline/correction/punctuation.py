@@ -26,6 +26,12 @@ _TILDE_DASH = re.compile(r"^([ \t]*)(~-?|-~)(?=[ \t])", re.MULTILINE)
 # Vietnamese writes such a hyphen only in a few loanwords ("mô-đun", "ăng-ten": 227 in 4.4 M
 # words of the corpus), OCR makes one of a speck between words
 _JOINING_HYPHEN = re.compile(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])")
+# a heading or clause number opening a line, glued to its first word ("I.MỤC ĐÍCH", "2.Công tác"):
+# the rules write a space after its stop, and blur or a tight scan loses it
+_GLUED_NUMBER = re.compile(r"^([ \t]*(?:[IVX]{1,4}|\d{1,2})\.)([^\W\d_]{2,})(?=[\s,.:;]|$)", re.MULTILINE)
+# a square or cubic metre's small raised figure, which OCR reads as "?", ")", "°" or "Z" ("394m)",
+# "800.000 đồng/m?", "62,9mZ")
+_AREA_UNIT = re.compile(r"(?<=[\d/ ])(?:m|km)([?)°Zz])(?![\w(])")
 FIX_CONFIDENCE = 0.9
 PUNCTUATION = "punctuation"  # Token.kind of a mended mark
 
@@ -92,6 +98,50 @@ def _after_a_clause(text: str, line_start: int) -> bool:
     return not before or before[-1] in ".:;!?"
 
 
+def glued_number_fixes(text: str) -> list[PunctuationFix]:
+    """ "I.MỤC", "2.Công" opening a line: a space after the number's stop, when the word after it
+    is a syllable in capitals or title case ("II.A", a category, has no word after it)."""
+    fixes = []
+    for m in _GLUED_NUMBER.finditer(text):
+        word = m.group(2)
+        if is_valid_syllable(word) and word[:1].isupper() and (word.isupper() or word[1:].islower()):
+            fixes.append(PunctuationFix(m.end(1) - 1, m.end(1), ". "))
+    return fixes
+
+
+# the letters that label points, in order ("a)", "b)", ... "đ)" after "d)"; no f, j, w, z)
+POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
+# a label opening a line: "c)" or "c." before a word
+_POINT_LABEL_LINE = re.compile(r"^([ \t]*(?:[—_~-]+[ \t]+)?)([a-zđA-ZĐ])(\))(?=[ \t]+\S)", re.MULTILINE)
+# letters OCR reads for one another in such a label
+_LABEL_LOOKALIKES = frozenset({("c", "e"), ("e", "c"), ("c", "o"), ("o", "c"), ("d", "đ"), ("đ", "d"),
+                               ("g", "q"), ("q", "g"), ("h", "b"), ("b", "h"), ("i", "l"), ("l", "i")})
+
+
+def point_label_fixes(text: str) -> list[PunctuationFix]:
+    """A point's letter that breaks its list's order where the order's letter looks like it
+    ("a) b) e) đ)": the "e)" is "c)"): mended when the label after it, if any, goes on from the
+    mended one (or a later letter: a label may be lost). Labels are the letters before ")" opening
+    lines (after a speck's dash, "—_ đ)")."""
+    labels = [(m.start(2), m.group(2).lower()) for m in _POINT_LABEL_LINE.finditer(text)]  # ("D)" is "d)")
+    fixes = []
+    for k in range(1, len(labels)):
+        previous = fixes[-1].replacement.lower() if fixes and fixes[-1].start == labels[k - 1][0] else labels[k - 1][1]
+        expected = _next_point_letter(previous)
+        offset, letter = labels[k]
+        if expected is None or letter == expected or (letter, expected) not in _LABEL_LOOKALIKES:
+            continue
+        after = labels[k + 1][1] if k + 1 < len(labels) else None
+        if after is None or after == "a" or POINT_LETTERS.find(after) > POINT_LETTERS.find(expected):
+            fixes.append(PunctuationFix(offset, offset + 1, expected.upper() if text[offset].isupper() else expected))
+    return fixes
+
+
+def _next_point_letter(letter: str) -> str | None:
+    k = POINT_LETTERS.find(letter)
+    return POINT_LETTERS[k + 1] if 0 <= k < len(POINT_LETTERS) - 1 else None
+
+
 def list_dash_fixes(text: str) -> list[PunctuationFix]:
     """ "~" or "~-" opening a line is the list dash "-" """
     return [PunctuationFix(m.start(2), m.end(2), "-") for m in _TILDE_DASH.finditer(text)]
@@ -102,3 +152,18 @@ def joining_hyphens(text: str) -> list[tuple[int, str, str]]:
     return [(m.end(1), m.group(1), m.group(2)) for m in _JOINING_HYPHEN.finditer(text)
             if m.group(1).islower() and m.group(2).islower()
             and is_valid_syllable(m.group(1)) and is_valid_syllable(m.group(2))]
+
+
+def area_unit_marks(text: str) -> list[int]:
+    """Offsets of the sign OCR made of a raised "²" after "m" or "km" that follows a number or a
+    slash ("16m)", "đồng/m?"); a ")" only where no "(" is open on its line before it."""
+    found = []
+    for m in _AREA_UNIT.finditer(text):
+        before = text[:m.start()].rsplit("\n", 1)[-1]
+        if m.group(1) == ")" and before.rfind("(") > before.rfind(")"):
+            continue  # it closes a bracket: "(diện tích 5m)"
+        if m.start() == 0 or not (text[m.start() - 1].isdigit() or text[m.start() - 1] == "/"
+                                  or text[m.start() - 2:m.start() - 1].isdigit()):
+            continue
+        found.append(m.start(1))
+    return found
