@@ -92,6 +92,14 @@ def test_a_document_number_split_by_blur_is_flagged(corrector: Corrector) -> Non
         assert res.text == text
 
 
+def test_specks_among_the_recipients_and_signature_are_flagged(corrector: Corrector) -> None:
+    text = ("Đề nghị các đơn vị thực hiện./.\nNơi nhận: KT. CHỦ TỊCH\n- Như trên; G PHÓ CHỦ TỊCH\n"
+            "- UBND tỉnh (b/c); A ME 2\n- Sở Y tế;\na) Lưu: VT.\nTrần Văn An\n")
+    flagged = _flagged(corrector.correct(text))
+    assert {"G", "A", "ME"} <= set(flagged)
+    assert not {"c", "b", "Y", "a", "An", "VT"} & set(flagged)
+
+
 def test_odd_codes_are_flagged(corrector: Corrector) -> None:
     text = "Căn cứ Thông tư số 536/TTI-CP và Quyết định số 123/TB-UBND của tỉnh."
     res = corrector.correct(text, token_confidences=_spans(text, 92.0))

@@ -402,6 +402,8 @@ class Corrector:
             changes = _junk_line_doubts(norm, tokens, self._stray_letter_doubts(norm, tokens, changes),
                                         self.protected, self.known)
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
+            if SIGNATURE_ZONE_FLAGS:
+                changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -781,8 +783,8 @@ class Corrector:
                     or not (letter.islower() or _between_small_words(tokens, i))
                     or (tok.start in taken and taken[tok.start][3])
                     or text[tok.end:tok.end + 1] in (")", ".") or "\n" in text[tokens[i - 1].end:tok.start]
-                    or letter in _UNIT_LETTERS and (text[tok.start - 1:tok.start] == "/"
-                                                    or tokens[i - 1].text[-1:].isdigit())  # "đồng/m", "5 m"
+                    or "/" in text[tok.start - 1:tok.end + 1]  # "(b/c)": "báo cáo"
+                    or letter in _UNIT_LETTERS and tokens[i - 1].text[-1:].isdigit()  # "5 m", "đồng/m" above
                     or tokens[i - 1].text.lower() in POINT_WORDS):
                 continue
             window = [applied.get(tokens[j].start, tokens[j].text) if tokens[j].kind == WORD else symbol_of(tokens[j])
@@ -1369,6 +1371,47 @@ def _doubt_beside_flags(
                 out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
                 added.add(j)
     return sorted(out, key=lambda change: change[0].start)
+
+
+SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
+_RECIPIENTS = re.compile(r"^[ \t]*N[ơo]i nh[ậa]n\b", re.MULTILINE | re.IGNORECASE)
+
+
+def _signature_zone_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    protected: ProtectedWords,
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """From "Nơi nhận:" on, where the recipients, the signer's block, the seal and the signature
+    share the lines, flag a lone letter or digit and a two-letter word in capitals that is no known
+    abbreviation ("G", "8", "ME" beside "- Như trên;"): there the seal and the signature are read
+    as such specks, and the block's own words are longer (titles, names, agencies, "VT"); a point's
+    label opening a line ("a)") is left."""
+    found = _RECIPIENTS.search(text)
+    if found is None:
+        return changes
+    taken = {c[0].start for c in changes}
+    out = list(changes)
+    for i, tok in enumerate(tokens):
+        if tok.start < found.end() or tok.start in taken or tok.text in protected:
+            continue
+        word = tok.text
+        label = text[tok.end:tok.end + 1] in (")", ".") and (i == 0 or "\n" in text[tokens[i - 1].end:tok.start])
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        # "(b/c)"; "Y tế": a one-letter word before a small one on its line
+        abbreviation = "/" in text[tok.start - 1:tok.end + 1]
+        word_before_word = (is_valid_syllable(word) and following is not None and following.text.islower()
+                            and is_valid_syllable(following.text) and _same_line(text, tok, following))
+        odd = len(word) == 1 and word.isalnum() and not (label or abbreviation or word_before_word) or (
+            len(word) == 2 and word.isalpha() and word.isupper() and not is_valid_syllable(word))
+        if odd and not (word.isdigit() and _in_number_context(text, tokens, i)):
+            out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
+    return sorted(out, key=lambda change: change[0].start)
+
+
+def _in_number_context(text: str, tokens: list[Token], i: int) -> bool:
+    """A digit that belongs to a count or date ("ngày 5", "05 bản")."""
+    before = strip_marks(tokens[i - 1].text.lower()) if i > 0 else ""
+    return before in ("ngay", "thang", "nam", "so", "khoan", "dieu", "muc")
 
 
 def _inside_spans(tok: Token, spans: list[tuple[int, int]]) -> bool:
