@@ -141,6 +141,11 @@ PLACE_FIRST, PLACE_NEXT = "place-first", "place-next"
 # ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
 # is "TỈNH" (the LM, across the line break, hardly weighs in against OCR's confident mark)
 PLACE_UNIT = "place-unit"
+# the label of the letter's number, opening its line before a colon and the number's code ("Số: 03/CT-UBND",
+# read "S6: 03/CT-UBND" by an English model): "số" gains this much there. The corpus of laws rarely
+# keeps its documents' headers, so the LM alone reads the label as a number
+NUMBER_LABEL = "number-label"
+NUMBER_LABEL_BONUS = 5.0
 UNIT_BONUS = 3.0
 _UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thôn", "ấp"})
 MAX_PLACE_WORDS = 4
@@ -368,6 +373,7 @@ class Corrector:
         inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
         in_names = _inside_names(norm, groups, tokens, self.family_letters) if self._capital_logp is not None else {}
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
+        in_names.update(_number_labels(norm, tokens))
         if not use_capitals:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
             inside = set()
@@ -578,7 +584,9 @@ class Corrector:
         if opens_name and len(words) > 1:
             # the first of a run of capitalised words: a family name, or the title before one
             emission = emission + NAME_OPENER_BONUS * np.isin(ids, self.name_openers)
-        if in_name == PLACE_UNIT and len(words) > 1:
+        if in_name == NUMBER_LABEL and len(words) > 1:
+            emission = emission + NUMBER_LABEL_BONUS * np.array([w == "số" for w in words])
+        elif in_name == PLACE_UNIT and len(words) > 1:
             emission = emission + UNIT_BONUS * np.array([w in _UNIT_WORDS for w in words])
         elif place is not None and len(words) > 1:
             emission = emission + PLACE_WEIGHT * np.log1p([place.get(w, 0) for w in words])
@@ -1771,8 +1779,8 @@ def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], famil
 def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> dict[int, str]:
     """Words of a place's name: the capitalised words (at most four, on one line) after an
     administrative unit ("xã Tan Hiep", "UBND TỈNH HOA LAM": capitals after a unit in capitals),
-    and those opening the place-and-date line ("Hoa Lam, ngày 15 tháng 3"); PLACE_FIRST for the
-    first, PLACE_NEXT for the others."""
+    and those before the date of the place-and-date line ("Hoa Lam, ngày 15 tháng 3"); PLACE_FIRST
+    for the first, PLACE_NEXT for the others; PLACE_UNIT for the unit."""
     found: dict[int, str] = {}
     for group in groups:
         members = [i for i in group if i >= 0]
@@ -1792,13 +1800,32 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
             marked = unit and not social and _mark_place(text, tokens, members[k + 1:], tok.text.isupper(), found)
             if marked and (letters in _PLACE_UNITS or letters == "quan"):
                 found[i] = PLACE_UNIT
-    for start in _line_starts(text, tokens):
-        run = list(range(start, min(start + MAX_PLACE_WORDS, len(tokens))))
-        end = next((k for k, i in enumerate(run) if text[tokens[i].end:tokens[i].end + 1] == ","), None)
-        if end is not None and start + end + 1 < len(tokens):
-            after = tokens[start + end + 1]
-            if strip_marks(after.text.lower()) == "ngay" and _same_line(text, tokens[start], after):
-                _mark_place(text, tokens, run[:end + 1], tokens[start].text.isupper(), found, whole=True)
+    for k, tok in enumerate(tokens):
+        if k < 2 or tok.kind != WORD or strip_marks(tok.text.lower()) != "ngay":
+            continue
+        last = tokens[k - 1]
+        if text[last.end:tok.start].strip() != "," or not any(
+                strip_marks(t.text.lower()) == "thang" for t in tokens[k + 1:k + 5]):
+            continue
+        # the place before ", ngày ... tháng": back to the line's start or what is no capitalised
+        # word ("S6: 03/CT-UBND Hoa Lam, ngay 02 thang 6": header columns read across)
+        first = k - 1
+        while (first > 0 and k - first < MAX_PLACE_WORDS and tokens[first - 1].kind == WORD
+               and tokens[first - 1].text[:1].isupper() and _same_line(text, tokens[first - 1], last)
+               and not text[tokens[first - 1].end:tokens[first].start].strip()):
+            first -= 1
+        _mark_place(text, tokens, list(range(first, k)), tokens[first].text.isupper(), found, whole=True)
+    return found
+
+
+def _number_labels(text: str, tokens: list[Token]) -> dict[int, str]:
+    """Tokens opening a line right before a colon and a code with a slash ("S6: 03/CT-UBND")."""
+    found = {}
+    for i in _line_starts(text, tokens):
+        if i + 1 < len(tokens) and tokens[i].kind in (WORD, MIXED) and len(tokens[i].text) <= 3:
+            code = tokens[i + 1]
+            if text[tokens[i].end:code.start].strip() == ":" and "/" in code.text and code.text[:1].isdigit():
+                found[i] = NUMBER_LABEL
     return found
 
 
