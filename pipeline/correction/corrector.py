@@ -437,7 +437,9 @@ class Corrector:
             changes = [c for c in changes if (c[0].start, c[0].end) not in mended]
             fixes += [(Token(f.start, f.end, norm[f.start:f.end], WORD), f.replacement, FIX_CONFIDENCE, False, ())
                       for f in labels if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
-        fixes += self._joining_hyphens(norm, changes) + _area_units(norm, changes)
+        # (flagged, never applied: a hyphen may be a loanword's, "mô-đun", rare enough to be shown)
+        fixes += _suggested_signs(norm, [offset for offset, _, _ in joining_hyphens(norm)], " ", changes)
+        fixes += _suggested_signs(norm, area_unit_marks(norm), "²", changes)
         if not periods:
             return changes + fixes
         applied = {c[0].start: c[1] for c in changes if not c[3]}
@@ -456,16 +458,6 @@ class Corrector:
             joined = Token(tok.start, offset + 1, norm[tok.start:offset + 1], tok.kind, tok.joined, tok.glued)
             out[k] = (joined, corrected + mark, conf, flagged, tuple(a + mark for a in alts))
         return out + fixes
-
-    @staticmethod
-    def _joining_hyphens(
-        norm: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
-    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-        """A hyphen joining two small syllables ("phê-duyệt"), flagged with a space suggested. The
-        LM cannot tell it from a loanword's ("mô-đun"), but those are rare enough to be shown."""
-        return [(Token(offset, offset + 1, "-", PUNCTUATION), "-", HYPHEN_CONFIDENCE, True, (" ",))
-                for offset, _, _ in joining_hyphens(norm)
-                if not any(c[0].start <= offset < c[0].end for c in changes)]  # (not in a dropped speck)
 
     def _comma_or_nothing(self, left: list[str], right: list[str]) -> tuple[str, float]:
         """"," or "" in place of a stray stop between the words ``left`` and ``right`` of it,
@@ -1201,12 +1193,15 @@ def _capitals_among_running_text(text: str, tokens: list[Token], i: int, word: s
             and after.kind == WORD and after.text.islower() and _same_line(text, tokens[i], after))
 
 
-def _area_units(
-    norm: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+def _suggested_signs(
+    norm: str, offsets: list[int], suggestion: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-    """The sign OCR made of a raised "²" ("394m)", "đồng/m?"), flagged with "²" suggested."""
-    return [(Token(offset, offset + 1, norm[offset], PUNCTUATION), norm[offset], AREA_UNIT_CONFIDENCE, True, ("²",))
-            for offset in area_unit_marks(norm) if not any(c[0].start <= offset < c[0].end for c in changes)]
+    """The one-character signs at ``offsets`` flagged with ``suggestion`` in their place: a hyphen
+    joining two syllables ("phê-duyệt": " "), the sign OCR made of a raised "²" ("394m)": "²").
+    Not inside another change (a dropped speck, a rejoined word)."""
+    return [(Token(offset, offset + 1, norm[offset], PUNCTUATION), norm[offset], SIGN_SUGGESTION_CONFIDENCE, True,
+             (suggestion,))
+            for offset in offsets if not any(c[0].start <= offset < c[0].end for c in changes)]
 
 
 def _split_document_number(text: str, tokens: list[Token], i: int) -> bool:
@@ -1272,8 +1267,7 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
     return found
 
 
-HYPHEN_CONFIDENCE = 0.5
-AREA_UNIT_CONFIDENCE = 0.5
+SIGN_SUGGESTION_CONFIDENCE = 0.5
 _UNIT_LETTERS = frozenset("mgl")  # metre, gram, litre
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's

@@ -31,7 +31,7 @@ _JOINING_HYPHEN = re.compile(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])")
 _GLUED_NUMBER = re.compile(r"^([ \t]*(?:[IVX]{1,4}|\d{1,2})\.)([^\W\d_]{2,})(?=[\s,.:;]|$)", re.MULTILINE)
 # a square or cubic metre's small raised figure, which OCR reads as "?", ")", "°" or "Z" ("394m)",
 # "800.000 đồng/m?", "62,9mZ")
-_AREA_UNIT = re.compile(r"(?<=[\d/ ])(?:m|km)([?)°Zz])(?![\w(])")
+_AREA_UNIT = re.compile(r"(?:(?<=\d)|(?<=\d )|(?<=/))(?:m|km)([?)°Zz])(?![\w(])")
 FIX_CONFIDENCE = 0.9
 PUNCTUATION = "punctuation"  # Token.kind of a mended mark
 
@@ -111,7 +111,7 @@ def glued_number_fixes(text: str) -> list[PunctuationFix]:
 
 # the letters that label points, in order ("a)", "b)", ... "đ)" after "d)"; no f, j, w, z)
 POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
-# a label opening a line: "c)" or "c." before a word
+# a point's label opening a line ("c)" before a word), after a speck's dash if any
 _POINT_LABEL_LINE = re.compile(r"^([ \t]*(?:[—_~-]+[ \t]+)?)([a-zđA-ZĐ])(\))(?=[ \t]+\S)", re.MULTILINE)
 # letters OCR reads for one another in such a label
 _LABEL_LOOKALIKES = frozenset({("c", "e"), ("e", "c"), ("c", "o"), ("o", "c"), ("d", "đ"), ("đ", "d"),
@@ -159,11 +159,8 @@ def area_unit_marks(text: str) -> list[int]:
     slash ("16m)", "đồng/m?"); a ")" only where no "(" is open on its line before it."""
     found = []
     for m in _AREA_UNIT.finditer(text):
-        before = text[:m.start()].rsplit("\n", 1)[-1]
-        if m.group(1) == ")" and before.rfind("(") > before.rfind(")"):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.group(1) == ")" and text.rfind("(", line_start, m.start()) > text.rfind(")", line_start, m.start()):
             continue  # it closes a bracket: "(diện tích 5m)"
-        if m.start() == 0 or not (text[m.start() - 1].isdigit() or text[m.start() - 1] == "/"
-                                  or text[m.start() - 2:m.start() - 1].isdigit()):
-            continue
         found.append(m.start(1))
     return found
