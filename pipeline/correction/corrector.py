@@ -1795,7 +1795,7 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
             if marked and (letters in _PLACE_UNITS or letters == "quan"):
                 found[i] = PLACE_UNIT
     for k, tok in enumerate(tokens):
-        if k < 2 or tok.kind != WORD or strip_marks(tok.text.lower()) != "ngay":
+        if k < 2 or len(tok.text) != 4 or tok.kind != WORD or strip_marks(tok.text.lower()) != "ngay":
             continue
         last = tokens[k - 1]
         if text[last.end:tok.start].strip() != "," or not any(
