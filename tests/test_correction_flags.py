@@ -100,6 +100,14 @@ def test_specks_among_the_recipients_and_signature_are_flagged(corrector: Correc
     assert not {"c", "b", "Y", "a", "An", "VT"} & set(flagged)
 
 
+def test_shapes_running_text_does_not_take_are_flagged(corrector: Corrector) -> None:
+    text = ("Người nộp ph, lệ phí theo thủ tục hành chính 3 Cơ quan thu phí thực hiện 02 Chương trình.\n"
+            "Mưa 5 mm trên 300 người/km và khoản 3, 4 và 9 Điều 4 của Luật này.\n")
+    flagged = _flagged(corrector.correct(text))
+    assert {"ph", "3"} <= set(flagged)
+    assert not {"02", "mm", "km", "9", "4"} & set(flagged)
+
+
 def test_odd_codes_are_flagged(corrector: Corrector) -> None:
     text = "Căn cứ Thông tư số 536/TTI-CP và Quyết định số 123/TB-UBND của tỉnh."
     res = corrector.correct(text, token_confidences=_spans(text, 92.0))

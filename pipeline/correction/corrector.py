@@ -410,6 +410,8 @@ class Corrector:
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
             if SIGNATURE_ZONE_FLAGS:
                 changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
+            if SHAPE_FLAGS:
+                changes = _odd_shape_doubts(norm, tokens, changes, self.protected)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -1406,6 +1408,47 @@ def _signature_zone_doubts(
         odd = len(word) == 1 and word.isalnum() and not (label or abbreviation or word_before_word) or (
             len(word) == 2 and word.isalpha() and word.isupper() and not is_valid_syllable(word))
         if odd and not (word.isdigit() and _in_number_context(text, tokens, i)):
+            out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
+    return sorted(out, key=lambda change: change[0].start)
+
+
+SHAPE_FLAGS = True  # False: no flags for the two shapes of _odd_shape_doubts
+# words after which a number stands in running text ("khoản 3", "ngày 5", "lần thứ 2")
+_NUMBER_WORDS = frozenset({"ngay", "thang", "nam", "so", "khoan", "dieu", "muc", "chuong", "phan", "diem", "lan",
+                           "thu", "tiet", "phu", "luc", "bieu", "mau", "nhom", "loai", "hang", "cap", "khu", "to",
+                           "ap", "thon", "xom", "quan", "phuong", "doi", "lop", "tang", "gio", "phut", "tuan",
+                           "quy", "dot", "khoa", "ky", "vong", "bang", "hinh", "trang", "so:"})
+
+
+_LIST_WORDS = frozenset({"va", "hoac", "den", "toi"})  # "khoản 3, 4 và 9 Điều 4"
+
+
+def _odd_shape_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    protected: ProtectedWords,
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Plain OCR text: flag two shapes running text does not take. A small-letter token of two or
+    three letters that is no syllable ("ph", "mm" between words; not a unit after a number,
+    "5 mm"), and a clause number that lost its stop and line ("hành chính 3 Cơ quan": a number of
+    one or two digits before a capitalised word, after a word no number follows)."""
+    taken = {c[0].start for c in changes}
+    out = list(changes)
+    for i, tok in enumerate(tokens):
+        if tok.start in taken or tok.text in protected or i == 0:
+            continue
+        before = tokens[i - 1]
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tok.kind == WORD and 2 <= len(tok.text) <= 3 and tok.text.islower() and not is_valid_syllable(tok.text):
+            odd = not before.text[-1:].isdigit() and text[tok.start - 1:tok.start] != "/"  # "5 mm", "người/km"
+        elif (tok.text.isdigit() and len(tok.text) <= 2 and not tok.text.startswith("0") and following is not None
+              and following.kind == WORD):  # ("thực hiện 02 Chương trình": a count)
+            odd = (following.text[:1].isupper() and not following.text.isupper() and before.kind == WORD
+                   and strip_marks(before.text.lower()) not in _NUMBER_WORDS | _LIST_WORDS
+                   and not text[before.end:tok.start].strip() and not text[tok.end:following.start].strip()
+                   and _same_line(text, before, following))
+        else:
+            odd = False
+        if odd:
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
     return sorted(out, key=lambda change: change[0].start)
 
