@@ -106,6 +106,9 @@ def test_shapes_running_text_does_not_take_are_flagged(corrector: Corrector) -> 
     flagged = _flagged(corrector.correct(text))
     assert {"ph", "3"} <= set(flagged)
     assert not {"02", "mm", "km", "9", "4"} & set(flagged)
+    # a date's day or month that is no day or month number
+    dates = "Quảng Ngãi, ngày tháng II năm 2024; ngày 15 tháng 1] năm 2024; 6 tháng đầu năm 2025, ngày 31 tháng 12 năm\n"
+    assert [c.original for c in corrector.correct(dates).changes if c.flagged] == ["II", "1"]
 
 
 def test_odd_codes_are_flagged(corrector: Corrector) -> None:

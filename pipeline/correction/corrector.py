@@ -1448,9 +1448,27 @@ def _odd_shape_doubts(
                    and _same_line(text, before, following))
         else:
             odd = False
-        if odd:
+        if odd or _odd_date_slot(text, tokens, i):
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
     return sorted(out, key=lambda change: change[0].start)
+
+
+_DATE_SLOTS = {"ngay": ("thang", 31), "thang": ("nam", 12)}
+
+
+def _odd_date_slot(text: str, tokens: list[Token], i: int) -> bool:
+    """The day or month of a written date ("ngày 15 tháng 3 năm") that is no day or month number:
+    "tháng II năm", "tháng 1] năm" (blur, or a handwritten figure)."""
+    if i + 1 >= len(tokens) or i == 0:
+        return False
+    slot = _DATE_SLOTS.get(strip_marks(tokens[i - 1].text.lower()))
+    if slot is None or strip_marks(tokens[i + 1].text.lower()) != slot[0] or len(tokens[i].text) > 3:
+        return False
+    value = tokens[i].text
+    if not (any(c.isdigit() for c in value) or set(value) <= set("IVXl|")):
+        return False  # a word: "6 tháng đầu năm", "theo tháng, quý, năm"
+    glued = text[tokens[i].end:tokens[i + 1].start].strip()
+    return bool(glued) or not (value.isdigit() and 1 <= int(value) <= slot[1])
 
 
 def _in_number_context(text: str, tokens: list[Token], i: int) -> bool:
