@@ -119,6 +119,7 @@ def test_odd_codes_are_flagged(corrector: Corrector) -> None:
     assert "123/TB-UBND" not in flagged
     assert res.text == text
     assert "536/TTI-CP" in _flagged(corrector.correct(text))  # without confidences too
+    assert "0/2i3i0" in _flagged(corrector.correct("Văn phòng Chính phủ 0/2i3i0 Ban Chỉ đạo"))
 
 
 def test_dot_decimal_on_a_comma_decimal_line(corrector: Corrector) -> None:

@@ -1033,12 +1033,13 @@ class Corrector:
 
     def _odd_code(self, code: str) -> bool:
         """A code with a letter group never seen in a code or as a word ("536/TTI-CP", "QĐÐ" with an
-        Icelandic eth) or an odd separator ("NĐ:CP"): probably misread."""
+        Icelandic eth), an odd separator ("NĐ:CP") or a small letter between digits ("0/2i3i0"):
+        probably misread."""
         if not any(c.isalpha() for c in code) or "@" in code or code in self.protected or _WEB_ADDRESS.search(code):
             return False
         if code.isalpha():
             return False  # initials ("PTHa"), not a document number
-        if _ODD_CODE_SEPARATOR.search(code):
+        if _ODD_CODE_SEPARATOR.search(code) or _LETTER_AMID_DIGITS.search(code):
             return True
         for piece in _LETTER_RUN.findall(code):
             if piece not in self.lm.code_pieces and piece.lower() not in self.known and piece not in self.protected:
@@ -1126,6 +1127,7 @@ _WEB_ADDRESS = re.compile(r"^(https?://|www\.)|\.(vn|com|org|net|gov|edu|int)\b"
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _LINE_BREAK = re.compile("\n")
 _ODD_CODE_SEPARATOR = re.compile(r"[^\w/.\-]")
+_LETTER_AMID_DIGITS = re.compile(r"\d[a-zđ]\d")  # "0/2i3i0": a seal's rim read into a number
 _DOT_DECIMAL = re.compile(r"^\d{1,3}\.\d{1,2}$")
 _COMMA_DECIMAL = re.compile(r"\d,\d{1,2}(?!\d)")
 
