@@ -120,6 +120,8 @@ def test_odd_codes_are_flagged(corrector: Corrector) -> None:
     assert res.text == text
     assert "536/TTI-CP" in _flagged(corrector.correct(text))  # without confidences too
     assert "0/2i3i0" in _flagged(corrector.correct("Văn phòng Chính phủ 0/2i3i0 Ban Chỉ đạo"))
+    # a lone "L" is no heading's numeral (those are I, V and X)
+    assert "L" in _flagged(corrector.correct("Kết quả cụ thể như sau L 1 Xiyaagrh no ME\nII. NHIỆM VỤ\n"))
 
 
 def test_dot_decimal_on_a_comma_decimal_line(corrector: Corrector) -> None:

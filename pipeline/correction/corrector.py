@@ -1250,7 +1250,7 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
             # (small letters name points, "điểm b khoản 2"; capitals may be Roman numerals, "khóa XV";
             # an abbreviation carries no tone or vowel mark, so "NGAÀI" is a misread word)
             odd = tok.text.isupper() and (len(tok.text) <= 2 and after not in (")", ".") and not set(
-                tok.text) <= ROMAN_DIGITS or has_marks(tok.text.replace("Đ", "D")))
+                tok.text) <= HEADING_ROMAN_DIGITS or has_marks(tok.text.replace("Đ", "D")))
         else:
             odd = False
         if odd:
@@ -1560,6 +1560,7 @@ CASE_SLIP_CONFIDENCE = 0.9  # of a run of such capitals between small-letter wor
 CASE_SLIP_MIN_COUNT = 100  # a title-case word is judged by the corpus only when it is this common
 CASE_SLIP_MAX_CAPITAL_RATE = 0.02  # ... and capitalised mid-sentence at most this often
 ROMAN_DIGITS = frozenset("IVXLCDM")
+HEADING_ROMAN_DIGITS = frozenset("IVX")  # the numerals a letter's headings and courses use (I to XXXIX)
 ODD_CAPITAL_RATE = 0.1  # a title-case word capitalised inside a sentence less often than this is doubted
 STYLED_CAPITAL_COUNT = 3  # a capitalised word seen this often mid-sentence is the writer's style
 
