@@ -1380,7 +1380,8 @@ def _doubt_beside_flags(
 
 
 SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
-_RECIPIENTS = re.compile(r"^[ \t]*N[ơo]i nh[ậa]n\b", re.MULTILINE | re.IGNORECASE)
+# "Nơi nhận" opening a line, on the text without marks, and as blur reads it ("Nơnhậm")
+_RECIPIENTS = re.compile(r"^[ \t]*no ?i? ?nha[nm]\b", re.MULTILINE | re.IGNORECASE)
 
 
 def _signature_zone_doubts(
@@ -1392,7 +1393,7 @@ def _signature_zone_doubts(
     abbreviation ("G", "8", "ME" beside "- Như trên;"): there the seal and the signature are read
     as such specks, and the block's own words are longer (titles, names, agencies, "VT"); a point's
     label opening a line ("a)") is left."""
-    found = _RECIPIENTS.search(text)
+    found = _RECIPIENTS.search(strip_marks(text))  # (one letter for one: the offsets hold)
     if found is None:
         return changes
     taken = {c[0].start for c in changes}
