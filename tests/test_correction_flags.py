@@ -113,6 +113,12 @@ def test_shapes_running_text_does_not_take_are_flagged(corrector: Corrector) -> 
     assert [c.original for c in corrector.correct(dates).changes if c.flagged] == ["II", "1"]
 
 
+def test_a_reading_on_a_line_of_junk_is_only_suggested(corrector: Corrector) -> None:
+    text = "Đề nghị các đơn vị thực hiện./.\nNơi nhận:\n- Lưu: VTF, NV. X.} ¿ Vẻ sŠ ⁄\nNguyễn Hoàng Phong\n"
+    res = corrector.correct(text)
+    assert "Vẻ" in _flagged(res) and "Vẻ" in res.text
+
+
 def test_odd_codes_are_flagged(corrector: Corrector) -> None:
     text = "Căn cứ Thông tư số 536/TTI-CP và Quyết định số 123/TB-UBND của tỉnh."
     res = corrector.correct(text, token_confidences=_spans(text, 92.0))

@@ -405,13 +405,14 @@ class Corrector:
         changes = _broken_numbers(norm, tokens, changes)
         if noise.letters and not noise.latin_marks and noise.drop < 0.5 and not any(c is not None for c in confs):
             # plain OCR text: no word confidence tells a speck's letter or a line of junk, their shape does
-            changes = _junk_line_doubts(norm, tokens, self._stray_letter_doubts(norm, tokens, changes),
-                                        self.protected, self.known)
-            changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
+            changes = self._stray_letter_doubts(norm, tokens, changes)
             if SIGNATURE_ZONE_FLAGS:
                 changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
             if SHAPE_FLAGS:
                 changes = _odd_shape_doubts(norm, tokens, changes, self.protected)
+            # (after the flags above: they count towards a line of junk, and their neighbours are doubted)
+            changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
+            changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -1351,7 +1352,13 @@ def _junk_line_doubts(
         if bad and 2 * bad >= len(members):
             out += [(tokens[i], tokens[i].text, GARBLED_CONFIDENCE, True, ())
                     for i in members if tokens[i].start not in by_start]
+            if JUNK_LINE_GUESSES_SUGGESTED:  # a reading of a word read from the mess is a guess ("Vẻ" -> "Về")
+                guesses = {tokens[i].start for i in members if tokens[i].start in by_start}
+                out = [(c[0], c[1], c[2], True, c[4]) if c[0].start in guesses and not c[3] else c for c in out]
     return sorted(out, key=lambda change: change[0].start)
+
+
+JUNK_LINE_GUESSES_SUGGESTED = True
 
 
 def _doubt_beside_flags(
