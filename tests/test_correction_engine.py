@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.correction import Corrector
@@ -128,6 +128,7 @@ _LINES = st.lists(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_LINES)
+@example("A\u0323\n\u0300<")  # a mark after a line break, in decomposed text: the break was dropped with a speck
 def test_never_crashes_and_keeps_lines(corrector: Corrector, text: str) -> None:
     res = corrector.correct(text)
     assert res.text.count("\n") == text.count("\n")

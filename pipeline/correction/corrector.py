@@ -2008,7 +2008,10 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
     for m in re.finditer(r".[\u0300-\u036f]*|[\u0300-\u036f]+", text, flags=re.S):
         cluster = nfc(m.group())
         pieces.append(cluster)
-        mapping.extend([m.start()] * len(cluster))
+        if cluster == m.group():
+            mapping.extend(range(m.start(), m.end()))  # (a mark NFC cannot compose, "\n" + U+0300, keeps its place)
+        else:
+            mapping.extend([m.start()] * len(cluster))
     mapping.append(len(text))
     return "".join(pieces), mapping
 
