@@ -1417,17 +1417,18 @@ def _signature_zone_doubts(
                             and is_valid_syllable(following.text) and _same_line(text, tok, following))
         odd = len(word) == 1 and word.isalnum() and not (label or abbreviation or word_before_word) or (
             len(word) == 2 and word.isalpha() and word.isupper() and not is_valid_syllable(word))
-        if odd and not (word.isdigit() and _in_number_context(text, tokens, i)):
+        counted = word.isdigit() and i > 0 and strip_marks(tokens[i - 1].text.lower()) in _NUMBER_WORDS  # "ngày 5"
+        if odd and not counted:
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
     return sorted(out, key=lambda change: change[0].start)
 
 
-SHAPE_FLAGS = True  # False: no flags for the two shapes of _odd_shape_doubts
+SHAPE_FLAGS = True  # False: no flags for the shapes of _odd_shape_doubts
 # words after which a number stands in running text ("khoản 3", "ngày 5", "lần thứ 2")
 _NUMBER_WORDS = frozenset({"ngay", "thang", "nam", "so", "khoan", "dieu", "muc", "chuong", "phan", "diem", "lan",
                            "thu", "tiet", "phu", "luc", "bieu", "mau", "nhom", "loai", "hang", "cap", "khu", "to",
                            "ap", "thon", "xom", "quan", "phuong", "doi", "lop", "tang", "gio", "phut", "tuan",
-                           "quy", "dot", "khoa", "ky", "vong", "bang", "hinh", "trang", "so:"})
+                           "quy", "dot", "khoa", "ky", "vong", "bang", "hinh", "trang"})
 
 
 _LIST_WORDS = frozenset({"va", "hoac", "den", "toi"})  # "khoản 3, 4 và 9 Điều 4"
@@ -1437,10 +1438,11 @@ def _odd_shape_doubts(
     text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
     protected: ProtectedWords,
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-    """Plain OCR text: flag two shapes running text does not take. A small-letter token of two or
+    """Plain OCR text: flag shapes running text does not take. A small-letter token of two or
     three letters that is no syllable ("ph", "mm" between words; not a unit after a number,
-    "5 mm"), and a clause number that lost its stop and line ("hành chính 3 Cơ quan": a number of
-    one or two digits before a capitalised word, after a word no number follows)."""
+    "5 mm"), a clause number that lost its stop and line ("hành chính 3 Cơ quan": a number of
+    one or two digits before a capitalised word, after a word no number follows), and a date's
+    day or month that is no day or month number (``_odd_date_slot``)."""
     taken = {c[0].start for c in changes}
     out = list(changes)
     for i, tok in enumerate(tokens):
@@ -1479,12 +1481,6 @@ def _odd_date_slot(text: str, tokens: list[Token], i: int) -> bool:
         return False  # a word: "6 tháng đầu năm", "theo tháng, quý, năm"
     glued = text[tokens[i].end:tokens[i + 1].start].strip()
     return bool(glued) or not (value.isdigit() and 1 <= int(value) <= slot[1])
-
-
-def _in_number_context(text: str, tokens: list[Token], i: int) -> bool:
-    """A digit that belongs to a count or date ("ngày 5", "05 bản")."""
-    before = strip_marks(tokens[i - 1].text.lower()) if i > 0 else ""
-    return before in ("ngay", "thang", "nam", "so", "khoan", "dieu", "muc")
 
 
 def _inside_spans(tok: Token, spans: list[tuple[int, int]]) -> bool:
