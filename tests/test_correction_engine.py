@@ -289,6 +289,12 @@ def test_a_marked_non_syllable_whose_letters_spell_words_is_a_misread_mark(corre
     assert "Nhà cấp II.A" in corrector.correct("đối với Nhà câp II.A diện tích sàn 394m\n").text
 
 
+def test_a_capital_read_small_under_a_heading_in_capitals(corrector: Corrector) -> None:
+    text = "THÔNG BÁO\n\nvề việc tham dự Hội nghị\nCHỈ THỊ CỦA UBND\nc) Chi cục trưởng\nUBND\ncấp xã\n"
+    assert corrector.correct(text).text == (
+        "THÔNG BÁO\n\nVề việc tham dự Hội nghị\nCHỈ THỊ CỦA UBND\nc) Chi cục trưởng\nUBND\ncấp xã\n")
+
+
 def test_small_letters_read_as_capitals_mid_sentence(corrector: Corrector) -> None:
     fixed = corrector.correct("Các vấn đề phát sinh ngay từ CƠ SỞ.\nKế hoạch cụ thể như Sau:\n")
     assert fixed.text == "Các vấn đề phát sinh ngay từ cơ sở.\nKế hoạch cụ thể như sau:\n"
