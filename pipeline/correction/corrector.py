@@ -42,6 +42,7 @@ from .lm import NgramLM
 from .punctuation import (
     FIX_CONFIDENCE,
     PUNCTUATION,
+    PunctuationFix,
     area_unit_marks,
     clause_number_fixes,
     glued_number_fixes,
@@ -427,19 +428,15 @@ class Corrector:
         the LM prefers between the words as corrected; clause numbers and list dashes as the
         rules write them. A stop glued to a word that is itself changed joins that change."""
         dropped = [c[0] for c in changes if c[0].kind == SPECK]
-        fixes = [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
-                 for f in clause_number_fixes(norm) + list_dash_fixes(norm)
-                 if not any(d.start < f.end and f.start < d.end for d in dropped)]
-        fixes += [(Token(f.start, f.end, norm[f.start:f.end], PUNCTUATION), f.replacement, FIX_CONFIDENCE, False, ())
-                  for f in glued_number_fixes(norm)  # (its stop may sit inside a changed token: "I.MUC")
-                  if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
+        fixes = _applied_fixes(norm, clause_number_fixes(norm) + list_dash_fixes(norm), dropped)
+        # (its stop may sit inside a changed token: "I.MUC")
+        fixes += _applied_fixes(norm, glued_number_fixes(norm), [c[0] for c in changes])
         # a point's label mended by its list's order replaces any doubt about the lone letter
         labels = point_label_fixes(norm)
         if labels:
             mended = {(f.start, f.end) for f in labels}
             changes = [c for c in changes if (c[0].start, c[0].end) not in mended]
-            fixes += [(Token(f.start, f.end, norm[f.start:f.end], WORD), f.replacement, FIX_CONFIDENCE, False, ())
-                      for f in labels if not any(c[0].start < f.end and f.start < c[0].end for c in changes)]
+            fixes += _applied_fixes(norm, labels, [c[0] for c in changes], kind=WORD)
         # (flagged, never applied: a hyphen may be a loanword's, "mô-đun", rare enough to be shown)
         fixes += _suggested_signs(norm, [offset for offset, _, _ in joining_hyphens(norm)], " ", changes)
         fixes += _suggested_signs(norm, area_unit_marks(norm), "²", changes)
@@ -834,10 +831,10 @@ class Corrector:
             return CASE_SLIP_CONFIDENCE
         if not _lookalike_capital(text, tokens, i, word):
             return None
+        if _before_capitalised_word(text, tokens, i):
+            return None
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         joined = following is not None and following.kind == WORD and not text[tokens[i].end : following.start].strip()
-        if joined and following.text[:1].isupper() and not _all_lookalike(following.text):
-            return None
         if _all_lookalike(word):
             # "lần thứ XX": Roman numerals are written in such capitals
             roman = set(word) <= ROMAN_DIGITS
@@ -854,11 +851,7 @@ class Corrector:
         writer's own capital is likelier: the word opens a run of capitalised words ("Giám đốc
         Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
-        if not _lookalike_capital(text, tokens, i, word):
-            return False
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if (following is not None and following.kind == WORD and following.text[:1].isupper()
-                and not _all_lookalike(following.text) and not text[tokens[i].end:following.start].strip()):
+        if not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i):
             return False
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
         if capitalised is not None and capitalised >= USUAL_CAPITAL_RATE:
@@ -1201,6 +1194,14 @@ def _capitals_among_running_text(text: str, tokens: list[Token], i: int, word: s
             and after.kind == WORD and after.text.islower() and _same_line(text, tokens[i], after))
 
 
+def _applied_fixes(
+    norm: str, fixes: list[PunctuationFix], clear_of: list[Token], kind: str = PUNCTUATION,
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """The changes that apply ``fixes``, but for those overlapping a token of ``clear_of``."""
+    return [(Token(f.start, f.end, norm[f.start:f.end], kind), f.replacement, FIX_CONFIDENCE, False, ())
+            for f in fixes if not any(t.start < f.end and f.start < t.end for t in clear_of)]
+
+
 def _suggested_signs(
     norm: str, offsets: list[int], suggestion: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
@@ -1228,21 +1229,30 @@ def _capital_lost_under_heading(text: str, tokens: list[Token], i: int) -> bool:
     a heading of words opens with a capital (the corpus: 0 in 10,000 such lines but after a
     one-word abbreviation)."""
     tok = tokens[i]
-    if tok.kind != WORD or len(tok.text) < 2 or tok.text[:1] not in _LOOKALIKE_SMALL or not tok.text.islower():
+    if (tok.kind != WORD or len(tok.text) < 2 or tok.text[:1].upper() not in _LOOKALIKE_CAPITALS
+            or not tok.text.islower() or not _opens_line(text, tokens, i)):
         return False  # (a point's label, "c)", keeps its letter)
-    if i > 0 and "\n" not in text[tokens[i - 1].end:tok.start]:
-        return False
     above = text[:text.rfind("\n", 0, tok.start)].rstrip().rsplit("\n", 1)[-1].strip()
     return (len(above.split()) >= 2 and above.isupper() and sum(c.isalpha() for c in above) >= 4
             and not any(c.isdigit() or c == "/" for c in above))
 
 
-_LOOKALIKE_SMALL = frozenset("ckosvwxz")
+def _opens_line(text: str, tokens: list[Token], i: int) -> bool:
+    """The token is the first of its line."""
+    return i == 0 or "\n" in text[tokens[i - 1].end:tokens[i].start]
+
+
+def _before_capitalised_word(text: str, tokens: list[Token], i: int) -> bool:
+    """The next token, one space away, is a capitalised word that is no run of lookalike capitals:
+    the token opens a name ("Sở Nội vụ", "Sở Tài chính")."""
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (following is not None and following.kind == WORD and following.text[:1].isupper()
+            and not _all_lookalike(following.text) and not text[tokens[i].end:following.start].strip())
 
 
 def _opens_heading(text: str, tokens: list[Token], i: int) -> bool:
     """The token opens a line whose first colon follows it or the next word ("Kính gửi:")."""
-    if i > 0 and "\n" not in text[tokens[i - 1].end:tokens[i].start]:
+    if not _opens_line(text, tokens, i):
         return False
     line_end = text.find("\n", tokens[i].end)
     colon = text.find(":", tokens[i].end, len(text) if line_end < 0 else line_end)
@@ -1430,7 +1440,7 @@ def _signature_zone_doubts(
         if tok.start < found.end() or tok.start in taken or tok.text in protected:
             continue
         word = tok.text
-        label = text[tok.end:tok.end + 1] in (")", ".") and (i == 0 or "\n" in text[tokens[i - 1].end:tok.start])
+        label = text[tok.end:tok.end + 1] in (")", ".") and _opens_line(text, tokens, i)
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         # "(b/c)"; "Y tế": a one-letter word before a small one on its line
         abbreviation = "/" in text[tok.start - 1:tok.end + 1]
@@ -1450,8 +1460,6 @@ _NUMBER_WORDS = frozenset({"ngay", "thang", "nam", "so", "khoan", "dieu", "muc",
                            "thu", "tiet", "phu", "luc", "bieu", "mau", "nhom", "loai", "hang", "cap", "khu", "to",
                            "ap", "thon", "xom", "quan", "phuong", "doi", "lop", "tang", "gio", "phut", "tuan",
                            "quy", "dot", "khoa", "ky", "vong", "bang", "hinh", "trang"})
-
-
 _LIST_WORDS = frozenset({"va", "hoac", "den", "toi"})  # "khoản 3, 4 và 9 Điều 4"
 
 
@@ -1487,6 +1495,7 @@ def _odd_shape_doubts(
 
 
 _DATE_SLOTS = {"ngay": ("thang", 31), "thang": ("nam", 12)}
+_NUMERAL_SHAPES = frozenset("IVXl|")  # what a day or month figure is misread as
 
 
 def _odd_date_slot(text: str, tokens: list[Token], i: int) -> bool:
@@ -1498,7 +1507,7 @@ def _odd_date_slot(text: str, tokens: list[Token], i: int) -> bool:
     if slot is None or strip_marks(tokens[i + 1].text.lower()) != slot[0] or len(tokens[i].text) > 3:
         return False
     value = tokens[i].text
-    if not (any(c.isdigit() for c in value) or set(value) <= set("IVXl|")):
+    if not (any(c.isdigit() for c in value) or set(value) <= _NUMERAL_SHAPES):
         return False  # a word: "6 tháng đầu năm", "theo tháng, quý, năm"
     glued = text[tokens[i].end:tokens[i + 1].start].strip()
     return bool(glued) or not (value.isdigit() and 1 <= int(value) <= slot[1])
