@@ -7,6 +7,7 @@ import pytest
 from pipeline.correction import Corrector
 from pipeline.correction import corrector as engine
 from pipeline.correction.tokens import tokenize
+from pipeline.correction.viet import strip_marks
 from pipeline.resources import models_dir
 
 pytestmark = pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
@@ -263,3 +264,25 @@ def test_a_short_uncommon_word_beside_a_flagged_one_is_flagged_too(corrector: Co
     doubted = {c.original for c in result.changes if c.flagged}
     assert "S3" in doubted and "GÀ" in doubted  # the signature's scribble, and the piece beside it
     assert not doubted & {"Các", "phòng", "ban", "thực", "hiện"}
+
+
+def test_a_word_its_neighbours_reject_for_a_near_one_is_flagged_once(corrector: Corrector) -> None:
+    # "Trưởng" is a word, but "của Trưởng ương và" reads as "Trung ương": suggested, not applied;
+    # "ương" is judged beside the suggestion, so the one misread gets one flag
+    text = "Các sở, ngành thực hiện theo hướng dẫn của Trưởng ương và của tỉnh để tham mưu."
+    result = corrector.correct(text)
+    assert result.text == text
+    assert _flagged(result) == {"Trưởng": "Trung"}
+
+
+def test_context_doubts_leave_clean_text_and_capitalised_words_alone(corrector: Corrector) -> None:
+    for text in ("Các sở, ngành thực hiện theo hướng dẫn của Trung ương và của tỉnh để tham mưu.",
+                 "Điều 5. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành Quyết định này."):
+        assert _flagged(corrector.correct(text)) == {}
+
+
+def test_context_doubts_are_off_for_text_without_marks(corrector: Corrector) -> None:
+    # de-accented text: the decoder restores each word in context; a letter edit is no reading there
+    text = "cac so, nganh thuc hien theo huong dan cua truong uong va cua tinh"
+    result = corrector.correct(text)
+    assert not [c for c in result.changes if strip_marks(c.corrected.lower()) != strip_marks(c.original.lower())]

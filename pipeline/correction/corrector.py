@@ -285,9 +285,12 @@ class Corrector:
         if confusions is not None:
             learned_candidates = _confusion_candidates(confusions, self.lexicon)
         self.generator = CandidateGenerator(self.lexicon, learned_candidates)
+        # (letter edits and marks only: the learned confusions add no doubt there, and cost time)
+        self._near_generator = CandidateGenerator(self.lexicon)
         self.fingerprint = _fingerprint(models_dir, learned_dir, tone_style)
         self._surfaces: dict[tuple[str, str, str], str] = {}
         self._shared_slots: dict[tuple, _Slot] = {}  # see _slot
+        self._near: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}  # see _near_readings
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
         # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
@@ -414,6 +417,9 @@ class Corrector:
             # (after the flags above: they count towards a line of junk, and their neighbours are doubted)
             changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
+        if CONTEXT_DOUBTS and noise.letters and not noise.latin_marks and noise.drop < 0.5:
+            # (not in English-model text: there a doubted fix would give back the misread, and SER suffers)
+            changes = self._context_doubts(norm, tokens, changes, style)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -799,6 +805,60 @@ class Corrector:
                 doubted[tok.start] = (tok, "", STRAY_LETTER_CONFIDENCE, True, tuple(dict.fromkeys((letter, tok.text))))
         out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
         return sorted(out, key=lambda change: change[0].start)
+
+    def _context_doubts(
+        self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+        style: str,
+    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+        """Flag a known word that its neighbours reject for a near reading ("hướng dẫn của Trưởng
+        ương" for "Trung ương", "đê nghị" for "đô"): a misread that happens to spell a word, which
+        neither the word's shape nor the decoder's channel doubts. The reading is suggested only;
+        a change the decoder applied is doubted too, and is then only suggested beside it."""
+        taken = {c[0].start: c for c in changes}
+        applied = {start: c[1] for start, c in taken.items() if not c[3]}
+        symbols = [self.lm.id_of(canonical(applied.get(t.start, t.text)) if t.kind == WORD else symbol_of(t))
+                   for t in tokens]
+        doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+        for i, tok in enumerate(tokens):
+            if tok.kind != WORD or (tok.start in taken and taken[tok.start][3]):
+                continue
+            word = applied.get(tok.start, tok.text)
+            lower = word.lower()
+            titled = word != lower
+            if (len(lower) < 2 or lower not in self.known or (titled and not word[1:].islower())
+                    or titled and (lower in self._name_words[FAMILY_NAME] or lower in self._place_words)):
+                continue
+            lo, hi = max(0, i - 2), min(len(tokens), i + 3)
+            if hi - lo < 3 or any(tokens[k].start in applied and not applied[tokens[k].start] for k in range(lo, hi)):
+                continue  # a neighbour is dropped: the window is not what the text reads
+            words, ids, costs = self._near_readings(lower)
+            if not words:
+                continue
+            # the window's trigrams, kept (row 0) and with each reading in the word's place
+            rows = np.tile(np.array(symbols[lo:hi], dtype=np.int64), (len(words) + 1, 1))
+            rows[1:, i - lo] = ids
+            logp = self.lm.logprob(rows[:, :-2], rows[:, 1:-1], rows[:, 2:]).sum(axis=1)
+            lift = logp[1:] - logp[0] - costs
+            best = int(np.argmax(lift))
+            if lift[best] > (CONTEXT_DOUBT_TITLE_GAIN if titled else CONTEXT_DOUBT_GAIN):
+                suggestion = self._surface(word, words[best], style)
+                readings = (suggestion, word, tok.text) if word != tok.text else (suggestion, word)
+                doubted[tok.start] = (tok, suggestion, CONTEXT_DOUBT_CONFIDENCE, True, readings)
+                symbols[i] = int(ids[best])  # the next words are read beside the suggestion ("Trung ương")
+        out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
+        return sorted(out, key=lambda change: change[0].start)
+
+    def _near_readings(self, lower: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """A known word's other readings (other marks, letter edits), their LM ids and channel costs."""
+        hit = self._near.get(lower)
+        if hit is None:
+            cands = [c for c in self._near_generator.candidates(lower, True) if c.word != lower]
+            hit = ([c.word for c in cands], np.array([self.lm.id_of(c.word) for c in cands], dtype=np.int64),
+                   np.array([CONTEXT_EDIT_COST * c.edits + c.changed + c.dropped for c in cands]))
+            if len(self._near) > 100_000:
+                self._near.clear()
+            self._near[lower] = hit
+        return hit
 
     def _english_channel(self, observed: str, word: str) -> float:
         """log P(observed | word) - log P(observed | observed) under the English model's learned
@@ -1308,6 +1368,13 @@ _UNIT_LETTERS = frozenset("mgl")  # metre, gram, litre
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 STRAY_LETTER_LOGP_GAP = 5.0
+# a known word is doubted when a near reading lifts the LM log-probability of its five-word window
+# by this much (nats) over the reading's channel cost; a capitalised word needs more (names, headings)
+CONTEXT_DOUBT_GAIN = 3.0
+CONTEXT_DOUBT_TITLE_GAIN = 7.0
+CONTEXT_EDIT_COST = 4.0  # nats per letter edit (a mark change or a lost mark costs one)
+CONTEXT_DOUBT_CONFIDENCE = 0.5
+CONTEXT_DOUBTS = True
 STRAY_LETTER_CONFIDENCE = 0.5
 POINT_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần"})  # "điểm e", "mục a": letters name points
 _TEXT_CHUNK_CHARS = re.compile(r"[\w&/.,:;()\-%\u2013\u2014\"'“”‘’]+")
