@@ -286,3 +286,12 @@ def test_context_doubts_are_off_for_text_without_marks(corrector: Corrector) -> 
     text = "cac so, nganh thuc hien theo huong dan cua truong uong va cua tinh"
     result = corrector.correct(text)
     assert not [c for c in result.changes if strip_marks(c.corrected.lower()) != strip_marks(c.original.lower())]
+
+
+@pytest.mark.parametrize(("heading", "flagged"), [("Áo nhận:", True), ("Ghi nhận:", False), ("Xác nhận:", False),
+                                                  ("Nơi nhận:", False)])
+def test_a_misread_recipients_heading_is_flagged_with_noi(corrector: Corrector, heading: str, flagged: bool) -> None:
+    text = f"Các cơ quan, đơn vị tổ chức thực hiện nghiêm túc nội dung trên./.\n{heading}\n- Như trên;\n- Lưu: VT.\n"
+    result = corrector.correct(text)
+    assert result.text == text
+    assert (_flagged(result).get(heading.split()[0]) == "Nơi") is flagged

@@ -416,6 +416,7 @@ class Corrector:
                 changes = _odd_shape_doubts(norm, tokens, changes, self.protected)
             # (after the flags above: they count towards a line of junk, and their neighbours are doubted)
             changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
+            changes = self._recipients_heading_doubt(norm, tokens, changes)
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
         if CONTEXT_DOUBTS and noise.letters and not noise.latin_marks and noise.drop < 0.5:
             # (not in English-model text: there a doubted fix would give back the misread, and SER suffers)
@@ -847,6 +848,35 @@ class Corrector:
                 symbols[i] = int(ids[best])  # the next words are read beside the suggestion ("Trung ương")
         out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
         return sorted(out, key=lambda change: change[0].start)
+
+    def _recipients_heading_doubt(
+        self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+        """Flag, with "Nơi" suggested, a short word opening a line before "nhận:" that the LM
+        would much rather read as "Nơi" ("Áo nhận:", "Aơi nhận:"): the recipients' heading, which
+        every letter has, misread under a seal or a signature ("Ghi nhận:" stays)."""
+        taken = {c[0].start: c for c in changes}
+        noi, nhan = self.lm.id_of("nơi"), self.lm.id_of("nhận")
+        doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+        for i in range(len(tokens) - 1):
+            tok, following = tokens[i], tokens[i + 1]
+            change = taken.get(tok.start)
+            word = tok.text if change is None or change[3] else change[1]  # (as the decoder wrote it)
+            if (tok.kind != WORD or len(tok.text) > 4 or following.text.lower() != "nhận"
+                    or not text[following.end:following.end + 3].lstrip(" ").startswith(":")
+                    or not _opens_line(text, tokens, i) or strip_marks(word.lower()) == "noi"):
+                continue
+            if self._opening_logprob(noi, nhan) - self._opening_logprob(self.lm.id_of(canonical(word)), nhan) > (
+                    RECIPIENTS_HEADING_GAIN):
+                suggestion = "NƠI" if tok.text.isupper() and len(tok.text) > 1 else "Nơi"
+                doubted[tok.start] = (tok, suggestion, GARBLED_CONFIDENCE, True, tuple(dict.fromkeys((suggestion, word))))
+        out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
+        return sorted(out, key=lambda change: change[0].start)
+
+    def _opening_logprob(self, first: int, second: int) -> float:
+        """log P(first second) as a sentence's first two words."""
+        bos = self.lm.bos
+        return float(self.lm.logprob(np.array([bos, bos]), np.array([bos, first]), np.array([first, second])).sum())
 
     def _near_readings(self, lower: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """A known word's other readings (other marks, letter edits), their LM ids and channel costs."""
@@ -1375,6 +1405,7 @@ CONTEXT_DOUBT_TITLE_GAIN = 7.0
 CONTEXT_EDIT_COST = 4.0  # nats per letter edit (a mark change or a lost mark costs one)
 CONTEXT_DOUBT_CONFIDENCE = 0.5
 CONTEXT_DOUBTS = True
+RECIPIENTS_HEADING_GAIN = 5.0  # nats "Nơi nhận" must gain over the line's own first two words
 STRAY_LETTER_CONFIDENCE = 0.5
 POINT_WORDS = frozenset({"điểm", "khoản", "mục", "tiết", "phần"})  # "điểm e", "mục a": letters name points
 _TEXT_CHUNK_CHARS = re.compile(r"[\w&/.,:;()\-%\u2013\u2014\"'“”‘’]+")
