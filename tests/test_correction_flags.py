@@ -295,3 +295,16 @@ def test_a_misread_recipients_heading_is_flagged_with_noi(corrector: Corrector, 
     result = corrector.correct(text)
     assert result.text == text
     assert (_flagged(result).get(heading.split()[0]) == "Nơi") is flagged
+
+
+def test_english_model_fixes_the_context_rejects_are_only_suggested(
+        corrector: Corrector, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("Ke hoach cua Uy ban nhan dan tinh vé tang cudng céng tac quan ly nha nuéc vé quy hoach dé thi "
+            "va bao vé méi trudng trén dia ban.\n")
+    monkeypatch.setattr(engine, "CONTEXT_DOUBT_GAIN_ENGLISH", None)  # off
+    applied = {c.original: c.corrected for c in corrector.correct(text).changes if not c.flagged}
+    assert applied["dé"] == "đề"
+    monkeypatch.setattr(engine, "CONTEXT_DOUBT_GAIN_ENGLISH", -100.0)  # doubt every fix that has a near reading
+    result = corrector.correct(text)
+    [doubted] = [c for c in result.changes if c.original == "dé"]
+    assert doubted.flagged and "đề" in doubted.alternatives and result.text.count(" dé ") == 1
