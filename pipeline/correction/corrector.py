@@ -147,7 +147,7 @@ PLACE_UNIT = "place-unit"
 # keeps its documents' headers, so the LM alone reads the label as a number
 NUMBER_LABEL = "number-label"
 NUMBER_LABEL_BONUS = 5.0
-UNIT_BONUS = 3.0
+UNIT_BONUS = 5.0  # (3: a born-digital letter's 'TÍNH QUẢNG NGÃI', read with confidence, stayed a suggestion)
 _UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thôn", "ấp"})
 MAX_PLACE_WORDS = 4
 # units whose name follows ("thị xã", "thị trấn", "thành phố", "khu phố" by their last word);
