@@ -828,7 +828,7 @@ class Corrector:
             lower = word.lower()
             titled = word != lower
             if (len(lower) < 2 or lower not in self.known or (titled and not word[1:].islower())
-                    or titled and (lower in self._name_words[FAMILY_NAME] or lower in self._place_words)):
+                    or titled and lower in self._name_words[FAMILY_NAME]):
                 continue
             lo, hi = max(0, i - 2), min(len(tokens), i + 3)
             if hi - lo < 3 or any(tokens[k].start in applied and not applied[tokens[k].start] for k in range(lo, hi)):
