@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pipeline.correction import Corrector
@@ -308,3 +309,22 @@ def test_english_model_fixes_the_context_rejects_are_only_suggested(
     result = corrector.correct(text)
     [doubted] = [c for c in result.changes if c.original == "dé"]
     assert doubted.flagged and "đề" in doubted.alternatives and result.text.count(" dé ") == 1
+
+
+def test_window_lifts_match_a_slow_reference(corrector: Corrector) -> None:
+    # the batched LM call (full windows) and the one-by-one path (the text's ends) against
+    # _window_logprob applied to every reading in turn
+    words = ["các", "sở", "ngành", "thực", "hiện", "theo", "hướng", "dẫn", "của", "trưởng", "ương", "và", "của", "tỉnh"]
+    symbols = np.array([corrector.lm.id_of(w) for w in words], dtype=np.int64)
+    judged = []
+    for i, word in enumerate(words):
+        readings, ids, costs = corrector._near_readings(word)
+        if readings:
+            judged.append((i, readings, ids, costs))
+    lifts = corrector._window_lifts(symbols, [(i, ids, costs) for i, _, ids, costs in judged])
+    for (i, readings, _, costs), lift in zip(judged, lifts, strict=True):
+        lo, hi = max(0, i - 2), min(len(words), i + 3)
+        kept = corrector._window_logprob(words[lo:hi])
+        slow = [corrector._window_logprob(words[lo:i] + [r] + words[i + 1:hi]) - kept - cost
+                for r, cost in zip(readings, costs, strict=True)]
+        assert np.allclose(lift, slow, atol=1e-4)

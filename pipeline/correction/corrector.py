@@ -818,35 +818,38 @@ class Corrector:
         a change the decoder applied is doubted too, and is then only suggested beside it."""
         taken = {c[0].start: c for c in changes}
         applied = {start: c[1] for start, c in taken.items() if not c[3]}
-        symbols = [self.lm.id_of(canonical(applied.get(t.start, t.text)) if t.kind == WORD else symbol_of(t))
-                   for t in tokens]
-        doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+        symbols = np.array([self.lm.id_of(canonical(applied.get(t.start, t.text)) if t.kind == WORD else symbol_of(t))
+                            for t in tokens], dtype=np.int64)
+        judged = []  # (token index, the word as it stands, its near readings)
         for i, tok in enumerate(tokens):
             if tok.kind != WORD or (tok.start in taken and taken[tok.start][3]):
                 continue
             word = applied.get(tok.start, tok.text)
             lower = word.lower()
-            titled = word != lower
-            if (len(lower) < 2 or lower not in self.known or (titled and not word[1:].islower())
-                    or titled and lower in self._name_words[FAMILY_NAME]):
+            if (len(lower) < 2 or lower not in self.known or (word != lower and not word[1:].islower())
+                    or word != lower and lower in self._name_words[FAMILY_NAME]):
                 continue
             lo, hi = max(0, i - 2), min(len(tokens), i + 3)
             if hi - lo < 3 or any(tokens[k].start in applied and not applied[tokens[k].start] for k in range(lo, hi)):
                 continue  # a neighbour is dropped: the window is not what the text reads
-            words, ids, costs = self._near_readings(lower)
-            if not words:
-                continue
-            # the window's trigrams, kept (row 0) and with each reading in the word's place
-            rows = np.tile(np.array(symbols[lo:hi], dtype=np.int64), (len(words) + 1, 1))
-            rows[1:, i - lo] = ids
-            logp = self.lm.logprob(rows[:, :-2], rows[:, 1:-1], rows[:, 2:]).sum(axis=1)
-            lift = logp[1:] - logp[0] - costs
+            near = self._near_readings(lower)
+            if near[0]:
+                judged.append((i, word, near))
+        lifts = self._window_lifts(symbols, [(i, near[1], near[2]) for i, _, near in judged])
+        doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+        last = -10  # the last word doubted
+        for (i, word, (words, ids, costs)), lift in zip(judged, lifts, strict=True):
+            if i - last <= 2:  # its window holds a suggestion now: judged again beside it
+                lift = self._window_lifts(symbols, [(i, ids, costs)])[0]
             best = int(np.argmax(lift))
+            titled = word != word.lower()
             if lift[best] > (gain if gain is not None else CONTEXT_DOUBT_TITLE_GAIN if titled else CONTEXT_DOUBT_GAIN):
+                tok = tokens[i]
                 suggestion = self._surface(word, words[best], style)
                 readings = tuple(dict.fromkeys((suggestion, word, tok.text)))
                 doubted[tok.start] = (tok, suggestion, CONTEXT_DOUBT_CONFIDENCE, True, readings)
-                symbols[i] = int(ids[best])  # the next words are read beside the suggestion ("Trung ương")
+                symbols[i] = ids[best]  # the next words are read beside the suggestion ("Trung ương")
+                last = i
         out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
         return sorted(out, key=lambda change: change[0].start)
 
@@ -878,6 +881,30 @@ class Corrector:
         """log P(first second) as a sentence's first two words."""
         bos = self.lm.bos
         return float(self.lm.logprob(np.array([bos, bos]), np.array([bos, first]), np.array([first, second])).sum())
+
+    def _window_lifts(
+        self, symbols: np.ndarray, judged: list[tuple[int, np.ndarray, np.ndarray]],
+    ) -> list[np.ndarray]:
+        """For each (position, reading ids, their costs): how much each reading raises the LM
+        log-probability of the trigrams holding the position (two words each side), less its cost.
+        One LM call for every full window; windows cut by the text's ends go one by one."""
+        full = [(i, ids, costs) for i, ids, costs in judged if 2 <= i < len(symbols) - 2]
+        out: dict[int, np.ndarray] = {}
+        if full:
+            sizes = [len(ids) + 1 for _, ids, _ in full]
+            rows = np.repeat(np.stack([symbols[i - 2:i + 3] for i, _, _ in full]), sizes, axis=0)
+            rows[:, 2] = np.concatenate([np.concatenate(([symbols[i]], ids)) for i, ids, _ in full])
+            logp = self.lm.logprob(rows[:, :-2], rows[:, 1:-1], rows[:, 2:]).sum(axis=1)
+            for (i, _, costs), piece in zip(full, np.split(logp, np.cumsum(sizes)[:-1]), strict=True):
+                out[i] = piece[1:] - piece[0] - costs
+        for i, ids, costs in judged:
+            if i not in out:
+                lo, hi = max(0, i - 2), min(len(symbols), i + 3)
+                rows = np.tile(symbols[lo:hi], (len(ids) + 1, 1))
+                rows[1:, i - lo] = ids
+                logp = self.lm.logprob(rows[:, :-2], rows[:, 1:-1], rows[:, 2:]).sum(axis=1)
+                out[i] = logp[1:] - logp[0] - costs
+        return [out[i] for i, _, _ in judged]
 
     def _near_readings(self, lower: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """A known word's other readings (other marks, letter edits), their LM ids and channel costs."""
