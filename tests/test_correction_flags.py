@@ -304,11 +304,11 @@ def test_english_model_fixes_the_context_rejects_are_only_suggested(
             "va bao vé méi trudng trén dia ban.\n")
     monkeypatch.setattr(engine, "CONTEXT_DOUBT_GAIN_ENGLISH", None)  # off
     applied = {c.original: c.corrected for c in corrector.correct(text).changes if not c.flagged}
-    assert applied["dé"] == "đề"
+    assert applied["dé"] == "đô"  # "quy hoạch đô thị": the English model writes "dé" for "đô"
     monkeypatch.setattr(engine, "CONTEXT_DOUBT_GAIN_ENGLISH", -100.0)  # doubt every fix that has a near reading
     result = corrector.correct(text)
     [doubted] = [c for c in result.changes if c.original == "dé"]
-    assert doubted.flagged and "đề" in doubted.alternatives and result.text.count(" dé ") == 1
+    assert doubted.flagged and "đô" in doubted.alternatives and result.text.count(" dé ") == 1
 
 
 def test_window_lifts_match_a_slow_reference(corrector: Corrector) -> None:

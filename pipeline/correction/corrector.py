@@ -570,7 +570,9 @@ class Corrector:
             if cand.word == own:
                 continue
             words.append(cand.word)
-            same_letters.append(cand.edits == 0)
+            # (a reading the learned confusions know is as near as one with the same letters: an English
+            # model writes "dé" for "đô", and the many readings of "de" must not crowd it out)
+            same_letters.append(cand.edits == 0 or cand.learned is not None)
             bonus = 0.7 * math.log1p(cache.get(cand.word, 0))
             if noise.latin_marks and ENGLISH_CHANNEL_WEIGHT:
                 bonus += ENGLISH_CHANNEL_WEIGHT * min(0.0, self._english_channel(lower, cand.word) - ENGLISH_CHANNEL_SLACK)
