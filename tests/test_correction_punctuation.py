@@ -91,6 +91,15 @@ def test_the_corrector_mends_a_point_label_from_its_lists_order() -> None:
         "1. Sở Giáo dục:\na) Ban hành văn bản;\nb) Cung cấp thông tin;\nc) Bảo đảm an toàn;\nd) Chuẩn bị;\ne) Tổ chức;\n")
 
 
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_point_labels_are_mended_in_english_model_text_too() -> None:
+    # an English model cannot write "đ": the second "d)" before "e)" is "đ)"
+    text = ("Cac truong hop sau day:\nd) Luat sua déi, bd sung mét s6 diéu cua luat;\n"
+            "d) Luat sua déi, bé sung mét sé diéu cua bé luat;\ne) Nghi quyét thi diém cua Quéc hdi.\n")
+    lines = Corrector.load().correct(text).text.splitlines()
+    assert [line[:2] for line in lines[1:]] == ["d)", "đ)", "e)"]
+
+
 def test_hyphens_joining_two_small_syllables() -> None:
     text = "cơ quan trực thuộc phê-duyệt dự toán; Bà Rịa-Vũng Tàu, 2020-2025, mô-đun, kinh tế - xã hội"
     assert [(left, right) for _, left, right in joining_hyphens(text)] == [("phê", "duyệt"), ("mô", "đun")]

@@ -426,6 +426,9 @@ class Corrector:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
             changes = self._punctuation(norm, tokens, changes, periods)
+        elif noise.letters:  # (an English model cannot write "đ": "d) ... d) e)" is "d) ... đ) e)")
+            changes, labels = _point_labels(norm, changes)
+            changes = changes + labels
         return _render(text, norm, to_input, sorted(changes, key=lambda c: c[0].start))
 
     def _punctuation(
@@ -439,12 +442,8 @@ class Corrector:
         fixes = _applied_fixes(norm, clause_number_fixes(norm) + list_dash_fixes(norm), dropped)
         # (its stop may sit inside a changed token: "I.MUC")
         fixes += _applied_fixes(norm, glued_number_fixes(norm), [c[0] for c in changes])
-        # a point's label mended by its list's order replaces any doubt about the lone letter
-        labels = point_label_fixes(norm)
-        if labels:
-            mended = {(f.start, f.end) for f in labels}
-            changes = [c for c in changes if (c[0].start, c[0].end) not in mended]
-            fixes += _applied_fixes(norm, labels, [c[0] for c in changes], kind=WORD)
+        changes, labels = _point_labels(norm, changes)
+        fixes += labels
         # (flagged, never applied: a hyphen may be a loanword's, "mô-đun", rare enough to be shown)
         fixes += _suggested_signs(norm, [offset for offset, _, _ in joining_hyphens(norm)], " ", changes)
         fixes += _suggested_signs(norm, area_unit_marks(norm), "²", changes)
@@ -2255,6 +2254,19 @@ def _reads_as(read: str, roman: str) -> bool:
     """OCR's reading of a Roman numeral: "HI" or "Il" for III, or one stroke lost ("II" for III)."""
     strokes = read.replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I")
     return strokes == roman or (roman.startswith(strokes) and len(roman) == len(strokes) + 1 and roman.endswith("I"))
+
+
+def _point_labels(
+    norm: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> tuple[list[tuple[Token, str, float, bool, tuple[str, ...]]], list[tuple[Token, str, float, bool, tuple[str, ...]]]]:
+    """Points' labels mended by their list's order (``point_label_fixes``), as changes; they
+    replace any change or doubt about the lone letter."""
+    labels = point_label_fixes(norm)
+    if not labels:
+        return changes, []
+    mended = {(f.start, f.end) for f in labels}
+    changes = [c for c in changes if (c[0].start, c[0].end) not in mended]
+    return changes, _applied_fixes(norm, labels, [c[0] for c in changes], kind=WORD)
 
 
 def _renumber_headings(
