@@ -328,3 +328,12 @@ def test_window_lifts_match_a_slow_reference(corrector: Corrector) -> None:
         slow = [corrector._window_logprob(words[lo:i] + [r] + words[i + 1:hi]) - kept - cost
                 for r, cost in zip(readings, costs, strict=True)]
         assert np.allclose(lift, slow, atol=1e-4)
+
+
+def test_a_signature_read_as_a_lone_figure_is_flagged_with_word_confidences_too(corrector: Corrector) -> None:
+    text = ("Các cơ quan, đơn vị tổ chức thực hiện nghiêm túc nội dung trên./.\nNơi nhận:\n- Như trên;\n"
+            "- VPUB: CVP, PCVP, NC, KGVX;\n- Lưu: VT, NC.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n3\nTrần Văn Bình\n")
+    result = corrector.correct(text, token_confidences=_spans(text, 96.0))
+    flagged = {c.original for c in result.changes if c.flagged}
+    assert "3" in flagged
+    assert not flagged & {"NC", "KGVX", "VT", "CVP", "PCVP"}  # the office's divisions are known abbreviations

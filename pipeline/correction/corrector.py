@@ -418,6 +418,10 @@ class Corrector:
             changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
             changes = self._recipients_heading_doubt(norm, tokens, changes)
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
+        elif noise.letters and not noise.latin_marks and noise.drop < 0.5 and SIGNATURE_ZONE_FLAGS:
+            # with word confidences too: a signature is often read, confidently, as a lone "3" or "A"
+            # between the signer's title and name
+            changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
         if CONTEXT_DOUBTS and noise.letters and not noise.latin_marks and noise.drop < 0.5:
             changes = self._context_doubts(norm, tokens, changes, style)
         elif CONTEXT_DOUBTS and noise.letters and noise.latin_marks and CONTEXT_DOUBT_GAIN_ENGLISH is not None:
