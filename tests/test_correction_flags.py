@@ -337,3 +337,9 @@ def test_a_signature_read_as_a_lone_figure_is_flagged_with_word_confidences_too(
     flagged = {c.original for c in result.changes if c.flagged}
     assert "3" in flagged
     assert not flagged & {"NC", "KGVX", "VT", "CVP", "PCVP"}  # the office's divisions are known abbreviations
+
+
+def test_a_lone_letter_that_is_a_common_word_is_not_taken_for_a_speck(corrector: Corrector) -> None:
+    for text in ("Nhận thức về công tác thi hành án hành chính ở một số cơ quan, đơn vị còn hạn chế.\n",
+                 "Nhiều thế hệ sinh sống trên một thửa đất ở bị thu hồi.\n"):
+        assert _flagged(corrector.correct(text)) == {}

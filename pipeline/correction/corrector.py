@@ -801,7 +801,8 @@ class Corrector:
                     or text[tok.end:tok.end + 1] in (")", ".") or "\n" in text[tokens[i - 1].end:tok.start]
                     or "/" in text[tok.start - 1:tok.end + 1]  # "(b/c)": "báo cáo"
                     or letter in _UNIT_LETTERS and tokens[i - 1].text[-1:].isdigit()  # "5 m", "đồng/m" above
-                    or tokens[i - 1].text.lower() in POINT_WORDS):
+                    or tokens[i - 1].text.lower() in POINT_WORDS
+                    or (has_marks(letter) and self.known.get(canonical(letter), 0) >= STRAY_WORD_COUNT)):  # "ở", "ý"
                 continue
             window = [applied.get(tokens[j].start, tokens[j].text) if tokens[j].kind == WORD else symbol_of(tokens[j])
                       for j in range(i - 2, i + 3)]
@@ -1431,6 +1432,7 @@ _UNIT_LETTERS = frozenset("mgl")  # metre, gram, litre
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 STRAY_LETTER_LOGP_GAP = 5.0
+STRAY_WORD_COUNT = 1000  # a marked lone letter the corpus writes this often is a word ("ở", "ý"), no speck
 # a known word is doubted when a near reading lifts the LM log-probability of its five-word window
 # by this much (nats) over the reading's channel cost; a capitalised word needs more (names, headings)
 CONTEXT_DOUBT_GAIN = 3.0
