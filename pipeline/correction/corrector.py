@@ -1435,7 +1435,7 @@ STRAY_LETTER_LOGP_GAP = 5.0
 STRAY_WORD_COUNT = 1000  # a marked lone letter the corpus writes this often is a word ("ở", "ý"), no speck
 # a known word is doubted when a near reading lifts the LM log-probability of its five-word window
 # by this much (nats) over the reading's channel cost; a capitalised word needs more (names, headings)
-CONTEXT_DOUBT_GAIN = 3.0
+CONTEXT_DOUBT_GAIN = 6.0  # (3 flagged 15 words of one real directive, 1 rightly: the LM knows laws, not every phrase)
 CONTEXT_DOUBT_TITLE_GAIN = 7.0
 CONTEXT_EDIT_COST = 4.0  # nats per letter edit (a mark change or a lost mark costs one)
 CONTEXT_DOUBT_CONFIDENCE = 0.5
