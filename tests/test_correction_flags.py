@@ -343,3 +343,15 @@ def test_a_lone_letter_that_is_a_common_word_is_not_taken_for_a_speck(corrector:
     for text in ("Nhận thức về công tác thi hành án hành chính ở một số cơ quan, đơn vị còn hạn chế.\n",
                  "Nhiều thế hệ sinh sống trên một thửa đất ở bị thu hồi.\n"):
         assert _flagged(corrector.correct(text)) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "Qua xem xét nội dung đơn ngày 10/12/2024 của bà Huỳnh Thị Gái, ông Trần Ngọc Vinh về việc bồi thường.\n",
+    "Chủ tịch UBND huyện Mộ Đức, Chủ tịch UBND thị trấn Mộ Đức chịu trách nhiệm thi hành Quyết định này.\n",
+    "Thực hiện Chỉ thị số 11/CT-TTg ngày 15 tháng 5 năm 2021 của Thủ tướng Chính phủ.\n",
+    "Các sở, ngành phối hợp giải quyết TTHC, PAKN của người dân; bảo đảm TTATXH trên địa bàn.\n",
+])
+def test_names_places_documents_and_office_abbreviations_are_not_doubted(corrector: Corrector, text: str) -> None:
+    # plain text of real letters: a given name the corpus never wrote ("Gái"), a listed district
+    # ("Mộ Đức"), a named document's kind ("Chỉ thị số"), the abbreviations of administrative work
+    assert _flagged(corrector.correct(text)) == {}

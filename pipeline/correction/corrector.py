@@ -404,7 +404,8 @@ class Corrector:
             best, posts = _consistency_local(tokens, slots, best, posts)
         # (text with its marks stripped is typed: its words are in their places, one at a time)
         pairs = self._pair_confidence(groups, slots, best) if noise.letters and PAIR_DOUBT else None
-        changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs)
+        named = self._listed_name_words(tokens, in_names) if NAMES_TRUSTED else set()
+        changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _broken_numbers(norm, tokens, changes)
         if noise.letters and not noise.latin_marks and noise.drop < 0.5 and not any(c is not None for c in confs):
@@ -667,6 +668,7 @@ class Corrector:
         noise: DocumentNoise,
         confs: list[float | None],
         pairs: list[float | None] | None = None,
+        named: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
         out = []
         learned = self.learned.active
@@ -741,7 +743,9 @@ class Corrector:
                 continue
             # without OCR confidences a change's doubt is unused (applied by its posterior alone)
             doubt = -10.0
-            if not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
+            if not changed and i in named and confs[i] is None:
+                pass  # a listed name in its place ("huyện Mộ Đức", "bà Huỳnh Thị Gái"): the LM knows names least
+            elif not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
                 # a word left as read is judged by its posterior decided with a neighbour, when that
                 # is lower (a change keeps its own: whether it applies is the decoder's call)
                 paired = confidence if changed or pairs is None or pairs[i] is None else min(confidence, pairs[i])
@@ -781,6 +785,23 @@ class Corrector:
                 if doubt >= 0.0 and tok.text not in styled and self._capital_slip_shape(text, tokens, i, tok.text):
                     suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
+        return out
+
+    def _listed_name_words(self, tokens: list[Token], in_names: dict[int, str]) -> set[int]:
+        """Tokens inside a person's or a place's name that are, as read, a listed word of that
+        part of a name (dictionaries/place_names.txt, middle_names.txt...), or any syllable in a
+        given name's place, and the title ("ông", "bà") before a family name."""
+        out = set()
+        for i, part in in_names.items():
+            word = canonical(tokens[i].text)
+            listed = self._place_words if part in (PLACE_FIRST, PLACE_NEXT) else self._name_words.get(part, frozenset())
+            if (word in listed or part == GIVEN_NAME) and is_valid_syllable(word):  # (given names are open: "Gái")
+                out.add(i)
+        families, titles = self._name_words[FAMILY_NAME], self._name_words[TITLE]
+        for i in range(len(tokens) - 1):  # "ông", "bà" before a family name
+            following = tokens[i + 1].text
+            if canonical(tokens[i].text) in titles and following[:1].isupper() and canonical(following) in families:
+                out.add(i)
         return out
 
     def _stray_letter_doubts(
@@ -975,7 +996,8 @@ class Corrector:
         writer's own capital is likelier: the word opens a run of capitalised words ("Giám đốc
         Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
-        if not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i):
+        if (not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i)
+                or _names_a_document(tokens, i)):
             return False
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
         if capitalised is not None and capitalised >= USUAL_CAPITAL_RATE:
@@ -1278,6 +1300,22 @@ def _doubt_features(
     )
 
 
+# the kinds of a document, capitalised where a sentence names one ("Chỉ thị số 11/CT-TTg", "Kế hoạch này")
+# ("chương trình", "báo cáo", "hướng dẫn" are left out: most often plain nouns, "triển khai Chương trình này")
+_DOCUMENT_KINDS = frozenset({("chỉ", "thị"), ("quyết", "định"), ("nghị", "định"), ("nghị", "quyết"), ("thông", "tư"),
+                             ("thông", "báo"), ("kế", "hoạch"), ("công", "văn"), ("công", "điện"), ("tờ", "trình"),
+                             ("quy", "chế"), ("quy", "định"), ("đề", "án"), ("pháp", "lệnh"), ("hiến", "pháp")})
+_DOCUMENT_NAMED_BY = frozenset({"số", "này", "liên", "tịch"})
+
+
+def _names_a_document(tokens: list[Token], i: int) -> bool:
+    """The word opens a document's kind followed by its number or "này": "Chỉ thị số 11/CT-TTg"."""
+    if i + 2 >= len(tokens) or (canonical(tokens[i].text), canonical(tokens[i + 1].text)) not in _DOCUMENT_KINDS:
+        return False
+    after = tokens[i + 2]
+    return after.kind == PROTECTED and any(c.isdigit() for c in after.text) or canonical(after.text) in _DOCUMENT_NAMED_BY
+
+
 def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> bool:
     """Capitals that OCR may have made of small letters in the middle of a sentence: "Kỹ", "Sau",
     or "CƠ SỞ" whose every letter is a scaled-up small one."""
@@ -1440,6 +1478,8 @@ CONTEXT_DOUBT_TITLE_GAIN = 7.0
 CONTEXT_EDIT_COST = 4.0  # nats per letter edit (a mark change or a lost mark costs one)
 CONTEXT_DOUBT_CONFIDENCE = 0.5
 CONTEXT_DOUBTS = True
+# a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
+NAMES_TRUSTED = True
 # English-model text: every word is a fix, and a doubted fix gives back the misread; only a larger
 # lift doubts it (3 nats: corr_eng SER 3.65 -> 3.90 %; 6: -> 3.73 %, held-out flags 37 -> 45 %). None: off
 CONTEXT_DOUBT_GAIN_ENGLISH: float | None = 6.0
