@@ -797,6 +797,10 @@ class Corrector:
             listed = self._place_words if part in (PLACE_FIRST, PLACE_NEXT) else self._name_words.get(part, frozenset())
             if (word in listed or part == GIVEN_NAME) and is_valid_syllable(word):  # (given names are open: "Gái")
                 out.add(i)
+        for i in range(len(tokens) - 1):  # a year's name in the sexagenary cycle: "Tết Nguyên đán Nhâm Dần"
+            stem, branch = tokens[i].text, tokens[i + 1].text
+            if stem[:1].isupper() and branch[:1].isupper() and (canonical(stem), canonical(branch)) in _CYCLE_YEARS:
+                out.update((i, i + 1))
         families, titles = self._name_words[FAMILY_NAME], self._name_words[TITLE]
         for i in range(len(tokens) - 1):  # "ông", "bà" before a family name
             following = tokens[i + 1].text
@@ -1300,6 +1304,12 @@ def _doubt_features(
     )
 
 
+# the years of the sexagenary cycle ("Nhâm Dần", "Giáp Thìn"), named in every letter about Tết; the laws
+# of the corpus hardly write them. (Pairs stem-branch of the same parity: 60 of the 120.)
+_STEMS = ("giáp", "ất", "bính", "đinh", "mậu", "kỷ", "canh", "tân", "nhâm", "quý")
+_BRANCHES = ("tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi", "thân", "dậu", "tuất", "hợi")
+_CYCLE_YEARS = frozenset((_STEMS[k % 10], _BRANCHES[k % 12]) for k in range(60)) | frozenset(
+    (canonical(stem), canonical(branch)) for stem, branch in (("kỉ", "tị"), ("quí", "tị")))
 # the kinds of a document, capitalised where a sentence names one ("Chỉ thị số 11/CT-TTg", "Kế hoạch này")
 # ("chương trình", "báo cáo", "hướng dẫn" are left out: most often plain nouns, "triển khai Chương trình này")
 _DOCUMENT_KINDS = frozenset({("chỉ", "thị"), ("quyết", "định"), ("nghị", "định"), ("nghị", "quyết"), ("thông", "tư"),
