@@ -743,7 +743,7 @@ class Corrector:
                 continue
             # without OCR confidences a change's doubt is unused (applied by its posterior alone)
             doubt = -10.0
-            if not changed and i in named and confs[i] is None:
+            if not changed and i in named and (confs[i] is None or confs[i] >= NAMES_TRUSTED_CONF):
                 pass  # a listed name in its place ("huyện Mộ Đức", "bà Huỳnh Thị Gái"): the LM knows names least
             elif not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
                 # a word left as read is judged by its posterior decided with a neighbour, when that
@@ -1490,6 +1490,7 @@ CONTEXT_DOUBT_CONFIDENCE = 0.5
 CONTEXT_DOUBTS = True
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
 NAMES_TRUSTED = True
+NAMES_TRUSTED_CONF = 85.0  # ...nor, with word confidences, when Tesseract read it at least this surely
 # English-model text: every word is a fix, and a doubted fix gives back the misread; only a larger
 # lift doubts it (3 nats: corr_eng SER 3.65 -> 3.90 %; 6: -> 3.73 %, held-out flags 37 -> 45 %). None: off
 CONTEXT_DOUBT_GAIN_ENGLISH: float | None = 6.0
