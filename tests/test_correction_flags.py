@@ -364,3 +364,11 @@ def test_a_name_read_surely_is_not_doubted_with_word_confidences(corrector: Corr
     assert not {"Gái", "bà", "ông"} & set(_flagged(corrector.correct(text, token_confidences=_spans(text, 92.0))))
     doubted = _flagged(corrector.correct(text, token_confidences=_spans(text, 92.0, {"Gái,": 40.0})))
     assert "Gái" in doubted  # read unsurely, it is still a word to check
+
+
+def test_a_lone_capital_letter_in_running_text_is_flagged(corrector: Corrector) -> None:
+    text = "Đại biểu các sở, ngành trên địa bàn; A kiến tham gia thảo luận của các đại biểu.\n"
+    assert "A" in _flagged(corrector.correct(text, token_confidences=_spans(text, 95.0)))
+    for fine in ("Sở Y tế chủ trì, phối hợp với các sở, ngành.\n", "Các nội dung tại Phụ lục I kèm theo.\n",
+                 "Xây dựng nhà ở tại khu A thuộc dự án.\n"):
+        assert not _flagged(corrector.correct(fine, token_confidences=_spans(fine, 95.0)))

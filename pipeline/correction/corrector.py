@@ -423,6 +423,8 @@ class Corrector:
             # with word confidences too: a signature is often read, confidently, as a lone "3" or "A"
             # between the signer's title and name
             changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
+        if noise.letters and not noise.latin_marks and noise.drop < 0.5 and LONE_CAPITAL_FLAGS:
+            changes = _lone_capital_doubts(norm, tokens, changes, self.protected)
         if CONTEXT_DOUBTS and noise.letters and not noise.latin_marks and noise.drop < 0.5:
             changes = self._context_doubts(norm, tokens, changes, style)
         elif CONTEXT_DOUBTS and noise.letters and noise.latin_marks and CONTEXT_DOUBT_GAIN_ENGLISH is not None:
@@ -1490,6 +1492,7 @@ CONTEXT_DOUBT_CONFIDENCE = 0.5
 CONTEXT_DOUBTS = True
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
 NAMES_TRUSTED = True
+LONE_CAPITAL_FLAGS = True
 NAMES_TRUSTED_CONF = 85.0  # ...nor, with word confidences, when Tesseract read it at least this surely
 # English-model text: every word is a fix, and a doubted fix gives back the misread; only a larger
 # lift doubts it (3 nats: corr_eng SER 3.65 -> 3.90 %; 6: -> 3.73 %, held-out flags 37 -> 45 %). None: off
@@ -1678,6 +1681,37 @@ def _odd_shape_doubts(
             odd = False
         if odd or _odd_date_slot(text, tokens, i):
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
+    return sorted(out, key=lambda change: change[0].start)
+
+
+# words a capital letter may follow as a label: "Phụ lục I", "khu A", "nhóm B", "hạng C"
+_LETTER_LABELLED = POINT_WORDS | frozenset({"lục", "khu", "loại", "nhóm", "hạng", "mẫu", "tầng", "lô", "dãy", "cấp",
+                                            "lớp", "tổ", "đội", "khối", "block", "vitamin", "type", "nhà", "số"})
+
+
+def _lone_capital_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    protected: ProtectedWords,
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag a lone capital letter between two small-letter words of a line, a comma or semicolon
+    aside ("trên địa bàn; A kiến tham gia" for "ý kiến"): running text writes none, except "Y tế"
+    and a label after the words that take one ("Phụ lục I", "khu A")."""
+    taken = {c[0].start: c for c in changes}
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+    for i in range(1, len(tokens) - 1):
+        tok, before, following = tokens[i], tokens[i - 1], tokens[i + 1]
+        change = taken.get(tok.start)
+        if change is not None and change[3]:
+            continue  # flagged already
+        letter = tok.text if change is None else change[1]  # (as the decoder wrote it: "Af" -> "A")
+        if (len(letter) != 1 or not letter.isupper() or tok.text in protected
+                or not before.text.islower() or not following.text.islower() or before.kind != WORD
+                or following.kind != WORD or text[before.end:tok.start] not in (" ", ", ", "; ")
+                or text[tok.end:following.start] != " "
+                or (letter == "Y" and following.text == "tế") or before.text in _LETTER_LABELLED):
+            continue
+        doubted[tok.start] = (tok, letter, GARBLED_CONFIDENCE, True, ())
+    out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
     return sorted(out, key=lambda change: change[0].start)
 
 
