@@ -838,8 +838,7 @@ class Corrector:
             kept = self._window_logprob(window)
             if kept - self._window_logprob(window[:2] + window[3:]) < -STRAY_LETTER_LOGP_GAP:
                 doubted[tok.start] = (tok, "", STRAY_LETTER_CONFIDENCE, True, tuple(dict.fromkeys((letter, tok.text))))
-        out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
-        return sorted(out, key=lambda change: change[0].start)
+        return _with_doubts(changes, doubted)
 
     def _context_doubts(
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -883,8 +882,7 @@ class Corrector:
                 doubted[tok.start] = (tok, suggestion, CONTEXT_DOUBT_CONFIDENCE, True, readings)
                 symbols[i] = ids[best]  # the next words are read beside the suggestion ("Trung ương")
                 last = i
-        out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
-        return sorted(out, key=lambda change: change[0].start)
+        return _with_doubts(changes, doubted)
 
     def _recipients_heading_doubt(
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -907,8 +905,7 @@ class Corrector:
                     RECIPIENTS_HEADING_GAIN):
                 suggestion = "NƠI" if tok.text.isupper() and len(tok.text) > 1 else "Nơi"
                 doubted[tok.start] = (tok, suggestion, GARBLED_CONFIDENCE, True, tuple(dict.fromkeys((suggestion, word))))
-        out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
-        return sorted(out, key=lambda change: change[0].start)
+        return _with_doubts(changes, doubted)
 
     def _opening_logprob(self, first: int, second: int) -> float:
         """log P(first second) as a sentence's first two words."""
@@ -1653,6 +1650,17 @@ _NUMBER_WORDS = frozenset({"ngay", "thang", "nam", "so", "khoan", "dieu", "muc",
 _LIST_WORDS = frozenset({"va", "hoac", "den", "toi"})  # "khoản 3, 4 và 9 Điều 4"
 
 
+def _with_doubts(
+    changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """The changes with the doubted ones (by token start) put in place of a change of the same
+    token or added, in text order."""
+    doubted = dict(doubted)
+    out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
+    return sorted(out, key=lambda change: change[0].start)
+
+
 def _odd_shape_doubts(
     text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
     protected: ProtectedWords,
@@ -1711,8 +1719,7 @@ def _lone_capital_doubts(
                 or (letter == "Y" and following.text == "tế") or before.text in _LETTER_LABELLED):
             continue
         doubted[tok.start] = (tok, letter, GARBLED_CONFIDENCE, True, ())
-    out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
-    return sorted(out, key=lambda change: change[0].start)
+    return _with_doubts(changes, doubted)
 
 
 _DATE_SLOTS = {"ngay": ("thang", 31), "thang": ("nam", 12)}
