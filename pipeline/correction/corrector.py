@@ -408,7 +408,9 @@ class Corrector:
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _broken_numbers(norm, tokens, changes)
-        if noise.letters and not noise.latin_marks and noise.drop < 0.5 and not any(c is not None for c in confs):
+        # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
+        marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
+        if marked and not any(c is not None for c in confs):
             # plain OCR text: no word confidence tells a speck's letter or a line of junk, their shape does
             changes = self._stray_letter_doubts(norm, tokens, changes)
             if SIGNATURE_ZONE_FLAGS:
@@ -419,13 +421,13 @@ class Corrector:
             changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
             changes = self._recipients_heading_doubt(norm, tokens, changes)
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
-        elif noise.letters and not noise.latin_marks and noise.drop < 0.5 and SIGNATURE_ZONE_FLAGS:
+        elif marked and SIGNATURE_ZONE_FLAGS:
             # with word confidences too: a signature is often read, confidently, as a lone "3" or "A"
             # between the signer's title and name
             changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
-        if noise.letters and not noise.latin_marks and noise.drop < 0.5 and LONE_CAPITAL_FLAGS:
+        if marked and LONE_CAPITAL_FLAGS:
             changes = _lone_capital_doubts(norm, tokens, changes, self.protected)
-        if CONTEXT_DOUBTS and noise.letters and not noise.latin_marks and noise.drop < 0.5:
+        if CONTEXT_DOUBTS and marked:
             changes = self._context_doubts(norm, tokens, changes, style)
         elif CONTEXT_DOUBTS and noise.letters and noise.latin_marks and CONTEXT_DOUBT_GAIN_ENGLISH is not None:
             changes = self._context_doubts(norm, tokens, changes, style, CONTEXT_DOUBT_GAIN_ENGLISH)
@@ -670,7 +672,7 @@ class Corrector:
         noise: DocumentNoise,
         confs: list[float | None],
         pairs: list[float | None] | None = None,
-        named: set[int] = frozenset(),  # type: ignore[assignment]
+        named: frozenset[int] | set[int] = frozenset(),
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
         out = []
         learned = self.learned.active
@@ -799,15 +801,15 @@ class Corrector:
             listed = self._place_words if part in (PLACE_FIRST, PLACE_NEXT) else self._name_words.get(part, frozenset())
             if (word in listed or part == GIVEN_NAME) and is_valid_syllable(word):  # (given names are open: "Gái")
                 out.add(i)
-        for i in range(len(tokens) - 1):  # a year's name in the sexagenary cycle: "Tết Nguyên đán Nhâm Dần"
-            stem, branch = tokens[i].text, tokens[i + 1].text
-            if stem[:1].isupper() and branch[:1].isupper() and (canonical(stem), canonical(branch)) in _CYCLE_YEARS:
-                out.update((i, i + 1))
         families, titles = self._name_words[FAMILY_NAME], self._name_words[TITLE]
-        for i in range(len(tokens) - 1):  # "ông", "bà" before a family name
-            following = tokens[i + 1].text
-            if canonical(tokens[i].text) in titles and following[:1].isupper() and canonical(following) in families:
-                out.add(i)
+        for i in range(len(tokens) - 1):
+            first, following = tokens[i].text, tokens[i + 1].text
+            if not following[:1].isupper():
+                continue
+            if first[:1].isupper() and (canonical(first), canonical(following)) in _CYCLE_YEARS:
+                out.update((i, i + 1))  # a year's name in the sexagenary cycle: "Tết Nguyên đán Nhâm Dần"
+            elif canonical(first) in titles and canonical(following) in families:
+                out.add(i)  # "ông", "bà" before a family name
         return out
 
     def _stray_letter_doubts(
@@ -891,7 +893,8 @@ class Corrector:
         would much rather read as "Nơi" ("Áo nhận:", "Aơi nhận:"): the recipients' heading, which
         every letter has, misread under a seal or a signature ("Ghi nhận:" stays)."""
         taken = {c[0].start: c for c in changes}
-        noi, nhan = self.lm.id_of("nơi"), self.lm.id_of("nhận")
+        nhan = self.lm.id_of("nhận")
+        heading = self._opening_logprob(self.lm.id_of("nơi"), nhan)
         doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
         for i in range(len(tokens) - 1):
             tok, following = tokens[i], tokens[i + 1]
@@ -901,8 +904,7 @@ class Corrector:
                     or not text[following.end:following.end + 3].lstrip(" ").startswith(":")
                     or not _opens_line(text, tokens, i) or strip_marks(word.lower()) == "noi"):
                 continue
-            if self._opening_logprob(noi, nhan) - self._opening_logprob(self.lm.id_of(canonical(word)), nhan) > (
-                    RECIPIENTS_HEADING_GAIN):
+            if heading - self._opening_logprob(self.lm.id_of(canonical(word)), nhan) > RECIPIENTS_HEADING_GAIN:
                 suggestion = "NƠI" if tok.text.isupper() and len(tok.text) > 1 else "Nơi"
                 doubted[tok.start] = (tok, suggestion, GARBLED_CONFIDENCE, True, tuple(dict.fromkeys((suggestion, word))))
         return _with_doubts(changes, doubted)
@@ -1489,8 +1491,8 @@ CONTEXT_DOUBT_CONFIDENCE = 0.5
 CONTEXT_DOUBTS = True
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
 NAMES_TRUSTED = True
-LONE_CAPITAL_FLAGS = True
 NAMES_TRUSTED_CONF = 85.0  # ...nor, with word confidences, when Tesseract read it at least this surely
+LONE_CAPITAL_FLAGS = True  # False: no flag for a lone capital letter in running text (_lone_capital_doubts)
 # English-model text: every word is a fix, and a doubted fix gives back the misread; only a larger
 # lift doubts it (3 nats: corr_eng SER 3.65 -> 3.90 %; 6: -> 3.73 %, held-out flags 37 -> 45 %). None: off
 CONTEXT_DOUBT_GAIN_ENGLISH: float | None = 6.0
