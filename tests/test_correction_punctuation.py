@@ -106,13 +106,6 @@ def test_hyphens_joining_two_small_syllables() -> None:
 
 
 @pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
-def test_a_joining_hyphen_is_flagged_with_a_space_suggested() -> None:
-    result = Corrector.load().correct("Các cơ quan trực thuộc phê-duyệt dự toán năm 2025.\n")
-    assert result.text == "Các cơ quan trực thuộc phê-duyệt dự toán năm 2025.\n"  # shown, never applied
-    assert [(c.original, c.flagged, c.alternatives) for c in result.changes] == [("-", True, (" ",))]
-
-
-@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
 def test_the_corrector_chooses_a_comma_or_nothing() -> None:
     corrector = Corrector.load()
     text = "Tổ chức thu nộp phí. lệ phí vào ngân sách nhà nước.\nViệc sử dụng. trong phạm vi cho phép.\n"
@@ -135,3 +128,20 @@ def test_a_dash_fix_inside_a_dropped_speck_line_is_not_made_twice() -> None:
     for change in result.changes:
         assert text[change.start:change.end] == change.original
         assert result.text[change.out_start:change.out_end] == (change.original if change.flagged else change.corrected)
+
+
+def test_point_labels_read_as_glyphs_are_mended_from_their_lists_order() -> None:
+    text = ("a) Ban hành\nb) Cung cấp\n©) Bảo đảm\nd) Chuẩn bị\nh) x\nì) Pháp lệnh\nX) Pháp lệnh\nÙ) Nghị quyết\n"
+            "a) Điều\nk) y\n|) z\nm) w\nq) Giấy phép\nB) GIẤY PHÉP\nn) Thông tin\n0) Khoản\nX) Một\n")
+    assert [(text[f.start - 3:f.start], f.replacement) for f in point_label_fixes(text)] == [
+        ("ấp\n", "c"), (" x\n", "i"), (" y\n", "l"), (" w\n", "a"), ("in\n", "o")]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_a_speck_hyphen_between_a_frequent_pair_is_a_space_and_a_loanwords_is_flagged() -> None:
+    corrector = Corrector.load()
+    speck = corrector.correct("Dự toán được cơ quan trực thuộc phê-duyệt theo quy định.\n")
+    assert speck.text == "Dự toán được cơ quan trực thuộc phê duyệt theo quy định.\n"
+    kept = corrector.correct("Phát triển kinh tế-xã hội và hệ thống ra-đa.\n")
+    assert kept.text == "Phát triển kinh tế-xã hội và hệ thống ra-đa.\n"
+    assert [(c.original, c.flagged, c.alternatives) for c in kept.changes] == [("-", True, (" ",))] * 2

@@ -453,8 +453,14 @@ class Corrector:
         fixes += _applied_fixes(norm, glued_number_fixes(norm), [c[0] for c in changes])
         changes, labels = _point_labels(norm, changes)
         fixes += labels
-        # (flagged, never applied: a hyphen may be a loanword's, "mô-đun", rare enough to be shown)
-        fixes += _suggested_signs(norm, [offset for offset, _, _ in joining_hyphens(norm)], " ", changes)
+        # a hyphen may be a loanword's ("mô-đun") or join two words ("kinh tế-xã hội"): flagged, but
+        # for two syllables the corpus writes as a pair hundreds of times ("phê-duyệt": a speck)
+        hyphens = joining_hyphens(norm)
+        specks = [offset for offset, left, right in hyphens
+                  if self.lm.bigram_count(left, right) >= SPECK_HYPHEN_PAIR_COUNT]
+        fixes += _applied_fixes(norm, [PunctuationFix(offset, offset + 1, " ") for offset in specks],
+                                [c[0] for c in changes])
+        fixes += _suggested_signs(norm, [offset for offset, _, _ in hyphens if offset not in specks], " ", changes)
         fixes += _suggested_signs(norm, area_unit_marks(norm), "²", changes)
         if not periods:
             return changes + fixes
@@ -1477,6 +1483,9 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
 
 
 SIGN_SUGGESTION_CONFIDENCE = 0.5
+# times the corpus writes two syllables as a pair above which a hyphen joining them is a speck
+# (loanwords' and joined words' pairs, "ra đa", "vắc xin", "tế xã", stay under 60)
+SPECK_HYPHEN_PAIR_COUNT = 200.0
 _UNIT_LETTERS = frozenset("mgl")  # metre, gram, litre
 COMMON_WORDS = 300  # the most used words are never flagged only for standing beside a flagged one
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's

@@ -127,6 +127,15 @@ class NgramLM:
         keys = np.asarray(v, np.int64) * self.V + np.asarray(w, np.int64)
         return self._lookup(self.bi_keys, self.bi_logp, keys, 0.0)[1]
 
+    def bigram_count(self, v: str, w: str) -> float:
+        """About how many times the training text wrote ``v w`` (its stored probability times
+        ``v``'s count; 0 for a pair not stored)."""
+        iv, iw = self.id_of(v), self.id_of(w)
+        if self.unk in (iv, iw):
+            return 0.0
+        logp, found = self._lookup(self.bi_keys, self.bi_logp, np.array([iv * self.V + iw], np.int64), 0.0)
+        return float(np.exp(logp[0]) * self.counts[iv]) if found[0] else 0.0
+
     def share_classes(self, classes: list[list[str]], weight: float) -> None:
         """Let the words of each class share their context: P(w|uv) becomes
         (1 - weight) P(w|uv) + weight P(class|uv) / |class| for each class word.

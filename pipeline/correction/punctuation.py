@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .tokens import WORD, Token
-from .viet import VIET_LETTERS, is_valid_syllable
+from .viet import VIET_LETTERS, is_valid_syllable, strip_marks
 
 # "b)", "đ)", "a." opening a point: a small letter after a full stop that is no misread
 _POINT_LABEL = re.compile(r"[a-zđ]{1,2}[).]")
@@ -111,30 +111,60 @@ def glued_number_fixes(text: str) -> list[PunctuationFix]:
 
 # the letters that label points, in order ("a)", "b)", ... "đ)" after "d)"; no f, j, w, z)
 POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
-# a point's label opening a line ("c)" before a word), after a speck's dash if any
-_POINT_LABEL_LINE = re.compile(r"^([ \t]*(?:[—_~-]+[ \t]+)?)([a-zđA-ZĐ])(\))(?=[ \t]+\S)", re.MULTILINE)
+# a point's label opening a line ("c)" before a word), after a speck's dash if any; the label is
+# any one letter or a glyph OCR makes of one ("©)", "¡)"); ``_label_letter`` sorts them out
+_POINT_LABEL_LINE = re.compile(r"^([ \t]*(?:[—_~-]+[ \t]+)?)([^\W\d_]|[©€¢¡|!0ø])(\))(?=[ \t]+\S)", re.MULTILINE)
 # letters OCR reads for one another in such a label
 _LABEL_LOOKALIKES = frozenset({("c", "e"), ("e", "c"), ("c", "o"), ("o", "c"), ("d", "đ"), ("đ", "d"),
                                ("g", "q"), ("q", "g"), ("h", "b"), ("b", "h"), ("i", "l"), ("l", "i")})
+# glyphs OCR makes of a label's letter; a marked letter ("ì)") is its bare letter
+_LABEL_GLYPHS = {"©": "c", "€": "c", "¢": "c", "¡": "i", "|": "il", "!": "il", "0": "o", "ø": "o"}
 
 
 def point_label_fixes(text: str) -> list[PunctuationFix]:
-    """A point's letter that breaks its list's order where the order's letter looks like it
-    ("a) b) e) đ)": the "e)" is "c)"): mended when the label after it, if any, goes on from the
-    mended one (or a later letter: a label may be lost). Labels are the letters before ")" opening
-    lines (after a speck's dash, "—_ đ)")."""
+    """A point's label that breaks its list's order, mended from the order ("a) b) e) đ)": the
+    "e)" is "c)"). Labels are the letters before ")" opening lines (after a speck's dash,
+    "—_ đ)"). A label is mended to the letter its order expects when
+    - it is a glyph of that letter ("©)", "ì)", "|)") or a letter OCR reads for it ("e)" for
+      "c)"), and the label after it, if any, goes on from the expected one (or a later letter: a
+      label may be lost), or starts a new list; or
+    - the label after it is the very next letter ("b) X) d)"; "q) b)" opens a list with "a)")."""
     labels = [(m.start(2), m.group(2).lower()) for m in _POINT_LABEL_LINE.finditer(text)]  # ("D)" is "d)")
     fixes = []
-    for k in range(1, len(labels)):
-        previous = fixes[-1].replacement.lower() if fixes and fixes[-1].start == labels[k - 1][0] else labels[k - 1][1]
-        expected = _next_point_letter(previous)
-        offset, letter = labels[k]
-        if expected is None or letter == expected or (letter, expected) not in _LABEL_LOOKALIKES:
-            continue
-        after = labels[k + 1][1] if k + 1 < len(labels) else None
-        if after is None or after == "a" or POINT_LETTERS.find(after) > POINT_LETTERS.find(expected):
+    for k, (offset, letter) in enumerate(labels):
+        previous = None
+        if k:
+            before = labels[k - 1]
+            previous = fixes[-1].replacement.lower() if fixes and fixes[-1].start == before[0] else _label_letter(before[1])
+        after = _label_letter(labels[k + 1][1]) if k + 1 < len(labels) else None
+        expected = _expected_label(letter, previous, after)
+        if expected is not None:
             fixes.append(PunctuationFix(offset, offset + 1, expected.upper() if text[offset].isupper() else expected))
     return fixes
+
+
+def _expected_label(letter: str, previous: str | None, after: str | None) -> str | None:
+    """The letter a label ``letter`` stands for between its list's labels, or None to keep it."""
+    expected = _next_point_letter(previous) if previous is not None else None
+    if expected is not None and letter != expected:
+        if after is not None and after == _next_point_letter(expected):
+            return expected
+        read_for = (expected in _LABEL_GLYPHS.get(letter, strip_marks(letter) if letter not in POINT_LETTERS else "")
+                    or (letter, expected) in _LABEL_LOOKALIKES)
+        goes_on = after is None or after == "a" or POINT_LETTERS.find(after) > POINT_LETTERS.find(expected)
+        if read_for and goes_on:
+            return expected
+    if letter not in ("a", expected) and after == "b":  # a list opens
+        return "a"
+    return None
+
+
+def _label_letter(label: str) -> str | None:
+    """The point letter a label reads as ("©" is "c"), or None for a glyph of no one letter."""
+    if label in POINT_LETTERS:
+        return label
+    letters = _LABEL_GLYPHS.get(label, strip_marks(label))
+    return letters if len(letters) == 1 and letters in POINT_LETTERS else None
 
 
 def _next_point_letter(letter: str) -> str | None:
