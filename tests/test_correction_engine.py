@@ -79,6 +79,12 @@ def test_english_model_lookalikes(corrector: Corrector) -> None:
     assert "Kế hoạch" in res.text
 
 
+def test_a_misread_that_spells_a_syllable_the_lm_never_saw_is_mended(corrector: Corrector) -> None:
+    # "boạch" and "iết" are well-formed syllables, but no word of the corpus: letter edits are tried
+    text = "Các khu vực thuộc quy boạch chung đô thị (iết tắt là KVĐT).\n"
+    assert corrector.correct(text).text == "Các khu vực thuộc quy hoạch chung đô thị (viết tắt là KVĐT).\n"
+
+
 def test_tone_style_normalisation() -> None:
     old = Corrector.load(tone_style="old")  # DOMAIN.md: old hoà, thuỷ, uỷ; new hòa, thủy, ủy
     res = old.correct("Ủy ban nhân dân, văn hóa")

@@ -560,7 +560,9 @@ class Corrector:
                 # fast path: one reading of these letters covers >= 99.5% of the corpus
                 word, share = dominant
                 return _Slot([word], Position(np.array([self.lm.id_of(word)]), np.zeros(1)), False, own, share)
-        suspicious = not self.lexicon.plausible(lower)
+        # a word the LM never saw may be a misread of one it knows, though its shape is a syllable's
+        # ("quy boạch", "(iết tắt"); de-accented text has no word as written, its marks are all lost
+        suspicious = not self.lexicon.plausible(lower) or (noise.drop < 0.5 and lower not in self.known)
         ocr = noise.letters and (noise.ocr or (suspicious and tok.kind == WORD) or tok.kind == MIXED)
         cands = self.generator.candidates(lower, ocr)
         place = self._place_counts.get(in_name) if in_name else None
