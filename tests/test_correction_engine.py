@@ -381,3 +381,10 @@ def test_ocr_confidences_and_keep_decisions(tmp_path: Path, corrector: Corrector
 def test_missing_models(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         Corrector.load(models_dir=tmp_path)
+
+
+def test_a_laws_number_read_with_another_legislature_than_its_year_is_suggested(corrector: Corrector) -> None:
+    text = "Căn cứ Luật số 31/2024/QH13 và Luật số 80/2015/QH13; Nghị quyết số 95/2016/UBTVQH14.\n"
+    result = corrector.correct(text)
+    assert result.text == text
+    assert [(c.original, c.corrected, c.flagged) for c in result.changes] == [("31/2024/QH13", "31/2024/QH15", True)]

@@ -704,6 +704,7 @@ class Corrector:
                 continue
             if slot.fixed:
                 suggestion = self._code_suggestion(tok.text) if noise.drop >= 0.3 else None
+                suggestion = suggestion or _legislature_suggestion(tok.text)
                 if suggestion is not None:
                     out.append((tok, suggestion, CODE_SUGGESTION_CONFIDENCE, True, ()))
                 elif i in dot_decimals:
@@ -1282,6 +1283,26 @@ DECIMAL_SUGGESTION_CONFIDENCE = 0.5
 _WEB_ADDRESS = re.compile(r"^(https?://|www\.)|\.(vn|com|org|net|gov|edu|int)\b", re.I)
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _LINE_BREAK = re.compile("\n")
+# a law's or a resolution's number ends with its legislature, which its year fixes ("31/2024/QH15")
+_LEGISLATURE_CODE = re.compile(r"(\d+/)((?:19|20)\d\d)(/(?:[A-ZĐ]+-)?(?:UBTV)?QH)(\d{1,2})")
+# the years of each National Assembly (a year of elections belongs to both)
+LEGISLATURE_YEARS = {10: (1997, 2002), 11: (2002, 2007), 12: (2007, 2011), 13: (2011, 2016), 14: (2016, 2021),
+                     15: (2021, 2026), 16: (2026, 2031)}
+
+
+def _legislature_suggestion(code: str) -> str | None:
+    """The code with its year's legislature, when the one it was read with cannot have passed it
+    that year ("31/2024/QH13": "QH15"); None when it can, or the year is an election year."""
+    m = _LEGISLATURE_CODE.fullmatch(code)
+    if m is None:
+        return None
+    year, read = int(m.group(2)), int(m.group(4))
+    terms = [k for k, (start, end) in LEGISLATURE_YEARS.items() if start <= year <= end]
+    if len(terms) != 1 or read in terms:
+        return None
+    return m.group(1) + m.group(2) + m.group(3) + str(terms[0])
+
+
 _ODD_CODE_SEPARATOR = re.compile(r"[^\w/.\-]")
 _LETTER_AMID_DIGITS = re.compile(r"\d[a-zđ]\d")  # "0/2i3i0": a seal's rim read into a number
 _DOT_DECIMAL = re.compile(r"^\d{1,3}\.\d{1,2}$")
