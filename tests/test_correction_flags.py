@@ -267,6 +267,18 @@ def test_a_short_uncommon_word_beside_a_flagged_one_is_flagged_too(corrector: Co
     assert not doubted & {"Các", "phòng", "ban", "thực", "hiện"}
 
 
+def test_the_decoders_reading_of_a_short_word_beside_a_flagged_one_is_only_suggested(corrector: Corrector) -> None:
+    text = "Các phòng ban thực hiện nghiêm túc.\n- Như trên; Á Ố\n"
+    tokens = list(tokenize(text, corrector.protected))
+    a, o = tokens[-2], tokens[-1]  # "Á" read as "A" by the decoder, beside the flagged "Ố"
+    fix, doubt = (a, "A", 0.9, False, ()), (o, o.text, 0.5, True, ())
+    beside = engine._doubt_beside_flags(text, tokens, [fix, doubt], corrector._common_words)
+    assert [(c[0].text, c[1], c[3], c[4]) for c in beside] == [("Á", "A", True, ("A", "Á")), ("Ố", "Ố", True, ())]
+    # a clerks' decision is never doubted again
+    taught = engine._doubt_beside_flags(text, tokens, [fix, doubt], corrector._common_words, {a.start})
+    assert taught[0] == fix
+
+
 def test_a_word_its_neighbours_reject_for_a_near_one_is_flagged_once(corrector: Corrector) -> None:
     # "Trưởng" is a word, but "của Trưởng ương và" reads as "Trung ương": suggested, not applied;
     # "ương" is judged beside the suggestion, so the one misread gets one flag

@@ -420,7 +420,7 @@ class Corrector:
             # (after the flags above: they count towards a line of junk, and their neighbours are doubted)
             changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
             changes = self._recipients_heading_doubt(norm, tokens, changes)
-            changes = _doubt_beside_flags(norm, tokens, changes, self._common_words)
+            changes = _doubt_beside_flags(norm, tokens, changes, self._common_words, self._taught(norm, tokens))
         elif marked and SIGNATURE_ZONE_FLAGS:
             # with word confidences too: a signature is often read, confidently, as a lone "3" or "A"
             # between the signer's title and name
@@ -894,6 +894,18 @@ class Corrector:
                 symbols[i] = ids[best]  # the next words are read beside the suggestion ("Trung ương")
                 last = i
         return _with_doubts(changes, doubted)
+
+    def _taught(self, text: str, tokens: list[Token]) -> set[int]:
+        """Starts of the tokens a clerks' decision rewrites in their context (never doubted again)."""
+        if not self.learned.active:
+            return set()
+        taught = set()
+        for i, tok in enumerate(tokens):
+            if tok.kind == WORD:
+                decision = self.learned.decision(tok.text, *_neighbours(text, tokens, i))
+                if decision is not None and decision[1]:
+                    taught.add(tok.start)
+        return taught
 
     def _recipients_heading_doubt(
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -1615,29 +1627,37 @@ JUNK_LINE_GUESSES_SUGGESTED = True
 
 def _doubt_beside_flags(
     text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
-    common: frozenset[str],
+    common: frozenset[str], taught: set[int] = frozenset(),
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
     """Flag a short word (three letters at most) beside a flagged one on its line, unless it is one
     of the most used words: OCR errors come in clusters, and a short uncommon word next to a
     doubtful one is most often a piece of the same misreading ("ý À GÀ" under a signature, "Do lô
-    in" in a signing block). Plain OCR text only, where no word confidence singles them out."""
+    in" in a signing block). The decoder's reading of such a word is then only suggested, but for
+    the clerks' decisions (``taught``). Plain OCR text only, where no word confidence singles them
+    out."""
     by_start = {c[0].start: c for c in changes}
     spans = sorted((c[0].start, c[0].end) for c in changes)
     flagged = [i for i, tok in enumerate(tokens) if tok.start in by_start and by_start[tok.start][3]]
-    out = list(changes)
-    added: set[int] = set()
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
     for i in flagged:
         for j in (i - 1, i + 1):
-            if not 0 <= j < len(tokens) or j in added or _inside_spans(tokens[j], spans):
+            if not 0 <= j < len(tokens) or tokens[j].start in doubted:
                 continue
             tok = tokens[j]
-            if (tok.kind in (WORD, MIXED, PROTECTED) and len(tok.text) <= 3
-                    and canonical(tok.text) not in common and _same_line(text, tokens[min(i, j)], tokens[max(i, j)])):
-                out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
-                added.add(j)
-    return sorted(out, key=lambda change: change[0].start)
+            if not (tok.kind in (WORD, MIXED, PROTECTED) and len(tok.text) <= 3 and canonical(tok.text) not in common
+                    and _same_line(text, tokens[min(i, j)], tokens[max(i, j)])):
+                continue
+            change = by_start.get(tok.start)
+            if change is None and not _inside_spans(tok, spans):
+                doubted[tok.start] = (tok, tok.text, GARBLED_CONFIDENCE, True, ())
+            elif (DOUBT_FIXES_BESIDE_FLAGS and change is not None and not change[3] and change[0] == tok
+                  and tok.kind == WORD and change[1] and change[1] != tok.text and tok.start not in taught):
+                # the decoder's reading of such a word is a guess too ("S Nó CT" read as "No")
+                doubted[tok.start] = (tok, change[1], GARBLED_CONFIDENCE, True, (change[1], tok.text))
+    return _with_doubts(changes, doubted)
 
 
+DOUBT_FIXES_BESIDE_FLAGS = True
 SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
 # "Nơi nhận" opening a line, on the text without marks, and as blur reads it ("Nơnhậm")
 _RECIPIENTS = re.compile(r"^[ \t]*no ?i? ?nha[nm]\b", re.MULTILINE | re.IGNORECASE)
