@@ -388,3 +388,8 @@ def test_a_laws_number_read_with_another_legislature_than_its_year_is_suggested(
     result = corrector.correct(text)
     assert result.text == text
     assert [(c.original, c.corrected, c.flagged) for c in result.changes] == [("31/2024/QH13", "31/2024/QH15", True)]
+
+
+def test_the_archives_mark_after_luu_is_mended(corrector: Corrector) -> None:
+    text = "Nơi nhận:\n- Như trên;\n- Lưu: VI, QLG.\nLưu: VTF, NC.\n- Lưu: VP, NC.\n"
+    assert corrector.correct(text).text == "Nơi nhận:\n- Như trên;\n- Lưu: VT, QLG.\nLưu: VT, NC.\n- Lưu: VP, NC.\n"

@@ -407,7 +407,7 @@ class Corrector:
         named = self._listed_name_words(tokens, in_names) if NAMES_TRUSTED else set()
         changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
-        changes = _broken_numbers(norm, tokens, changes)
+        changes = _archive_mark(norm, tokens, _broken_numbers(norm, tokens, changes))
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
         marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
         if marked and not any(c is not None for c in confs):
@@ -1828,6 +1828,25 @@ _NUMBER_WITHOUT_ISSUER = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ]{2,6}")
 _ISSUER = re.compile(r"[A-ZĐ][A-ZĐa-zđ]{1,7}")
 _BROKEN_HYPHEN = re.compile(r"-? -?|- -")  # "2269/QĐ TTg", "2269/QĐ- -TTg"
 BROKEN_NUMBER_CONFIDENCE = 0.8
+
+
+# "Lưu: VT, ..." (the office's archive, first in the line of copies kept; NĐ 30/2020): the mark as
+# OCR reads it ("VI", "V1", "VTF"), after "Lưu:" opening a line (after a list dash)
+_ARCHIVE_MARK = re.compile(r"^[ \t]*(?:[-–—~•][ \t]*)?L[ưu]u[ \t]*[:;.][ \t]*(V[Il1|ÏÍÌĨ]|VT[FEIl1])(?=[ \t]*[,.;]|[ \t]*$|[ \t]+[A-ZĐ])",
+                           re.MULTILINE)
+
+
+def _archive_mark(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Mend the archive's mark "VT" after "Lưu:" that OCR read as "VI", "V1" or "VTF"."""
+    starts = {m.start(1) for m in _ARCHIVE_MARK.finditer(text)}
+    if not starts:
+        return changes
+    marks = [tok for tok in tokens if tok.start in starts and tok.end - tok.start == len(tok.text)]
+    out = [c for c in changes if c[0].start not in starts]
+    out += [(tok, "VT", HEADING_FIX_CONFIDENCE, False, ()) for tok in marks if tok.text != "VT"]
+    return sorted(out, key=lambda change: change[0].start)
 
 
 def _broken_numbers(
