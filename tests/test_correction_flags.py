@@ -355,6 +355,9 @@ def test_a_lone_letter_that_is_a_common_word_is_not_taken_for_a_speck(corrector:
     for text in ("Nhận thức về công tác thi hành án hành chính ở một số cơ quan, đơn vị còn hạn chế.\n",
                  "Nhiều thế hệ sinh sống trên một thửa đất ở bị thu hồi.\n"):
         assert _flagged(corrector.correct(text)) == {}
+    # ...but one its sentence cannot read at all is flagged for deletion
+    doubted = _flagged(corrector.correct("Khu vực nông thôn được xác ý định như sau.\n"))
+    assert list(doubted) == ["ý"]
 
 
 @pytest.mark.parametrize("text", [

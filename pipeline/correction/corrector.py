@@ -839,15 +839,16 @@ class Corrector:
                     or text[tok.end:tok.end + 1] in (")", ".") or "\n" in text[tokens[i - 1].end:tok.start]
                     or "/" in text[tok.start - 1:tok.end + 1]  # "(b/c)": "báo cáo"
                     or letter in _UNIT_LETTERS and tokens[i - 1].text[-1:].isdigit()  # "5 m", "đồng/m" above
-                    or tokens[i - 1].text.lower() in POINT_WORDS
-                    or (has_marks(letter) and self.known.get(canonical(letter), 0) >= STRAY_WORD_COUNT)):  # "ở", "ý"
+                    or tokens[i - 1].text.lower() in POINT_WORDS):
                 continue
             window = [applied.get(tokens[j].start, tokens[j].text) if tokens[j].kind == WORD else symbol_of(tokens[j])
                       for j in range(i - 2, i + 3)]
             if any(not w for w in window):
                 continue  # a neighbour is dropped: the window is not what the text reads
             kept = self._window_logprob(window)
-            if kept - self._window_logprob(window[:2] + window[3:]) < -STRAY_LETTER_LOGP_GAP:
+            # a marked letter the corpus writes often is a word ("ở", "ý"): only a wide gap doubts it ("xác ý định")
+            word = has_marks(letter) and self.known.get(canonical(letter), 0) >= STRAY_WORD_COUNT
+            if kept - self._window_logprob(window[:2] + window[3:]) < -(STRAY_WORD_LOGP_GAP if word else STRAY_LETTER_LOGP_GAP):
                 doubted[tok.start] = (tok, "", STRAY_LETTER_CONFIDENCE, True, tuple(dict.fromkeys((letter, tok.text))))
         return _with_doubts(changes, doubted)
 
@@ -1526,6 +1527,7 @@ COMMON_WORDS = 300  # the most used words are never flagged only for standing be
 # Plain OCR text: a lone small letter costing the LM this much (natural log) is a speck's
 STRAY_LETTER_LOGP_GAP = 5.0
 STRAY_WORD_COUNT = 1000  # a marked lone letter the corpus writes this often is a word ("ở", "ý"), no speck
+STRAY_WORD_LOGP_GAP = 10.0
 # a known word is doubted when a near reading lifts the LM log-probability of its five-word window
 # by this much (nats) over the reading's channel cost; a capitalised word needs more (names, headings)
 CONTEXT_DOUBT_GAIN = 6.0  # (3 flagged 15 words of one real directive, 1 rightly: the LM knows laws, not every phrase)
