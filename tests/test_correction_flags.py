@@ -387,3 +387,10 @@ def test_a_lone_capital_letter_in_running_text_is_flagged(corrector: Corrector) 
     for fine in ("Sở Y tế chủ trì, phối hợp với các sở, ngành.\n", "Các nội dung tại Phụ lục I kèm theo.\n",
                  "Xây dựng nhà ở tại khu A thuộc dự án.\n"):
         assert not _flagged(corrector.correct(fine, token_confidences=_spans(fine, 95.0)))
+
+
+def test_the_unit_closing_an_agencys_name_is_read_as_it_stands(corrector: Corrector) -> None:
+    text = "Cục Thuế tỉnh, các sở, ban, ngành tỉnh và Cổng TTĐT tỉnh phối hợp; cách tính tỉnh lộ.\n"
+    tokens = list(tokenize(text, corrector.protected))
+    trusted = {tokens[i].text + "@" + tokens[i - 1].text for i in corrector._listed_name_words(tokens, {})}
+    assert trusted == {"tỉnh@Thuế", "tỉnh@ngành", "tỉnh@TTĐT"}  # not "tỉnh" after "tính"

@@ -149,6 +149,9 @@ NUMBER_LABEL = "number-label"
 NUMBER_LABEL_BONUS = 5.0
 UNIT_BONUS = 5.0  # (3: a born-digital letter's 'TÍNH QUẢNG NGÃI', read with confidence, stayed a suggestion)
 _UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thôn", "ấp"})
+# units that close an agency's name ("Sở Y tế tỉnh"), after a capitalised word or these
+_AGENCY_UNITS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận"})
+_AGENCY_ENDS = frozenset({"ngành", "thể", "ban"})  # "các sở, ban, ngành tỉnh", "đoàn thể tỉnh"
 MAX_PLACE_WORDS = 4
 # units whose name follows ("thị xã", "thị trấn", "thành phố", "khu phố" by their last word);
 # "quận" only with its mark: unmarked "quan" is mostly "cơ quan"
@@ -819,6 +822,12 @@ class Corrector:
                 out.update((i, i + 1))  # a year's name in the sexagenary cycle: "Tết Nguyên đán Nhâm Dần"
             elif canonical(first) in titles and canonical(following) in families:
                 out.add(i)  # "ông", "bà" before a family name
+        for i in range(1, len(tokens)):
+            # the unit closing an agency's name: "Cục Thuế tỉnh", "Cổng TTĐT tỉnh", "đoàn thể huyện"
+            # are read as they stand (the LM would rather "tính" after "thuế")
+            before = tokens[i - 1].text
+            if tokens[i].text in _AGENCY_UNITS and (before[:1].isupper() or canonical(before) in _AGENCY_ENDS):
+                out.add(i)
         return out
 
     def _stray_letter_doubts(
