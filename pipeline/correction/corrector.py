@@ -29,7 +29,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -695,8 +695,8 @@ class Corrector:
         ocr_weights = any(c is not None for c in confs)
         weights = DOUBT_WEIGHTS_OCR if ocr_weights else DOUBT_WEIGHTS_TEXT
         # (with word confidences the doubt score knows such tokens; plain text has only their shape)
-        garbled = (_garbled(text, tokens, self.protected) if noise.letters and not noise.latin_marks and not ocr_weights
-                   else set())
+        garbled = (_garbled(text, tokens, self.protected, self._marks_slip)
+                   if noise.letters and not noise.latin_marks and not ocr_weights else set())
         written_as: dict[tuple[int, str, str], tuple[list[str], bool, float]] = {}
         unapply = UNAPPLY_DOUBT if ocr_weights else UNAPPLY_DOUBT_TEXT if noise.ocr else None
         alternatives_of: dict[tuple, list[str]] = {}
@@ -904,6 +904,10 @@ class Corrector:
                 symbols[i] = ids[best]  # the next words are read beside the suggestion ("Trung ương")
                 last = i
         return _with_doubts(changes, doubted)
+
+    def _marks_slip(self, lower: str) -> bool:
+        """Only marks misread: the letters, marks aside, spell a known word ("quyét" for "quyết")."""
+        return any(w in self.known for w in self.lexicon.same_key(lower))
 
     def _taught(self, text: str, tokens: list[Token]) -> set[int]:
         """Starts of the tokens a clerks' decision rewrites in their context (never doubted again)."""
@@ -1491,7 +1495,11 @@ GARBLED_CONFIDENCE = 0.5
 _SHORT_CODE = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")  # a point or class number: "10a", "b2"
 
 
-def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[int]:
+GARBLED_SPARES_MARK_SLIPS = True
+
+
+def _garbled(text: str, tokens: list[Token], protected: ProtectedWords,
+             marks_only: Callable[[str], bool] = lambda word: False) -> set[int]:
     """Tokens to flag in plain OCR text: one or two capitals that make no syllable, no known
     abbreviation and no Roman numeral ("T", "TH", "AT"; not the initial "T."), capitals with
     marks that make no syllable ("NGAÀI"), a short
@@ -1506,7 +1514,8 @@ def _garbled(text: str, tokens: list[Token], protected: ProtectedWords) -> set[i
             # (small letters name points, "điểm b khoản 2"; capitals may be Roman numerals, "khóa XV";
             # an abbreviation carries no tone or vowel mark, so "NGAÀI" is a misread word)
             odd = tok.text.isupper() and (len(tok.text) <= 2 and after not in (")", ".") and not set(
-                tok.text) <= HEADING_ROMAN_DIGITS or has_marks(tok.text.replace("Đ", "D")))
+                tok.text) <= HEADING_ROMAN_DIGITS or has_marks(tok.text.replace("Đ", "D"))
+                and not (GARBLED_SPARES_MARK_SLIPS and marks_only(tok.text.lower())))
         else:
             odd = False
         if odd:
