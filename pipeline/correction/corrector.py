@@ -2210,7 +2210,11 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
                     or tok.text.lower() == "quận")
             social = letters == "xa" and k + 1 < len(members) and strip_marks(
                 tokens[members[k + 1]].text.lower()) == "hoi"  # "xã hội"
-            marked = unit and not social and _mark_place(text, tokens, members[k + 1:], tok.text.isupper(), found)
+            following = members[k + 1:]
+            if not following and i + 1 < len(tokens) and text[tok.end:tokens[i + 1].start].strip(" \t") == "\n":
+                # a line wrapped between the unit and its name ("huyện\nMộ Đức"): the name opens the next group
+                following = list(range(i + 1, min(i + 1 + MAX_PLACE_WORDS, len(tokens))))
+            marked = unit and not social and _mark_place(text, tokens, following, tok.text.isupper(), found)
             if marked and (letters in _PLACE_UNITS or letters == "quan"):
                 found[i] = PLACE_UNIT
     for k, tok in enumerate(tokens):
