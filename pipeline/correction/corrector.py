@@ -1472,10 +1472,16 @@ def _opens_line(text: str, tokens: list[Token], i: int) -> bool:
 
 def _before_capitalised_word(text: str, tokens: list[Token], i: int) -> bool:
     """The next token, one space away, is a capitalised word that is no run of lookalike capitals:
-    the token opens a name ("Sở Nội vụ", "Sở Tài chính")."""
+    the token opens a name ("Sở Nội vụ", "Sở Tài chính"); or the one after a small word is, the
+    token opening an agency's two-word kind ("Chi cục Thuế", "Ủy ban Kiểm tra Tỉnh ủy")."""
     following = tokens[i + 1] if i + 1 < len(tokens) else None
-    return (following is not None and following.kind == WORD and following.text[:1].isupper()
-            and not _all_lookalike(following.text) and not text[tokens[i].end:following.start].strip())
+    if following is None or following.kind != WORD or text[tokens[i].end:following.start].strip():
+        return False
+    if following.text[:1].isupper():
+        return not _all_lookalike(following.text)
+    after = tokens[i + 2] if i + 2 < len(tokens) and AGENCY_KIND_CAPITALS else None
+    return (after is not None and after.kind == WORD and after.text[:1].isupper() and following.text.islower()
+            and not after.text.isupper() and text[following.end:after.start] == " ")
 
 
 def _opens_heading(text: str, tokens: list[Token], i: int) -> bool:
@@ -1496,6 +1502,7 @@ _SHORT_CODE = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")  # a point or class n
 
 
 GARBLED_SPARES_MARK_SLIPS = True
+AGENCY_KIND_CAPITALS = True
 
 
 def _garbled(text: str, tokens: list[Token], protected: ProtectedWords,
