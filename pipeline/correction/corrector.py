@@ -1037,7 +1037,7 @@ class Corrector:
         Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
         if (not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i)
-                or _names_a_document(tokens, i)):
+                or _names_a_document(tokens, i) or (WRITERS_CAPITALS and _writers_capital(tokens, i))):
             return False
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
         if capitalised is not None and capitalised >= USUAL_CAPITAL_RATE:
@@ -1382,6 +1382,15 @@ def _names_a_document(tokens: list[Token], i: int) -> bool:
     return after.kind == PROTECTED and any(c.isdigit() for c in after.text) or canonical(after.text) in _DOCUMENT_NAMED_BY
 
 
+def _writers_capital(tokens: list[Token], i: int) -> bool:
+    """Capitals the writers of letters use for what they refer to: a document's kind ("thực hiện
+    Chỉ thị, định kỳ báo cáo", "theo Kế hoạch của ...") and the departments in "các Sở, ban, ngành"."""
+    if i + 1 >= len(tokens):
+        return False
+    pair = (canonical(tokens[i].text), canonical(tokens[i + 1].text))
+    return pair in _DOCUMENT_KINDS or (pair[0] == "sở" and pair[1] in ("ban", "ngành"))
+
+
 def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> bool:
     """Capitals that OCR may have made of small letters in the middle of a sentence: "Kỹ", "Sau",
     or "CƠ SỞ" whose every letter is a scaled-up small one."""
@@ -1503,6 +1512,7 @@ _SHORT_CODE = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")  # a point or class n
 
 GARBLED_SPARES_MARK_SLIPS = True
 AGENCY_KIND_CAPITALS = True
+WRITERS_CAPITALS = True
 
 
 def _garbled(text: str, tokens: list[Token], protected: ProtectedWords,
