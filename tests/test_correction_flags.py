@@ -406,3 +406,11 @@ def test_the_unit_closing_an_agencys_name_is_read_as_it_stands(corrector: Correc
     tokens = list(tokenize(text, corrector.protected))
     trusted = {tokens[i].text + "@" + tokens[i - 1].text for i in corrector._listed_name_words(tokens, {})}
     assert trusted == {"tỉnh@Thuế", "tỉnh@ngành", "tỉnh@TTĐT"}  # not "tỉnh" after "tính"
+
+
+def test_two_syllables_of_a_dictionary_word_vouch_for_each_other(corrector: Corrector) -> None:
+    text = "Định kỳ 6 tháng, hàng năm hoặc đột xuất, báo cáo kết quả; tuyệt đối không chủ quan, lơ là.\n"
+    tokens = list(tokenize(text, corrector.protected))
+    paired = {t.text for i, t in enumerate(tokens) if corrector._in_dictionary_pair(text, tokens, i, t.text.lower())}
+    assert {"hàng", "năm", "đột", "xuất", "lơ", "là", "báo", "cáo"} <= paired
+    assert "tháng" not in paired  # "tháng, hàng": a comma between

@@ -885,6 +885,9 @@ class Corrector:
             lo, hi = max(0, i - 2), min(len(tokens), i + 3)
             if hi - lo < 3 or any(tokens[k].start in applied and not applied[tokens[k].start] for k in range(lo, hi)):
                 continue  # a neighbour is dropped: the window is not what the text reads
+            if (CONTEXT_SPARES_DICTIONARY_PAIRS and tok.start not in applied
+                    and self._in_dictionary_pair(text, tokens, i, canonical(lower))):
+                continue  # "đầm ấm", "lơ là": everyday words the legal LM would rather read "đảm", "lo"
             near = self._near_readings(lower)
             if near[0]:
                 judged.append((i, word, near))
@@ -904,6 +907,31 @@ class Corrector:
                 symbols[i] = ids[best]  # the next words are read beside the suggestion ("Trung ương")
                 last = i
         return _with_doubts(changes, doubted)
+
+    def _in_dictionary_pair(self, text: str, tokens: list[Token], i: int, word: str) -> bool:
+        """The word and a neighbour as read, one space apart, are two syllables of a dictionary word
+        ("đầm ấm", "lơ là", "bụi rậm"): everyday words the legal LM hardly knows, that a misread
+        seldom spells."""
+        keys = self.lm.pair_keys
+        if keys is None or not len(keys):
+            return False
+        own = self.lm.id_of(word)
+        if own == self.lm.unk:
+            return False
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(tokens) or tokens[j].kind != WORD:
+                continue
+            left, right = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
+            if text[left.end:right.start] != " ":
+                continue
+            other = self.lm.id_of(canonical(tokens[j].text))
+            if other == self.lm.unk:
+                continue
+            key = (other * self.lm.V + own) if j < i else (own * self.lm.V + other)
+            pos = int(np.searchsorted(keys, key))
+            if pos < len(keys) and keys[pos] == key:
+                return True
+        return False
 
     def _marks_slip(self, lower: str) -> bool:
         """Only marks misread: the letters, marks aside, spell a known word ("quyét" for "quyết")."""
@@ -1127,6 +1155,9 @@ class Corrector:
         doubt = sum(w * f for w, f in zip(weights, features, strict=True))
         if conf is None:
             doubt += FLAG_OFFSET_TEXT
+            if (not changed and DICTIONARY_PAIR_TRUST and tokens[i].text.islower()  # (a capital's doubt is its case)
+                    and self._in_dictionary_pair(text, tokens, i, word)):
+                doubt -= DICTIONARY_PAIR_TRUST
         if self.trace is not None:
             tok = tokens[i]
             self.trace.append({"start": tok.start, "end": tok.end, "text": tok.text, "surface": surface,
@@ -1302,6 +1333,9 @@ UNAPPLY_DOUBT = 4.5
 UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of the change ("Sô:" -> "Số:")
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
+# taken from the doubt of a word kept as read that spells a dictionary word with a neighbour
+DICTIONARY_PAIR_TRUST = 2.0
+CONTEXT_SPARES_DICTIONARY_PAIRS = True
 # capitals whose shape is their small letter's, scaled up: OCR reads "kỹ" as "Kỹ" mid-sentence
 _LOOKALIKE_CAPITALS = set("CKOSVWXZ")
 PROTECTED_DOUBT_CONF = 50.0  # numbers and codes Tesseract read with less confidence are flagged
