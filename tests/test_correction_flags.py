@@ -414,3 +414,10 @@ def test_two_syllables_of_a_dictionary_word_vouch_for_each_other(corrector: Corr
     paired = {t.text for i, t in enumerate(tokens) if corrector._in_dictionary_pair(text, tokens, i, t.text.lower())}
     assert {"hàng", "năm", "đột", "xuất", "lơ", "là", "báo", "cáo"} <= paired
     assert "tháng" not in paired  # "tháng, hàng": a comma between
+
+
+def test_a_years_stem_whose_branch_was_misread_and_the_lunar_months_are_names(corrector: Corrector) -> None:
+    text = "Bảo đảm đón Tết Nguyên đán Nhâm\nDàn an toàn (nhằm ngày 03, tháng Giêng năm Nhâm Dân); Nhâm đi.\n"
+    tokens = list(tokenize(text, corrector.protected))
+    trusted = [tokens[i].text for i in sorted(corrector._listed_name_words(tokens, {}))]
+    assert trusted == ["Nhâm", "Giêng", "Nhâm"]  # not the last "Nhâm", which no year's word precedes

@@ -820,9 +820,13 @@ class Corrector:
                 continue
             if first[:1].isupper() and (canonical(first), canonical(following)) in _CYCLE_YEARS:
                 out.update((i, i + 1))  # a year's name in the sexagenary cycle: "Tết Nguyên đán Nhâm Dần"
+            elif first[:1].isupper() and canonical(first) in _STEMS and i > 0 and canonical(tokens[i - 1].text) in _YEAR_WORDS:
+                out.add(i)  # the stem of one whose branch was misread: "năm Nhâm Dân", "Nguyên đán Nhâm\nDàn"
             elif canonical(first) in titles and canonical(following) in families:
                 out.add(i)  # "ông", "bà" before a family name
         for i in range(1, len(tokens)):
+            if canonical(tokens[i].text) in _LUNAR_MONTHS and canonical(tokens[i - 1].text) == "tháng":
+                out.add(i)  # "tháng Giêng", "tháng Chạp"
             # the unit closing an agency's name: "Cục Thuế tỉnh", "Cổng TTĐT tỉnh", "đoàn thể huyện"
             # are read as they stand (the LM would rather "tính" after "thuế")
             before = tokens[i - 1].text
@@ -1398,6 +1402,8 @@ def _doubt_features(
 # of the corpus hardly write them. (Pairs stem-branch of the same parity: 60 of the 120.)
 _STEMS = ("giáp", "ất", "bính", "đinh", "mậu", "kỷ", "canh", "tân", "nhâm", "quý")
 _BRANCHES = ("tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi", "thân", "dậu", "tuất", "hợi")
+_YEAR_WORDS = frozenset({"năm", "đán", "xuân", "tết", "mới"})  # words before a year's name ("Tết Nguyên đán Nhâm Dần")
+_LUNAR_MONTHS = frozenset({"giêng", "chạp"})
 _CYCLE_YEARS = frozenset((_STEMS[k % 10], _BRANCHES[k % 12]) for k in range(60)) | frozenset(
     (canonical(stem), canonical(branch)) for stem, branch in (("kỉ", "tị"), ("quí", "tị")))
 # the kinds of a document, capitalised where a sentence names one ("Chỉ thị số 11/CT-TTg", "Kế hoạch này")
