@@ -827,6 +827,9 @@ class Corrector:
         for i in range(1, len(tokens)):
             if canonical(tokens[i].text) in _LUNAR_MONTHS and canonical(tokens[i - 1].text) == "tháng":
                 out.add(i)  # "tháng Giêng", "tháng Chạp"
+            if tokens[i].text in _DATE_WORDS and any(
+                    0 <= j < len(tokens) and tokens[j].kind != WORD for j in (i - 1, i + 1, i + 2)):
+                out.add(i)  # a date's words beside its numbers, read or scribbled: "ngày |2 tháng 3 năm 2018"
             # the unit closing an agency's name: "Cục Thuế tỉnh", "Cổng TTĐT tỉnh", "đoàn thể huyện"
             # are read as they stand (the LM would rather "tính" after "thuế")
             before = tokens[i - 1].text
@@ -1404,6 +1407,7 @@ _STEMS = ("giáp", "ất", "bính", "đinh", "mậu", "kỷ", "canh", "tân", "n
 _BRANCHES = ("tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi", "thân", "dậu", "tuất", "hợi")
 _YEAR_WORDS = frozenset({"năm", "đán", "xuân", "tết", "mới"})  # words before a year's name ("Tết Nguyên đán Nhâm Dần")
 _LUNAR_MONTHS = frozenset({"giêng", "chạp"})
+_DATE_WORDS = frozenset({"ngày", "tháng", "năm"})
 _CYCLE_YEARS = frozenset((_STEMS[k % 10], _BRANCHES[k % 12]) for k in range(60)) | frozenset(
     (canonical(stem), canonical(branch)) for stem, branch in (("kỉ", "tị"), ("quí", "tị")))
 # the kinds of a document, capitalised where a sentence names one ("Chỉ thị số 11/CT-TTg", "Kế hoạch này")
