@@ -378,6 +378,7 @@ def test_a_lone_letter_that_is_a_common_word_is_not_taken_for_a_speck(corrector:
     "Xét đề nghị của Ban Quản lý dự án Đầu tư xây dựng huyện\nMộ Đức tại Đơn xin chuyển mục đích.\n",
     "Phối hợp với các Chi cục Thuế và Ủy ban Kiểm tra Tỉnh ủy; họp tại Hội trường Khách sạn Mường Thanh.\n",
     "Thủ trưởng các Sở, ban, ngành của tỉnh thực hiện Chỉ thị, định kỳ báo cáo theo Kế hoạch của tỉnh.\n",
+    "Thực hiện Công điện số 131/CĐ-TTg ngày 15/10/2024 của Thủ tướng Chính phủ.\n",
 ])
 def test_names_places_documents_and_office_abbreviations_are_not_doubted(corrector: Corrector, text: str) -> None:
     # plain text of real letters: a given name the corpus never wrote ("Gái"), a listed district

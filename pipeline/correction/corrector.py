@@ -827,6 +827,8 @@ class Corrector:
         for i in range(1, len(tokens)):
             if canonical(tokens[i].text) in _LUNAR_MONTHS and canonical(tokens[i - 1].text) == "tháng":
                 out.add(i)  # "tháng Giêng", "tháng Chạp"
+            if _names_a_document(tokens, i - 1):
+                out.update((i - 1, i))  # "Công điện số 131/CĐ-TTg": the kind of a document named by its number
             if tokens[i].text in _DATE_WORDS and any(
                     0 <= j < len(tokens) and tokens[j].kind != WORD for j in (i - 1, i + 1, i + 2)):
                 out.add(i)  # a date's words beside its numbers, read or scribbled: "ngày |2 tháng 3 năm 2018"
