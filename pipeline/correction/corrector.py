@@ -814,28 +814,29 @@ class Corrector:
             if (word in listed or part == GIVEN_NAME) and is_valid_syllable(word):  # (given names are open: "Gái")
                 out.add(i)
         families, titles = self._name_words[FAMILY_NAME], self._name_words[TITLE]
+        lowered = [canonical(tok.text) for tok in tokens]
         for i in range(len(tokens) - 1):
             first, following = tokens[i].text, tokens[i + 1].text
             if not following[:1].isupper():
                 continue
-            if first[:1].isupper() and (canonical(first), canonical(following)) in _CYCLE_YEARS:
+            if first[:1].isupper() and (lowered[i], lowered[i + 1]) in _CYCLE_YEARS:
                 out.update((i, i + 1))  # a year's name in the sexagenary cycle: "Tết Nguyên đán Nhâm Dần"
-            elif first[:1].isupper() and canonical(first) in _STEMS and i > 0 and canonical(tokens[i - 1].text) in _YEAR_WORDS:
+            elif first[:1].isupper() and lowered[i] in _STEMS and i > 0 and lowered[i - 1] in _YEAR_WORDS:
                 out.add(i)  # the stem of one whose branch was misread: "năm Nhâm Dân", "Nguyên đán Nhâm\nDàn"
-            elif canonical(first) in titles and canonical(following) in families:
+            elif lowered[i] in titles and lowered[i + 1] in families:
                 out.add(i)  # "ông", "bà" before a family name
         for i in range(1, len(tokens)):
-            if canonical(tokens[i].text) in _LUNAR_MONTHS and canonical(tokens[i - 1].text) == "tháng":
+            word, before = lowered[i], lowered[i - 1]
+            if word in _LUNAR_MONTHS and before == "tháng":
                 out.add(i)  # "tháng Giêng", "tháng Chạp"
-            if _names_a_document(tokens, i - 1):
+            if (before, word) in _DOCUMENT_KINDS and _names_a_document(tokens, i - 1):
                 out.update((i - 1, i))  # "Công điện số 131/CĐ-TTg": the kind of a document named by its number
             if tokens[i].text in _DATE_WORDS and any(
                     0 <= j < len(tokens) and tokens[j].kind != WORD for j in (i - 1, i + 1, i + 2)):
                 out.add(i)  # a date's words beside its numbers, read or scribbled: "ngày |2 tháng 3 năm 2018"
             # the unit closing an agency's name: "Cục Thuế tỉnh", "Cổng TTĐT tỉnh", "đoàn thể huyện"
             # are read as they stand (the LM would rather "tính" after "thuế")
-            before = tokens[i - 1].text
-            if tokens[i].text in _AGENCY_UNITS and (before[:1].isupper() or canonical(before) in _AGENCY_ENDS):
+            if tokens[i].text in _AGENCY_UNITS and (tokens[i - 1].text[:1].isupper() or before in _AGENCY_ENDS):
                 out.add(i)
         return out
 
