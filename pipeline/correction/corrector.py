@@ -695,7 +695,7 @@ class Corrector:
         ocr_weights = any(c is not None for c in confs)
         weights = DOUBT_WEIGHTS_OCR if ocr_weights else DOUBT_WEIGHTS_TEXT
         # (with word confidences the doubt score knows such tokens; plain text has only their shape)
-        garbled = (_garbled(text, tokens, self.protected, self._marks_slip)
+        garbled = (_garbled(text, tokens, self.protected, self.lexicon.known_letters)
                    if noise.letters and not noise.latin_marks and not ocr_weights else set())
         written_as: dict[tuple[int, str, str], tuple[list[str], bool, float]] = {}
         unapply = UNAPPLY_DOUBT if ocr_weights else UNAPPLY_DOUBT_TEXT if noise.ocr else None
@@ -922,30 +922,16 @@ class Corrector:
         """The word and a neighbour as read, one space apart, are two syllables of a dictionary word
         ("đầm ấm", "lơ là", "bụi rậm"): everyday words the legal LM hardly knows, that a misread
         seldom spells."""
-        keys = self.lm.pair_keys
-        if keys is None or not len(keys):
-            return False
         own = self.lm.id_of(word)
-        if own == self.lm.unk:
-            return False
         for j in (i - 1, i + 1):
-            if not 0 <= j < len(tokens) or tokens[j].kind != WORD:
+            if own == self.lm.unk or not 0 <= j < len(tokens) or tokens[j].kind != WORD:
                 continue
-            left, right = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
-            if text[left.end:right.start] != " ":
-                continue
+            left, right = (j, i) if j < i else (i, j)
             other = self.lm.id_of(canonical(tokens[j].text))
-            if other == self.lm.unk:
-                continue
-            key = (other * self.lm.V + own) if j < i else (own * self.lm.V + other)
-            pos = int(np.searchsorted(keys, key))
-            if pos < len(keys) and keys[pos] == key:
+            if (text[tokens[left].end:tokens[right].start] == " " and other != self.lm.unk
+                    and self.lm.spells_a_word(*((other, own) if j < i else (own, other)))):
                 return True
         return False
-
-    def _marks_slip(self, lower: str) -> bool:
-        """Only marks misread: the letters, marks aside, spell a known word ("quyét" for "quyết")."""
-        return any(w in self.known for w in self.lexicon.same_key(lower))
 
     def _taught(self, text: str, tokens: list[Token]) -> set[int]:
         """Starts of the tokens a clerks' decision rewrites in their context (never doubted again)."""
@@ -1429,6 +1415,9 @@ def _names_a_document(tokens: list[Token], i: int) -> bool:
     return after.kind == PROTECTED and any(c.isdigit() for c in after.text) or canonical(after.text) in _DOCUMENT_NAMED_BY
 
 
+WRITERS_CAPITALS = True
+
+
 def _writers_capital(tokens: list[Token], i: int) -> bool:
     """Capitals the writers of letters use for what they refer to: a document's kind ("thực hiện
     Chỉ thị, định kỳ báo cáo", "theo Kế hoạch của ...") and the departments in "các Sở, ban, ngành"."""
@@ -1526,6 +1515,9 @@ def _opens_line(text: str, tokens: list[Token], i: int) -> bool:
     return i == 0 or "\n" in text[tokens[i - 1].end:tokens[i].start]
 
 
+AGENCY_KIND_CAPITALS = True
+
+
 def _before_capitalised_word(text: str, tokens: list[Token], i: int) -> bool:
     """The next token, one space away, is a capitalised word that is no run of lookalike capitals:
     the token opens a name ("Sở Nội vụ", "Sở Tài chính"); or the one after a small word is, the
@@ -1557,9 +1549,7 @@ GARBLED_CONFIDENCE = 0.5
 _SHORT_CODE = re.compile(r"\d{1,3}[a-zđ]|[a-zđ]\d{1,3}")  # a point or class number: "10a", "b2"
 
 
-GARBLED_SPARES_MARK_SLIPS = True
-AGENCY_KIND_CAPITALS = True
-WRITERS_CAPITALS = True
+GARBLED_SPARES_MARK_SLIPS = True  # capitals that only misread a mark ("QUYÉT") are no garbled header
 
 
 def _garbled(text: str, tokens: list[Token], protected: ProtectedWords,

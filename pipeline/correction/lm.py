@@ -116,11 +116,17 @@ class NgramLM:
         out = self._score(ctx, v, w)
         if self.pair_keys is None or not self.pair_weight or not len(self.pair_keys):
             return out
-        pair = v * self.V + w
+        return out + self.pair_weight * self.spells_a_word(v, w)
+
+    def spells_a_word(self, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Whether each pair of ids (v, w) spells a word of the dictionary (``pair_keys``)."""
+        pair = np.asarray(v, np.int64) * self.V + np.asarray(w, np.int64)
+        if self.pair_keys is None or not len(self.pair_keys):
+            return np.zeros(pair.shape, dtype=bool)
         if self._dense_pair is not None and self.pair_keys is self._dense_pair_of:
-            return out + self.pair_weight * self._dense_pair[pair]
+            return self._dense_pair[pair]
         pos = np.minimum(np.searchsorted(self.pair_keys, pair), len(self.pair_keys) - 1)
-        return out + self.pair_weight * (self.pair_keys[pos] == pair)
+        return self.pair_keys[pos] == pair
 
     def seen_bigrams(self, v: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Whether each pair of ids (v, w) occurs as a bigram of the model."""
