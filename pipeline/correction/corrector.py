@@ -408,7 +408,7 @@ class Corrector:
         # (text with its marks stripped is typed: its words are in their places, one at a time)
         pairs = self._pair_confidence(groups, slots, best) if noise.letters and PAIR_DOUBT else None
         named = self._listed_name_words(tokens, in_names) if NAMES_TRUSTED else set()
-        changes = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named)
+        changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _archive_mark(norm, tokens, _broken_numbers(norm, tokens, changes))
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
@@ -423,7 +423,7 @@ class Corrector:
             # (after the flags above: they count towards a line of junk, and their neighbours are doubted)
             changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
             changes = self._recipients_heading_doubt(norm, tokens, changes)
-            changes = _doubt_beside_flags(norm, tokens, changes, self._common_words, self._taught(norm, tokens))
+            changes = _doubt_beside_flags(norm, tokens, changes, self._common_words, taught)
         elif marked and SIGNATURE_ZONE_FLAGS:
             # with word confidences too: a signature is often read, confidently, as a lone "3" or "A"
             # between the signer's title and name
@@ -684,8 +684,11 @@ class Corrector:
         confs: list[float | None],
         pairs: list[float | None] | None = None,
         named: frozenset[int] | set[int] = frozenset(),
-    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    ) -> tuple[list[tuple[Token, str, float, bool, tuple[str, ...]]], set[int]]:
+        """The decoder's choices as changes and flags, and the starts of the tokens a clerks'
+        decision settles in their context (never doubted again)."""
         out = []
+        taught: set[int] = set()
         learned = self.learned.active
         drop_strays = noise.letters and noise.edit >= STRAY_EDIT_LEVEL
         junk = _junk_letters(text, tokens) if noise.ocr else set()
@@ -737,6 +740,7 @@ class Corrector:
                 if decision is not None:
                     word, forced = decision
                     if forced:
+                        taught.add(tok.start)
                         if word != tok.text:
                             out.append((tok, word, 1.0, False, ()))
                         continue
@@ -801,7 +805,7 @@ class Corrector:
                 if doubt >= 0.0 and tok.text not in styled and self._capital_slip_shape(text, tokens, i, tok.text):
                     suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
-        return out
+        return out, taught
 
     def _listed_name_words(self, tokens: list[Token], in_names: dict[int, str]) -> set[int]:
         """Tokens inside a person's or a place's name that are, as read, a listed word of that
@@ -932,18 +936,6 @@ class Corrector:
                     and self.lm.spells_a_word(*((other, own) if j < i else (own, other)))):
                 return True
         return False
-
-    def _taught(self, text: str, tokens: list[Token]) -> set[int]:
-        """Starts of the tokens a clerks' decision rewrites in their context (never doubted again)."""
-        if not self.learned.active:
-            return set()
-        taught = set()
-        for i, tok in enumerate(tokens):
-            if tok.kind == WORD:
-                decision = self.learned.decision(tok.text, *_neighbours(text, tokens, i))
-                if decision is not None and decision[1]:
-                    taught.add(tok.start)
-        return taught
 
     def _recipients_heading_doubt(
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
