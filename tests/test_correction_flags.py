@@ -429,3 +429,10 @@ def test_a_dates_words_beside_its_numbers_are_read_as_they_stand(corrector: Corr
     tokens = list(tokenize(text, corrector.protected))
     trusted = [tokens[i].text for i in sorted(corrector._listed_name_words(tokens, {}))]
     assert trusted == ["ngày", "tháng", "năm"]  # the second line's "ngày" and "tháng" stand among words
+
+
+def test_a_known_word_read_as_another_is_changed_only_when_the_decoder_is_sure(corrector: Corrector) -> None:
+    # plain text: "Tố" (a word) for "Tổ" at a posterior of about 0.5 is suggested, not applied
+    result = corrector.correct("Cán bộ địa chính phối hợp với Tố công tác của huyện trong quá trình kiểm tra.\n")
+    assert "với Tố công tác" in result.text
+    assert [(c.original, c.corrected, c.flagged) for c in result.changes] == [("Tố", "Tổ", True)]

@@ -78,6 +78,9 @@ APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of app
 # ...unless the word as read is neither a Vietnamese syllable nor a known word: keeping it is
 # surely wrong, so its best reading is applied from this lower posterior
 NON_WORD_APPLY_THRESHOLD = 0.35
+# plain text with its marks: a known word read as another needs this posterior to be changed, else it
+# is only suggested (real letters' everyday words and names: "khó lường" -> "kho lương", "Thu Hương")
+REAL_WORD_APPLY_THRESHOLD = 0.8
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
 # ...and one with Vietnamese marks that spells no syllable with letters that spell known words ("câp",
@@ -731,7 +734,9 @@ class Corrector:
                 written = written_as[id(slot), tok.text, tok.kind] = (
                     [self._surface(tok.text, w, style) for w in slot.words], _odd_case(tok.text),
                     NON_WORD_APPLY_THRESHOLD if tok.kind == WORD and slot.own not in self.known
-                    and not is_valid_syllable(tok.text) else APPLY_THRESHOLD)
+                    and not is_valid_syllable(tok.text) else
+                    REAL_WORD_APPLY_THRESHOLD if tok.kind == WORD and slot.own in self.known and not ocr_weights
+                    and noise.drop < 0.5 and not noise.latin_marks else APPLY_THRESHOLD)
             surface = tok.text if slot.words[j] == slot.own and not written[1] else written[0][j]
             hint = None
             if learned:
