@@ -733,10 +733,7 @@ class Corrector:
                 # (and the posterior a change needs to apply)
                 written = written_as[id(slot), tok.text, tok.kind] = (
                     [self._surface(tok.text, w, style) for w in slot.words], _odd_case(tok.text),
-                    NON_WORD_APPLY_THRESHOLD if tok.kind == WORD and slot.own not in self.known
-                    and not is_valid_syllable(tok.text) else
-                    REAL_WORD_APPLY_THRESHOLD if tok.kind == WORD and slot.own in self.known and not ocr_weights
-                    and noise.drop < 0.5 and not noise.latin_marks else APPLY_THRESHOLD)
+                    self._apply_threshold(tok, slot.own, noise, ocr_weights))
             surface = tok.text if slot.words[j] == slot.own and not written[1] else written[0][j]
             hint = None
             if learned:
@@ -811,6 +808,18 @@ class Corrector:
                     suggestion = tok.text.lower()
                 out.append((tok, suggestion, confidence, True, _alts(alternatives, suggestion)))
         return out, taught
+
+    def _apply_threshold(self, tok: Token, own: str, noise: DocumentNoise, ocr_weights: bool) -> float:
+        """The posterior a change of the token needs to be applied rather than suggested: less for a
+        word that is neither a syllable nor a known word (keeping it is surely wrong), more for a
+        known word of plain text with its marks (read as another known word: a guess)."""
+        if tok.kind != WORD:
+            return APPLY_THRESHOLD
+        if own not in self.known and not is_valid_syllable(tok.text):
+            return NON_WORD_APPLY_THRESHOLD
+        if own in self.known and not ocr_weights and noise.drop < 0.5 and not noise.latin_marks:
+            return REAL_WORD_APPLY_THRESHOLD
+        return APPLY_THRESHOLD
 
     def _listed_name_words(self, tokens: list[Token], in_names: dict[int, str]) -> set[int]:
         """Tokens inside a person's or a place's name that are, as read, a listed word of that

@@ -149,7 +149,7 @@ def _expected_label(letter: str, previous: str | None, after: str | None) -> str
     if expected is not None and letter != expected:
         if after is not None and after == _next_point_letter(expected):
             return expected
-        read_for = (expected in _LABEL_GLYPHS.get(letter, strip_marks(letter) if letter not in POINT_LETTERS else "")
+        read_for = ((letter not in POINT_LETTERS and expected in _glyph_letters(letter))
                     or (letter, expected) in _LABEL_LOOKALIKES)
         goes_on = after is None or after == "a" or POINT_LETTERS.find(after) > POINT_LETTERS.find(expected)
         if read_for and goes_on:
@@ -163,8 +163,13 @@ def _label_letter(label: str) -> str | None:
     """The point letter a label reads as ("©" is "c"), or None for a glyph of no one letter."""
     if label in POINT_LETTERS:
         return label
-    letters = _LABEL_GLYPHS.get(label, strip_marks(label))
+    letters = _glyph_letters(label)
     return letters if len(letters) == 1 and letters in POINT_LETTERS else None
+
+
+def _glyph_letters(label: str) -> str:
+    """The letters a label that is no point letter may stand for: "©" "c", "|" "il", "ì" "i"."""
+    return _LABEL_GLYPHS.get(label, strip_marks(label))
 
 
 def _next_point_letter(letter: str) -> str | None:
