@@ -393,3 +393,12 @@ def test_a_laws_number_read_with_another_legislature_than_its_year_is_suggested(
 def test_the_archives_mark_after_luu_is_mended(corrector: Corrector) -> None:
     text = "Nơi nhận:\n- Như trên;\n- Lưu: VI, QLG.\nLưu: VTF, NC.\n- Lưu: VP, NC.\n"
     assert corrector.correct(text).text == "Nơi nhận:\n- Như trên;\n- Lưu: VT, QLG.\nLưu: VT, NC.\n- Lưu: VP, NC.\n"
+
+
+def test_letters_swallowed_by_an_opening_bracket_are_read_back(corrector: Corrector) -> None:
+    text = "báo cáo UBND tỉnh (hông qua Sở Tài chính) theo quy định (ước ngày 10/02/2025).\n"
+    result = corrector.correct(text)
+    assert result.text == "báo cáo UBND tỉnh (thông qua Sở Tài chính) theo quy định (trước ngày 10/02/2025).\n"
+    # a word after "(" that is right stays: "(sau đây gọi tắt là Sở)"
+    text = "Sở Nội vụ (sau đây gọi tắt là Sở) chủ trì thực hiện.\n"
+    assert corrector.correct(text).text == text

@@ -436,3 +436,15 @@ def test_a_known_word_read_as_another_is_changed_only_when_the_decoder_is_sure(c
     result = corrector.correct("Cán bộ địa chính phối hợp với Tố công tác của huyện trong quá trình kiểm tra.\n")
     assert "với Tố công tác" in result.text
     assert [(c.original, c.corrected, c.flagged) for c in result.changes] == [("Tố", "Tổ", True)]
+
+
+def test_everyday_words_the_legal_corpus_lacks_are_read_from_the_dictionary(corrector: Corrector) -> None:
+    # "băn khoăn", "chây ì", "bụi rậm": syllables the LM never saw, spelling a Viet74K word as read
+    text = ("Giải đáp kịp thời những băn khoăn, thắc mắc của người dân; phát quang bụi rậm; "
+            "xử lý người cố tình chây ì, không chấp hành.\n")
+    result = corrector.correct(text)
+    assert result.text == text and not result.changes
+    # "có gắng": "gắng" is unknown to the LM, "cố gắng" is a word: "cố" is suggested
+    result = corrector.correct("Các cơ quan, đơn vị đã nỗ lực, có gắng trong quá trình triển khai.\n")
+    assert _flagged(result)["có"] == "cố"
+    assert "có gắng" in result.text

@@ -150,6 +150,12 @@ PLACE_UNIT = "place-unit"
 # keeps its documents' headers, so the LM alone reads the label as a number
 NUMBER_LABEL = "number-label"
 NUMBER_LABEL_BONUS = 5.0
+# a word right after "(": the bracket's curve may swallow the letters that open it ("(hông qua" for
+# "(thông qua", "(ước ngày" for "(trước", "(iết tắt" for "(viết"). Each word the lost letters would
+# complete is a reading at this log-probability per letter lost; the LM weighs it
+AFTER_PAREN = "after-paren"
+PAREN_SWALLOW_LOGP = math.log(0.02)
+PAREN_SWALLOW_MAX = 2  # letters
 UNIT_BONUS = 5.0  # (3: a born-digital letter's 'TÍNH QUẢNG NGÃI', read with confidence, stayed a suggestion)
 _UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thôn", "ấp"})
 # units that close an agency's name ("Sở Y tế tỉnh"), after a capitalised word or these
@@ -297,6 +303,8 @@ class Corrector:
         self._surfaces: dict[tuple[str, str, str], str] = {}
         self._shared_slots: dict[tuple, _Slot] = {}  # see _slot
         self._near: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}  # see _near_readings
+        self._by_tail: dict[str, list[str]] | None = None  # see _swallowed_by_paren
+        self._everyday_pairs: frozenset[tuple[str, str]] | None = None  # see _everyday_word_pairs
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
         # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
@@ -384,6 +392,8 @@ class Corrector:
         in_names = _inside_names(norm, groups, tokens, self.family_letters) if self._capital_logp is not None else {}
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         in_names.update(_number_labels(norm, tokens))
+        if noise.letters and not noise.latin_marks:
+            in_names = _after_parens(norm, tokens) | in_names
         if not use_capitals:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
             inside = set()
@@ -416,6 +426,9 @@ class Corrector:
         changes = _archive_mark(norm, tokens, _broken_numbers(norm, tokens, changes))
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
         marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
+        everyday: set[int] = set()
+        if marked and EVERYDAY_WORDS:
+            everyday, changes = self._everyday_words(norm, tokens, changes, taught, style)
         if marked and not any(c is not None for c in confs):
             # plain OCR text: no word confidence tells a speck's letter or a line of junk, their shape does
             changes = self._stray_letter_doubts(norm, tokens, changes)
@@ -437,6 +450,8 @@ class Corrector:
             changes = self._context_doubts(norm, tokens, changes, style)
         elif CONTEXT_DOUBTS and noise.letters and noise.latin_marks and CONTEXT_DOUBT_GAIN_ENGLISH is not None:
             changes = self._context_doubts(norm, tokens, changes, style, CONTEXT_DOUBT_GAIN_ENGLISH)
+        if everyday:  # (the doubts above may have flagged them again: "chây ì" is no speck)
+            changes = [c for c in changes if c[0].start not in everyday]
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -577,6 +592,8 @@ class Corrector:
             offered = {cand.word for cand in cands}
             cands = cands + [Candidate(w, *_marks_only(mark_difference(lower, w)))
                              for w in self._names_by_letters.get(strip_marks(lower), ()) if w in names and w not in offered]
+        if in_name == AFTER_PAREN:
+            cands = cands + self._swallowed_by_paren(lower, {cand.word for cand in cands})
         words = [own]
         # (a word of a listed place is a word, though the corpus may never write it: "Plông", "Pắc";
         # unmarked ones only in a place's name: elsewhere "tho" and "gio" have lost their marks)
@@ -629,6 +646,19 @@ class Corrector:
             words = [words[k] for k in keep]
             ids, emission = ids[keep], emission[keep]
         return _Slot(words, Position(ids, emission), False, own, 1.0)
+
+    def _swallowed_by_paren(self, lower: str, offered: set[str]) -> list[Candidate]:
+        """Known syllables that are ``lower`` with one or two letters before it (see AFTER_PAREN)."""
+        if self._by_tail is None:
+            self._by_tail = {}
+            for w in self.lexicon.count:
+                if is_valid_syllable(w):
+                    for k in range(1, PAREN_SWALLOW_MAX + 1):
+                        if len(w) > k + 1 and w[:k].isalpha():
+                            self._by_tail.setdefault(w[k:], []).append(w)
+        # (the cost rides on ``learned``: like a learned confusion, it is one fixed log-ratio)
+        return [Candidate(w, 0.0, 0.0, 0.0, 0.0, PAREN_SWALLOW_LOGP * (len(w) - len(lower)))
+                for w in self._by_tail.get(lower, ()) if w not in offered]
 
     def _unknown_keep(self, lower: str, noise: DocumentNoise) -> float:
         """Channel x prior for a word the LM does not know, read as it is.
@@ -857,6 +887,55 @@ class Corrector:
             if tokens[i].text in _AGENCY_UNITS and (tokens[i - 1].text[:1].isupper() or before in _AGENCY_ENDS):
                 out.add(i)
         return out
+
+    def _everyday_words(
+        self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+        taught: set[int], style: str,
+    ) -> tuple[set[int], list[tuple[Token, str, float, bool, tuple[str, ...]]]]:
+        """Syllables the legal corpus never wrote are often an everyday word's ("băn khoăn", "chây
+        ì", "bụi rậm"), which underthesea's Viet74K dictionary lists. Two neighbours that spell such
+        a word as read are kept as read, unflagged (their starts are returned); a known neighbour
+        whose other marks would spell one with it ("có gắng") gets that reading as a suggestion."""
+        pairs = self._everyday_word_pairs()
+        by_start = {c[0].start: c for c in changes}
+        words = [canonical(tok.text) if tok.kind == WORD else "" for tok in tokens]
+        kept: set[int] = set()
+        doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+        for i in range(len(tokens) - 1):
+            left, right = words[i], words[i + 1]
+            if (not left or not right or left in self.known and right in self.known
+                    or text[tokens[i].end:tokens[i + 1].start].strip()):
+                continue
+            if (left, right) in pairs:
+                kept.update(k for k in (i, i + 1) if tokens[k].start not in taught)
+                continue
+            if left not in self.known and right not in self.known:
+                continue
+            unknown, other = (i, i + 1) if right in self.known else (i + 1, i)
+            tok = tokens[other]
+            if (not is_valid_syllable(words[unknown]) or not tokens[unknown].text.islower() or not tok.text.islower()
+                    or tok.start in by_start or tok.start in doubted
+                    or tokens[unknown].start in by_start and not by_start[tokens[unknown].start][3]):
+                continue  # (a name's "Gái", or a word the decoder mended: "gia câm" -> "gia cầm")
+            readings = [w for w in self.lexicon.same_key(words[other]) if w != words[other]
+                        and ((w, words[unknown]) if other < unknown else (words[unknown], w)) in pairs]
+            if readings:
+                suggestion = self._surface(tok.text, readings[0], style)
+                doubted[tok.start] = (tok, suggestion, CONTEXT_DOUBT_CONFIDENCE, True, (suggestion, tok.text))
+        starts = {tokens[k].start for k in kept}
+        changes = [c for c in changes if c[0].start not in starts]
+        return starts, _with_doubts(changes, doubted)
+
+    def _everyday_word_pairs(self) -> frozenset[tuple[str, str]]:
+        """Neighbouring syllables of Viet74K's entries of which the LM does not know both (the pairs
+        of two known syllables are the LM's ``pair_keys``). Read on first use: 0.2 s."""
+        if self._everyday_pairs is None:
+            pairs, spelled = set(), {}  # (a syllable recurs in many entries: canonical once)
+            for entry in read_viet74k():
+                syllables = [spelled.get(w) or spelled.setdefault(w, canonical(w)) for w in entry.replace("-", " ").split()]
+                pairs.update((a, b) for a, b in itertools.pairwise(syllables) if a not in self.known or b not in self.known)
+            self._everyday_pairs = frozenset(pairs)
+        return self._everyday_pairs
 
     def _stray_letter_doubts(
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -1738,6 +1817,15 @@ def _doubt_beside_flags(
 
 
 DOUBT_FIXES_BESIDE_FLAGS = True
+EVERYDAY_WORDS = True  # see Corrector._everyday_words
+
+
+def read_viet74k() -> list[str]:
+    """The entries of underthesea's Viet74K dictionary (a required package)."""
+    import underthesea
+
+    path = Path(underthesea.__file__).parent / "corpus" / "data" / "Viet74K.txt"
+    return path.read_text(encoding="utf-8").splitlines()
 SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
 # "Nơi nhận" opening a line, on the text without marks, and as blur reads it ("Nơnhậm")
 _RECIPIENTS = re.compile(r"^[ \t]*no ?i? ?nha[nm]\b", re.MULTILINE | re.IGNORECASE)
@@ -2293,6 +2381,13 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
             first -= 1
         _mark_place(text, tokens, list(range(first, k)), tokens[first].text.isupper(), found, whole=True)
     return found
+
+
+def _after_parens(text: str, tokens: list[Token]) -> dict[int, str]:
+    """Small-letter words of two letters or more right after "(" (see AFTER_PAREN)."""
+    return {i: AFTER_PAREN for i, tok in enumerate(tokens)
+            if tok.kind == WORD and tok.start > 0 and text[tok.start - 1] == "(" and len(tok.text) >= 2
+            and tok.text[:1].islower()}
 
 
 def _number_labels(text: str, tokens: list[Token]) -> dict[int, str]:
