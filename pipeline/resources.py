@@ -7,6 +7,7 @@ repository top level for editing and are copied into the wheel as
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -21,3 +22,13 @@ def dictionaries_dir() -> Path:
     if bundled.is_dir():
         return bundled
     return PACKAGE_DIR.parent / "dictionaries"
+
+
+def address_mapping_path() -> Path | None:
+    """underthesea's gazetteer of Vietnam's administrative units (old and new provinces, districts,
+    wards: ``address/data/mapping.json``), or None where that package or file is missing."""
+    spec = find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "address" / "data" / "mapping.json"
+    return path if path.is_file() else None

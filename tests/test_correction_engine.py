@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.correction import Corrector
+from pipeline.correction import corrector as engine
+from pipeline.correction.tokens import tokenize
 from pipeline.correction.viet import strip_marks
 from pipeline.resources import models_dir
 
@@ -402,3 +404,18 @@ def test_letters_swallowed_by_an_opening_bracket_are_read_back(corrector: Correc
     # a word after "(" that is right stays: "(sau đây gọi tắt là Sở)"
     text = "Sở Nội vụ (sau đây gọi tắt là Sở) chủ trì thực hiện.\n"
     assert corrector.correct(text).text == text
+
+
+def test_a_gazetteer_name_read_as_it_stands_is_kept(corrector: Corrector) -> None:
+    if not corrector.gazetteer_names():
+        pytest.skip("underthesea's gazetteer is missing")
+    # "Ba Động" (Ba Tơ) is rarer in place names than "Ba Đông"; "Sơn\nTịnh" after a list's comma is
+    # no unit "Tỉnh" before "Ba Tơ"; in capitals the motto's "CỘNG HÒA" is no commune
+    text = ("Công nhận các xã: Xã Ba Động, huyện Ba Tơ.\nGiao UBND các huyện: Bình Sơn, Sơn\n"
+            "Tịnh, Ba Tơ thực hiện.\n")
+    assert corrector.correct(text).text == text
+    tokens = list(tokenize("CỘNG HÒA XÃ HỘI, xã Cộng Hòa", corrector.protected))
+    listed = engine._listed_places("CỘNG HÒA XÃ HỘI, xã Cộng Hòa", tokens, corrector.gazetteer_names())
+    assert sorted(tokens[i].text for i in listed) == ["Cộng", "Hòa"]
+    # a misread name is still mended: "TĨNH QUANG NGÀI" is no name
+    assert corrector.correct("Cơ quan: Tịnh Quảng Ngãi\n").text == "Cơ quan: Tỉnh Quảng Ngãi\n"

@@ -142,6 +142,14 @@ FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, TITLE = "family", "middle", "given", "titl
 # The LM knows "hóa" (văn hóa) and "Hoa" (Hoa Kỳ) far better than the "Hòa" that opens place names
 PLACE_WEIGHT = 1.5
 PLACE_FIRST, PLACE_NEXT = "place-first", "place-next"
+# a run of capitalised words that spells, as read, a name of underthesea's gazetteer of administrative
+# units ("Ba Động", "Sơn\nTịnh", two words or more) is read as it stands: the place list's counts
+# would rather read a rare name's word as a common one ("Ba Đông"), and a name after a list's comma
+# has no unit before it ("các huyện: Bình Sơn, Sơn\nTịnh, Ba Tơ")
+PLACE_LISTED = "place-listed"
+GAZETTEER_PLACES = True
+_GAZETTEER_UNIT = re.compile(r"^(?:Thành phố|Thị xã|Thị trấn|Tỉnh|Huyện|Quận|Xã|Phường|Đặc khu)\s+(\D+)$")
+_GAZETTEER_FIELDS = ("old_province", "new_province", "old_district", "old_ward", "new_ward")
 # ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
 # is "TỈNH" (the LM, across the line break, hardly weighs in against OCR's confident mark)
 PLACE_UNIT = "place-unit"
@@ -305,6 +313,7 @@ class Corrector:
         self._near: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}  # see _near_readings
         self._by_tail: dict[str, list[str]] | None = None  # see _swallowed_by_paren
         self._everyday_pairs: frozenset[tuple[str, str]] | None = None  # see _everyday_word_pairs
+        self._gazetteer: frozenset[tuple[str, ...]] | None = None  # see gazetteer_names
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
         # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
@@ -392,6 +401,9 @@ class Corrector:
         in_names = _inside_names(norm, groups, tokens, self.family_letters) if self._capital_logp is not None else {}
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         in_names.update(_number_labels(norm, tokens))
+        if GAZETTEER_PLACES and noise.letters and noise.drop < 0.5:  # (names are matched with their marks)
+            listed = _listed_places(norm, tokens, self.gazetteer_names())
+            in_names.update({i: label for i, label in listed.items() if in_names.get(i) in _PLACE_LABELS})
         if noise.letters and not noise.latin_marks:
             in_names = _after_parens(norm, tokens) | in_names
         if not use_capitals:
@@ -574,6 +586,8 @@ class Corrector:
         own = symbol_of(tok)
         if tok.kind == PROTECTED:
             return _Slot([own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), True, own, 1.0)
+        if in_name == PLACE_LISTED:
+            return _Slot([own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), False, own, 1.0)
         lower = nfc(tok.text).lower()
         if tok.kind == WORD and not noise.ocr and noise.drop >= 0.5 and conf is None and not capitalised:
             dominant = self.lexicon.dominant(lower)
@@ -859,7 +873,7 @@ class Corrector:
         for i, part in in_names.items():
             word = canonical(tokens[i].text)
             listed = self._place_words if part in (PLACE_FIRST, PLACE_NEXT) else self._name_words.get(part, frozenset())
-            if (word in listed or part == GIVEN_NAME) and is_valid_syllable(word):  # (given names are open: "Gái")
+            if (word in listed or part in (GIVEN_NAME, PLACE_LISTED)) and is_valid_syllable(word):  # (given names are open: "Gái")
                 out.add(i)
         families, titles = self._name_words[FAMILY_NAME], self._name_words[TITLE]
         lowered = [canonical(tok.text) for tok in tokens]
@@ -925,6 +939,23 @@ class Corrector:
         starts = {tokens[k].start for k in kept}
         changes = [c for c in changes if c[0].start not in starts]
         return starts, _with_doubts(changes, doubted)
+
+    def gazetteer_names(self) -> frozenset[tuple[str, ...]]:
+        """The names of two words or more of underthesea's gazetteer of administrative units, as
+        canonical syllables (empty without it). Read on first use."""
+        if self._gazetteer is None:
+            from pipeline.resources import address_mapping_path
+
+            path, names = address_mapping_path(), set()
+            rows = json.loads(path.read_text(encoding="utf-8")).get("ward_mapping", []) if path else []
+            for row in rows:
+                for field in _GAZETTEER_FIELDS:
+                    match = _GAZETTEER_UNIT.match(row.get(field) or "")
+                    words = tuple(canonical(w) for w in match.group(1).split()) if match else ()
+                    if len(words) >= 2:
+                        names.add(words)
+            self._gazetteer = frozenset(names)
+        return self._gazetteer
 
     def _everyday_word_pairs(self) -> frozenset[tuple[str, str]]:
         """Neighbouring syllables of Viet74K's entries of which the LM does not know both (the pairs
@@ -2380,6 +2411,29 @@ def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> d
                and not text[tokens[first - 1].end:tokens[first].start].strip()):
             first -= 1
         _mark_place(text, tokens, list(range(first, k)), tokens[first].text.isupper(), found, whole=True)
+    return found
+
+
+_PLACE_LABELS = (None, PLACE_FIRST, PLACE_NEXT, PLACE_UNIT)  # (a person's name is not overruled)
+_MAX_LISTED_WORDS = 4
+
+
+def _listed_places(text: str, tokens: list[Token], names: frozenset[tuple[str, ...]]) -> dict[int, str]:
+    """PLACE_LISTED for the words of each run of capitalised words, one space or line break apart,
+    that spells a gazetteer name as read (the longest first, from the left). Not in capitals:
+    "CỘNG HÒA XÃ HỘI" is no "xã Cộng Hòa"."""
+    found: dict[int, str] = {}
+    i = 0
+    while i < len(tokens):
+        for size in range(_MAX_LISTED_WORDS, 1, -1):
+            run = tokens[i:i + size]
+            if (len(run) == size and all(t.kind == WORD and t.text.istitle() for t in run)
+                    and all(not text[a.end:b.start].strip() for a, b in itertools.pairwise(run))
+                    and tuple(canonical(t.text) for t in run) in names):
+                found.update(dict.fromkeys(range(i, i + size), PLACE_LISTED))
+                i += size - 1
+                break
+        i += 1
     return found
 
 

@@ -29,12 +29,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.correction.viet import is_valid_syllable
+from pipeline.resources import address_mapping_path
 from pipeline.structure.text import fold, squash
 
 # Folded unit word → its spelling in capitals.
@@ -48,18 +47,10 @@ _UNIT_IN_AGENCY = re.compile(r"(?<!\w)(thanh pho|thi xa|thi tran|tinh|huyen|quan
 GAZETTEER_FIELDS = ("old_province", "new_province", "old_district", "old_ward", "new_ward")
 
 
-def _mapping_path() -> Path | None:
-    spec = find_spec("underthesea")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "address" / "data" / "mapping.json"
-    return path if path.is_file() else None
-
-
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, frozenset[str]]:
     """Folded unit word → names of units of that type ('huyen' → {'Củ Chi', ...}); empty without the data."""
-    path = _mapping_path()
+    path = address_mapping_path()
     if path is None:
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
