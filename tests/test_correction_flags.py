@@ -448,3 +448,14 @@ def test_everyday_words_the_legal_corpus_lacks_are_read_from_the_dictionary(corr
     result = corrector.correct("Các cơ quan, đơn vị đã nỗ lực, có gắng trong quá trình triển khai.\n")
     assert _flagged(result)["có"] == "cố"
     assert "có gắng" in result.text
+
+
+def test_a_doubtful_change_that_breaks_a_dictionary_word_as_read_is_only_suggested(corrector: Corrector) -> None:
+    text = "Nhân dân đón Tết đầm ấm, an toàn.\n"
+    tokens = list(tokenize(text, corrector.protected))
+    warm = next(t for t in tokens if t.text == "đầm")
+    guarded = corrector._dictionary_pair_guard(text, tokens, [(warm, "đảm", 0.7, False, ())], set())
+    assert guarded == [(warm, "đảm", 0.7, True, ("đảm", "đầm"))]
+    # a sure change stays applied, and so does a clerks' decision
+    assert corrector._dictionary_pair_guard(text, tokens, [(warm, "đảm", 0.97, False, ())], set())[0][3] is False
+    assert corrector._dictionary_pair_guard(text, tokens, [(warm, "đảm", 0.7, False, ())], {warm.start})[0][3] is False

@@ -441,6 +441,8 @@ class Corrector:
         everyday: set[int] = set()
         if marked and EVERYDAY_WORDS:
             everyday, changes = self._everyday_words(norm, tokens, changes, taught, style)
+        if marked and DICTIONARY_PAIR_GUARD:
+            changes = self._dictionary_pair_guard(norm, tokens, changes, taught)
         if marked and not any(c is not None for c in confs):
             # plain OCR text: no word confidence tells a speck's letter or a line of junk, their shape does
             changes = self._stray_letter_doubts(norm, tokens, changes)
@@ -956,6 +958,26 @@ class Corrector:
                         names.add(words)
             self._gazetteer = frozenset(names)
         return self._gazetteer
+
+    def _dictionary_pair_guard(
+        self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+        taught: set[int],
+    ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+        """A word that spells a dictionary word with its neighbour as read ("đầm ấm", "cờ bạc") is
+        seldom a misread: a change that breaks such a pair, and makes none, is only suggested unless
+        the decoder is sure of it (DICTIONARY_PAIR_GUARD_BELOW). (The legal LM reads "Tết đầm ấm" as
+        "đảm": it knows "đảm bảo", not the warmth of a holiday.)"""
+        index = {tok.start: i for i, tok in enumerate(tokens)}
+        out = []
+        for change in changes:
+            tok, corrected = change[0], change[1]
+            if (not change[3] and change[2] < DICTIONARY_PAIR_GUARD_BELOW and tok.kind == WORD and corrected
+                    and corrected.lower() != tok.text.lower() and tok.start not in taught and self._in_dictionary_pair(text, tokens, index[tok.start],
+                                                                             canonical(tok.text))
+                    and not self._in_dictionary_pair(text, tokens, index[tok.start], canonical(corrected))):
+                change = (tok, corrected, change[2], True, tuple(dict.fromkeys((corrected, tok.text, *change[4]))))
+            out.append(change)
+        return out
 
     def _everyday_word_pairs(self) -> frozenset[tuple[str, str]]:
         """Neighbouring syllables of Viet74K's entries of which the LM does not know both (the pairs
@@ -1849,6 +1871,10 @@ def _doubt_beside_flags(
 
 DOUBT_FIXES_BESIDE_FLAGS = True
 EVERYDAY_WORDS = True  # see Corrector._everyday_words
+DICTIONARY_PAIR_GUARD = True  # see Corrector._dictionary_pair_guard
+# ...for changes below this posterior: the right ones that break such a pair are sure ("địa bàn tính"
+# -> "tỉnh" at 0.97, "dịch vụ viên thông" -> "viễn" at 0.999), the wrong ones were not (0.60-0.71)
+DICTIONARY_PAIR_GUARD_BELOW = 0.95
 
 
 def read_viet74k() -> list[str]:
