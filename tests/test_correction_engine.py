@@ -419,3 +419,13 @@ def test_a_gazetteer_name_read_as_it_stands_is_kept(corrector: Corrector) -> Non
     assert sorted(tokens[i].text for i in listed) == ["Cộng", "Hòa"]
     # a misread name is still mended: "TĨNH QUANG NGÀI" is no name
     assert corrector.correct("Cơ quan: Tịnh Quảng Ngãi\n").text == "Cơ quan: Tỉnh Quảng Ngãi\n"
+
+
+def test_a_years_name_in_the_cycle_is_read_as_it_stands(corrector: Corrector) -> None:
+    text = "Tết Nguyên đán Nhâm\nDần - năm 2022 và Tết Giáp Thìn.\n"
+    tokens = list(tokenize(text, corrector.protected))
+    assert sorted(tokens[i].text for i in engine._year_names(text, tokens)) == ["Dần", "Giáp", "Nhâm", "Thìn"]
+    # read as it stands even where Tesseract doubted the branch (a real scan had it rewritten "Dân")
+    spans = [(t.start, t.end, 40.0 if t.text == "Dần" else 95.0) for t in tokens]
+    result = corrector.correct(text, token_confidences=spans)
+    assert "Nhâm\nDần" in result.text

@@ -148,6 +148,8 @@ PLACE_FIRST, PLACE_NEXT = "place-first", "place-next"
 # has no unit before it ("các huyện: Bình Sơn, Sơn\nTịnh, Ba Tơ")
 PLACE_LISTED = "place-listed"
 GAZETTEER_PLACES = True
+YEAR_NAME = "year-name"  # a year's name in the sexagenary cycle ("Nhâm Dần"), read as it stands
+YEAR_NAMES = True
 _GAZETTEER_UNIT = re.compile(r"^(?:Thành phố|Thị xã|Thị trấn|Tỉnh|Huyện|Quận|Xã|Phường|Đặc khu)\s+(\D+)$")
 _GAZETTEER_FIELDS = ("old_province", "new_province", "old_district", "old_ward", "new_ward")
 # ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
@@ -404,6 +406,8 @@ class Corrector:
         if GAZETTEER_PLACES and noise.letters and noise.drop < 0.5:  # (names are matched with their marks)
             listed = _listed_places(norm, tokens, self.gazetteer_names())
             in_names.update({i: label for i, label in listed.items() if in_names.get(i) in _PLACE_LABELS})
+        if YEAR_NAMES and noise.letters and noise.drop < 0.5:
+            in_names.update(_year_names(norm, tokens))
         if noise.letters and not noise.latin_marks:
             in_names = _after_parens(norm, tokens) | in_names
         if not use_capitals:
@@ -588,7 +592,7 @@ class Corrector:
         own = symbol_of(tok)
         if tok.kind == PROTECTED:
             return _Slot([own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), True, own, 1.0)
-        if in_name == PLACE_LISTED:
+        if in_name in (PLACE_LISTED, YEAR_NAME):
             return _Slot([own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), False, own, 1.0)
         lower = nfc(tok.text).lower()
         if tok.kind == WORD and not noise.ocr and noise.drop >= 0.5 and conf is None and not capitalised:
@@ -875,7 +879,7 @@ class Corrector:
         for i, part in in_names.items():
             word = canonical(tokens[i].text)
             listed = self._place_words if part in (PLACE_FIRST, PLACE_NEXT) else self._name_words.get(part, frozenset())
-            if (word in listed or part in (GIVEN_NAME, PLACE_LISTED)) and is_valid_syllable(word):  # (given names are open: "Gái")
+            if (word in listed or part in (GIVEN_NAME, PLACE_LISTED, YEAR_NAME)) and is_valid_syllable(word):  # (given names are open: "Gái")
                 out.add(i)
         families, titles = self._name_words[FAMILY_NAME], self._name_words[TITLE]
         lowered = [canonical(tok.text) for tok in tokens]
@@ -2460,6 +2464,18 @@ def _listed_places(text: str, tokens: list[Token], names: frozenset[tuple[str, .
                 i += size - 1
                 break
         i += 1
+    return found
+
+
+def _year_names(text: str, tokens: list[Token]) -> dict[int, str]:
+    """YEAR_NAME for a year of the sexagenary cycle as read, its two words capitalised and one space
+    or line break apart ("Nhâm\nDần"): it is read as it stands."""
+    found: dict[int, str] = {}
+    for i, (stem, branch) in enumerate(itertools.pairwise(tokens)):
+        if (stem.kind == branch.kind == WORD and stem.text[:1].isupper() and branch.text[:1].isupper()
+                and not text[stem.end:branch.start].strip()
+                and (canonical(stem.text), canonical(branch.text)) in _CYCLE_YEARS):
+            found[i] = found[i + 1] = YEAR_NAME
     return found
 
 
