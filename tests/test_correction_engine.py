@@ -429,3 +429,11 @@ def test_a_years_name_in_the_cycle_is_read_as_it_stands(corrector: Corrector) ->
     spans = [(t.start, t.end, 40.0 if t.text == "Dần" else 95.0) for t in tokens]
     result = corrector.correct(text, token_confidences=spans)
     assert "Nhâm\nDần" in result.text
+
+
+def test_a_units_word_is_not_read_inside_a_places_name(corrector: Corrector) -> None:
+    text = "Bà Nguyễn Thị Lan (địa chỉ: Thôn Thu Xà, xã Nghĩa Hòa, huyện Tư Nghĩa).\n"
+    spans = [(t.start, t.end, 95.0) for t in tokenize(text, corrector.protected)]  # (as the pipeline reads it)
+    result = corrector.correct(text, token_confidences=spans)
+    assert "Thôn Thu Xà," in result.text
+    assert not [c for c in result.changes if c.corrected == "Xã"]

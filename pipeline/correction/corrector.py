@@ -166,6 +166,7 @@ NUMBER_LABEL_BONUS = 5.0
 AFTER_PAREN = "after-paren"
 PAREN_SWALLOW_LOGP = math.log(0.02)
 PAREN_SWALLOW_MAX = 2  # letters
+UNIT_IN_NAME_PENALTY = 5.0
 UNIT_BONUS = 5.0  # (3: a born-digital letter's 'TÍNH QUẢNG NGÃI', read with confidence, stayed a suggestion)
 _UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thôn", "ấp"})
 # units that close an agency's name ("Sở Y tế tỉnh"), after a capitalised word or these
@@ -651,6 +652,8 @@ class Corrector:
             emission = emission + UNIT_BONUS * np.array([w in _UNIT_WORDS for w in words])
         elif place is not None and len(words) > 1:
             emission = emission + PLACE_WEIGHT * np.log1p([place.get(w, 0) for w in words])
+            # (a unit's word opens a place's name, it is none of its words: "Thôn Thu Xà" is no "Thu Xã")
+            emission = emission - UNIT_IN_NAME_PENALTY * np.array([w in _UNIT_WORDS and w != own for w in words])
         elif names and len(words) > 1:
             # (by word, not LM id: the corpus may know a name only as <unk>)
             bonus = FAMILY_NAME_BONUS if in_name == FAMILY_NAME else NAME_PART_BONUS
