@@ -459,3 +459,8 @@ def test_a_doubtful_change_that_breaks_a_dictionary_word_as_read_is_only_suggest
     # a sure change stays applied, and so does a clerks' decision
     assert corrector._dictionary_pair_guard(text, tokens, [(warm, "đảm", 0.97, False, ())], set())[0][3] is False
     assert corrector._dictionary_pair_guard(text, tokens, [(warm, "đảm", 0.7, False, ())], {warm.start})[0][3] is False
+    # "đầu có" is a neighbouring pair inside a longer entry, no two-syllable word: "đầu cơ" still guards
+    text = "Xử lý hành vi đầu cơ tích trữ hàng hóa.\n"
+    tokens = list(tokenize(text, corrector.protected))
+    hoard = next(t for t in tokens if t.text == "cơ")
+    assert corrector._dictionary_pair_guard(text, tokens, [(hoard, "có", 0.57, False, ())], set())[0][3] is True

@@ -22,6 +22,7 @@ stands on a line of decimal commas. Weights: scripts/make_flag_calibration.py + 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -317,6 +318,7 @@ class Corrector:
         self._by_tail: dict[str, list[str]] | None = None  # see _swallowed_by_paren
         self._everyday_pairs: frozenset[tuple[str, str]] | None = None  # see _everyday_word_pairs
         self._gazetteer: frozenset[tuple[str, ...]] | None = None  # see gazetteer_names
+        self._two_syllable_words: frozenset[tuple[str, str]] | None = None  # see _spells_two_syllable_word
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
         # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
@@ -970,21 +972,36 @@ class Corrector:
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
         taught: set[int],
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-        """A word that spells a dictionary word with its neighbour as read ("đầm ấm", "cờ bạc") is
-        seldom a misread: a change that breaks such a pair, and makes none, is only suggested unless
-        the decoder is sure of it (DICTIONARY_PAIR_GUARD_BELOW). (The legal LM reads "Tết đầm ấm" as
+        """A word that spells a two-syllable dictionary word with its neighbour as read ("đầm ấm", "cờ
+        bạc", "đầu cơ") is seldom a misread: a change that breaks such a pair, and makes none, is only
+        suggested unless the decoder is sure of it (DICTIONARY_PAIR_GUARD_BELOW). (The legal LM reads "Tết đầm ấm" as
         "đảm": it knows "đảm bảo", not the warmth of a holiday.)"""
         index = {tok.start: i for i, tok in enumerate(tokens)}
         out = []
         for change in changes:
             tok, corrected = change[0], change[1]
             if (not change[3] and change[2] < DICTIONARY_PAIR_GUARD_BELOW and tok.kind == WORD and corrected
-                    and corrected.lower() != tok.text.lower() and tok.start not in taught and self._in_dictionary_pair(text, tokens, index[tok.start],
-                                                                             canonical(tok.text))
-                    and not self._in_dictionary_pair(text, tokens, index[tok.start], canonical(corrected))):
+                    and corrected.lower() != tok.text.lower() and tok.start not in taught
+                    and self._spells_two_syllable_word(text, tokens, index[tok.start], canonical(tok.text))
+                    and not self._spells_two_syllable_word(text, tokens, index[tok.start], canonical(corrected))):
                 change = (tok, corrected, change[2], True, tuple(dict.fromkeys((corrected, tok.text, *change[4]))))
             out.append(change)
         return out
+
+    def _spells_two_syllable_word(self, text: str, tokens: list[Token], i: int, word: str) -> bool:
+        """The word and a neighbour as read, one space apart, spell a two-syllable entry of Viet74K.
+        (Stricter than the LM's ``pair_keys``, which hold every neighbouring pair of longer entries
+        too: "đầu có" is one of those.)"""
+        if self._two_syllable_words is None:
+            words = (entry.replace("-", " ").split() for entry in read_viet74k())
+            self._two_syllable_words = frozenset((canonical(w[0]), canonical(w[1])) for w in words if len(w) == 2)
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(tokens) and tokens[j].kind == WORD:
+                left, right = (j, i) if j < i else (i, j)
+                pair = (canonical(tokens[j].text), word) if j < i else (word, canonical(tokens[j].text))
+                if text[tokens[left].end:tokens[right].start] == " " and pair in self._two_syllable_words:
+                    return True
+        return False
 
     def _everyday_word_pairs(self) -> frozenset[tuple[str, str]]:
         """Neighbouring syllables of Viet74K's entries of which the LM does not know both (the pairs
@@ -1884,12 +1901,13 @@ DICTIONARY_PAIR_GUARD = True  # see Corrector._dictionary_pair_guard
 DICTIONARY_PAIR_GUARD_BELOW = 0.95
 
 
-def read_viet74k() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def read_viet74k() -> tuple[str, ...]:
     """The entries of underthesea's Viet74K dictionary (a required package)."""
     import underthesea
 
     path = Path(underthesea.__file__).parent / "corpus" / "data" / "Viet74K.txt"
-    return path.read_text(encoding="utf-8").splitlines()
+    return tuple(path.read_text(encoding="utf-8").splitlines())
 SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
 # "Nơi nhận" opening a line, on the text without marks, and as blur reads it ("Nơnhậm")
 _RECIPIENTS = re.compile(r"^[ \t]*no ?i? ?nha[nm]\b", re.MULTILINE | re.IGNORECASE)
