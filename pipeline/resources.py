@@ -24,11 +24,17 @@ def dictionaries_dir() -> Path:
     return PACKAGE_DIR.parent / "dictionaries"
 
 
-def address_mapping_path() -> Path | None:
-    """underthesea's gazetteer of Vietnam's administrative units (old and new provinces, districts,
-    wards: ``address/data/mapping.json``), or None where that package or file is missing."""
+def underthesea_file(*parts: str) -> Path | None:
+    """A data file shipped inside the underthesea package, found without importing it (the import
+    costs a second and 60 MB), or None where the package or the file is missing."""
     spec = find_spec("underthesea")
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "address" / "data" / "mapping.json"
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
     return path if path.is_file() else None
+
+
+def address_mapping_path() -> Path | None:
+    """underthesea's gazetteer of Vietnam's administrative units (old and new provinces, districts,
+    wards: ``address/data/mapping.json``), or None where that package or file is missing."""
+    return underthesea_file("address", "data", "mapping.json")

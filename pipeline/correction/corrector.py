@@ -1007,9 +1007,9 @@ class Corrector:
         """Neighbouring syllables of Viet74K's entries of which the LM does not know both (the pairs
         of two known syllables are the LM's ``pair_keys``). Read on first use: 0.2 s."""
         if self._everyday_pairs is None:
-            pairs, spelled = set(), {}  # (a syllable recurs in many entries: canonical once)
+            pairs = set()
             for entry in read_viet74k():
-                syllables = [spelled.get(w) or spelled.setdefault(w, canonical(w)) for w in entry.replace("-", " ").split()]
+                syllables = [canonical(w) for w in entry.replace("-", " ").split()]
                 pairs.update((a, b) for a, b in itertools.pairwise(syllables) if a not in self.known or b not in self.known)
             self._everyday_pairs = frozenset(pairs)
         return self._everyday_pairs
@@ -1903,11 +1903,11 @@ DICTIONARY_PAIR_GUARD_BELOW = 0.95
 
 @functools.lru_cache(maxsize=1)
 def read_viet74k() -> tuple[str, ...]:
-    """The entries of underthesea's Viet74K dictionary (a required package)."""
-    import underthesea
+    """The entries of underthesea's Viet74K dictionary (a required package; none without it)."""
+    from pipeline.resources import underthesea_file
 
-    path = Path(underthesea.__file__).parent / "corpus" / "data" / "Viet74K.txt"
-    return tuple(path.read_text(encoding="utf-8").splitlines())
+    path = underthesea_file("corpus", "data", "Viet74K.txt")
+    return tuple(path.read_text(encoding="utf-8").splitlines()) if path else ()
 SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
 # "Nơi nhận" opening a line, on the text without marks, and as blur reads it ("Nơnhậm")
 _RECIPIENTS = re.compile(r"^[ \t]*no ?i? ?nha[nm]\b", re.MULTILINE | re.IGNORECASE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .tokens import MIXED, PROTECTED, SENTENCE_END, Token
 from .viet import nfc, place_tone
@@ -21,6 +22,12 @@ def canonical(word: str) -> str:
     """LM form of a word: NFC, lower case, tone mark in the 'old' position (hòa)."""
     if word.isascii():
         return word.lower()  # no mark to normalise or place (every word of a de-accented text)
+    return _canonical_marked(word)
+
+
+@lru_cache(maxsize=200_000)
+def _canonical_marked(word: str) -> str:
+    # (a marked word recurs: in a document, and over the 74k entries of the dictionaries read)
     return place_tone(nfc(word).lower(), "new")
 
 
