@@ -437,3 +437,13 @@ def test_a_units_word_is_not_read_inside_a_places_name(corrector: Corrector) -> 
     result = corrector.correct(text, token_confidences=spans)
     assert "Thôn Thu Xà," in result.text
     assert not [c for c in result.changes if c.corrected == "Xã"]
+
+
+def test_a_family_name_before_a_listed_middle_and_given_name_opens_a_name(corrector: Corrector) -> None:
+    text = "Nơi nhận:\n- Phó Thủ tướng TT Trương Hòa Bình (báo cáo);\n- Lưu: VT. Nguyên Phước Bình\n"
+    tokens = list(tokenize(text, corrector.protected))
+    groups = engine.sentences(text, tokens)
+    names = engine._inside_names(text, groups, tokens, corrector.family_letters, corrector._name_parts)
+    assert [tokens[i].text for i, part in names.items() if part == engine.FAMILY_NAME] == ["Trương", "Nguyên"]
+    result = corrector.correct(text).text
+    assert "TT Trương Hòa Bình" in result and "Nguyễn Phước Bình" in result

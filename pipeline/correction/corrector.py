@@ -179,6 +179,7 @@ MAX_PLACE_WORDS = 4
 _PLACE_UNITS = frozenset({"tinh", "huyen", "xa", "phuong", "thon", "ap"})
 _PLACE_UNIT_PAIRS = frozenset({("thi", "tran"), ("thanh", "pho"), ("khu", "pho")})
 _PLACE_UNIT_LETTERS = _PLACE_UNITS | {last for _, last in _PLACE_UNIT_PAIRS} | {"quan"}  # letters a unit ends with
+NAME_PARTS_MAKE_NAMES = True  # see _inside_names
 NAME_OPENER_BONUS = 2.0  # nats for a family name (or Ông/Bà) opening a run of capitalised words  # weight of log P(capitalised | reading) for a capital inside a sentence
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
@@ -334,6 +335,7 @@ class Corrector:
         families = {canonical(w) for w in name_openers if strip_marks(canonical(w)) in self.family_letters}
         self._name_words = {FAMILY_NAME: frozenset(families), MIDDLE_NAME: frozenset(middles),
                             GIVEN_NAME: frozenset(givens), TITLE: frozenset({"ông", "bà"})}
+        self._name_parts = frozenset(parts)
         # each word of a place's name, counted by its position (first, or after the first)
         self._place_counts: dict[str, Counter[str]] = {PLACE_FIRST: Counter(), PLACE_NEXT: Counter()}
         for name in place_names:
@@ -403,7 +405,8 @@ class Corrector:
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
-        in_names = _inside_names(norm, groups, tokens, self.family_letters) if self._capital_logp is not None else {}
+        in_names = (_inside_names(norm, groups, tokens, self.family_letters, self._name_parts)
+                    if self._capital_logp is not None else {})
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         in_names.update(_number_labels(norm, tokens))
         if GAZETTEER_PLACES and noise.letters and noise.drop < 0.5:  # (names are matched with their marks)
@@ -2378,7 +2381,7 @@ def _marks_only(difference: tuple[float, float, float]) -> tuple[float, float, f
 
 
 def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], family_letters: frozenset[str],
-                  ) -> dict[int, str]:
+                  name_parts: frozenset[str] = frozenset()) -> dict[int, str]:
     """Words after the family name of a person's name: in a run of words in title case opened by
     a word whose letters spell a family name ("Huynh Ngoc Diem"), or by Ông/Bà and one ("Ông Dang
     Van Khai"), the words after that family name (at most three): the last GIVEN_NAME, those
@@ -2407,6 +2410,9 @@ def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], famil
             middle = run - start >= 3 and strip_marks(tokens[group[start + 1]].text.lower()) in ("van", "thi")
             # the signer's line: a name alone on its line under a title in capitals ("PHÓ CHỦ TỊCH")
             middle = middle or (run - start >= 2 and _signer_line(text, tokens, group[start], group[run - 1]))
+            # ...or two words after it that are, as read, a middle and a given name ("TT Trương Hòa Bình")
+            middle = middle or (NAME_PARTS_MAKE_NAMES and run - start == 3 and all(
+                canonical(tokens[group[k]].text) in name_parts for k in (start + 1, start + 2)))
             if start > k:
                 found[i] = TITLE  # "Ong/Ba" before a family name: "Ông", "Bà", not "ống", "ba"
             if start > k or middle:
