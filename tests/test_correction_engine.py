@@ -447,3 +447,9 @@ def test_a_family_name_before_a_listed_middle_and_given_name_opens_a_name(correc
     assert [tokens[i].text for i, part in names.items() if part == engine.FAMILY_NAME] == ["Trương", "Nguyên"]
     result = corrector.correct(text).text
     assert "TT Trương Hòa Bình" in result and "Nguyễn Phước Bình" in result
+
+
+def test_the_short_forms_of_a_recipients_list_are_protected(corrector: Corrector) -> None:
+    text = "Nơi nhận:\n- Thủ tướng Chính phủ (b/cáo);\n- Bộ Tư pháp (b/c);\n- Như trên (để t/h);\n"
+    result = corrector.correct(text)
+    assert result.text == text and not result.changes
