@@ -453,3 +453,15 @@ def test_the_short_forms_of_a_recipients_list_are_protected(corrector: Corrector
     text = "Nơi nhận:\n- Thủ tướng Chính phủ (b/cáo);\n- Bộ Tư pháp (b/c);\n- Như trên (để t/h);\n"
     result = corrector.correct(text)
     assert result.text == text and not result.changes
+
+
+def test_an_unmarked_place_name_takes_the_marks_of_the_one_gazetteer_name_it_spells(corrector: Corrector) -> None:
+    if not corrector.gazetteer_spellings():
+        pytest.skip("underthesea's gazetteer is missing")
+    text = "UBND xa Ba Dong, huyen Tu Nghia va thi tran Mo Duc; ong Nguyen Van Binh.\n"
+    result = corrector.correct(text).text
+    assert "xã Ba Động, huyện Tư Nghĩa" in result and "thị trấn Mộ Đức" in result
+    assert "Nguyễn Văn Bình" in result  # a person's name is no place ("Vạn Bình")
+    # a name read with its marks is left to the reader: no gazetteer name rewrites it
+    marked = "Ủy ban nhân dân xã Hòa Lâm báo cáo.\n"
+    assert corrector.correct(marked).text == marked

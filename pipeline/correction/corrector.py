@@ -149,6 +149,12 @@ PLACE_FIRST, PLACE_NEXT = "place-first", "place-next"
 # has no unit before it ("các huyện: Bình Sơn, Sơn\nTịnh, Ba Tơ")
 PLACE_LISTED = "place-listed"
 GAZETTEER_PLACES = True
+# ...and a place's name after its unit (or before ", ngày"), read without marks, whose letters spell
+# one gazetteer name only, takes that name's marks: "xa Ba Dong, huyen Ba To" is "xã Ba Động, huyện
+# Ba Tơ" (the place list's counts read "Ba Đông", "Ba Tô"). Its words must be unmarked as read
+# (any word of de-accented text), and the whole run must be the name
+PLACE_SPELLED = "place-spelled:"
+GAZETTEER_SPELLINGS = True
 YEAR_NAME = "year-name"  # a year's name in the sexagenary cycle ("Nhâm Dần"), read as it stands
 YEAR_NAMES = True
 _GAZETTEER_UNIT = re.compile(r"^(?:Thành phố|Thị xã|Thị trấn|Tỉnh|Huyện|Quận|Xã|Phường|Đặc khu)\s+(\D+)$")
@@ -319,6 +325,7 @@ class Corrector:
         self._by_tail: dict[str, list[str]] | None = None  # see _swallowed_by_paren
         self._everyday_pairs: frozenset[tuple[str, str]] | None = None  # see _everyday_word_pairs
         self._gazetteer: frozenset[tuple[str, ...]] | None = None  # see gazetteer_names
+        self._spellings: dict[tuple[str, ...], tuple[str, ...]] | None = None  # see gazetteer_spellings
         self._two_syllable_words: frozenset[tuple[str, str]] | None = None  # see _spells_two_syllable_word
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
@@ -414,6 +421,8 @@ class Corrector:
             in_names.update({i: label for i, label in listed.items() if in_names.get(i) in _PLACE_LABELS})
         if YEAR_NAMES and noise.letters and noise.drop < 0.5:
             in_names.update(_year_names(norm, tokens))
+        if GAZETTEER_SPELLINGS and not noise.latin_marks:  # (English-model text: see _consistency_prior)
+            in_names.update(_spelled_places(tokens, in_names, self.gazetteer_spellings(), noise.drop >= 0.5))
         if noise.letters and not noise.latin_marks:
             in_names = _after_parens(norm, tokens) | in_names
         if not use_capitals:
@@ -600,6 +609,11 @@ class Corrector:
             return _Slot([own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), True, own, 1.0)
         if in_name in (PLACE_LISTED, YEAR_NAME):
             return _Slot([own], Position(np.array([self.lm.id_of(own)]), np.zeros(1)), False, own, 1.0)
+        if in_name is not None and in_name.startswith(PLACE_SPELLED):
+            # (the token as read stays the first reading, as in every slot, but is all but ruled out)
+            words = [own, in_name[len(PLACE_SPELLED):]]
+            return _Slot(words, Position(np.array([self.lm.id_of(w) for w in words]), np.array([-20.0, 0.0])),
+                         False, own, 1.0)
         lower = nfc(tok.text).lower()
         if tok.kind == WORD and not noise.ocr and noise.drop >= 0.5 and conf is None and not capitalised:
             dominant = self.lexicon.dominant(lower)
@@ -970,6 +984,15 @@ class Corrector:
                         names.add(words)
             self._gazetteer = frozenset(names)
         return self._gazetteer
+
+    def gazetteer_spellings(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Gazetteer names by their letters without marks, for the letters that spell one name only."""
+        if self._spellings is None:
+            by_letters: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+            for name in self.gazetteer_names():
+                by_letters.setdefault(tuple(strip_marks(w) for w in name), set()).add(name)
+            self._spellings = {letters: next(iter(names)) for letters, names in by_letters.items() if len(names) == 1}
+        return self._spellings
 
     def _dictionary_pair_guard(
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -2491,6 +2514,25 @@ def _listed_places(text: str, tokens: list[Token], names: frozenset[tuple[str, .
                 i += size - 1
                 break
         i += 1
+    return found
+
+
+def _spelled_places(tokens: list[Token], in_names: dict[int, str],
+                    spellings: dict[tuple[str, ...], tuple[str, ...]], marks_lost: bool) -> dict[int, str]:
+    """PLACE_SPELLED labels (with the word to read) for the runs of a place's words (PLACE_FIRST and
+    the PLACE_NEXT after it) whose letters spell one gazetteer name, where the words have no marks
+    as read or the text lost its marks."""
+    found: dict[int, str] = {}
+    starts = [i for i, part in in_names.items() if part == PLACE_FIRST]
+    for first in starts:
+        run = [first]
+        while in_names.get(run[-1] + 1) == PLACE_NEXT:
+            run.append(run[-1] + 1)
+        if len(run) < 2 or not (marks_lost or not any(has_marks(tokens[i].text) for i in run)):
+            continue
+        name = spellings.get(tuple(strip_marks(tokens[i].text.lower()) for i in run))
+        if name is not None:
+            found.update({i: PLACE_SPELLED + word for i, word in zip(run, name, strict=True)})
     return found
 
 
