@@ -462,6 +462,9 @@ def test_an_unmarked_place_name_takes_the_marks_of_the_one_gazetteer_name_it_spe
     result = corrector.correct(text).text
     assert "xã Ba Động, huyện Tư Nghĩa" in result and "thị trấn Mộ Đức" in result
     assert "Nguyễn Văn Bình" in result  # a person's name is no place ("Vạn Bình")
+    # letters that spell several names: the kind of unit before them, then the province named
+    result = corrector.correct("xa Ba To, huyen Ba To, tinh Quang Ngai.\nUBND TINH QUANG NGAI\nHUYEN SON TINH\n").text
+    assert result == "xã Ba Tô, huyện Ba Tơ, tỉnh Quảng Ngãi.\nUBND TỈNH QUẢNG NGÃI\nHUYỆN SƠN TỊNH\n"
     # a name read with its marks is left to the reader: no gazetteer name rewrites it
     marked = "Ủy ban nhân dân xã Hòa Lâm báo cáo.\n"
     assert corrector.correct(marked).text == marked

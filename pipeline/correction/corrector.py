@@ -157,7 +157,7 @@ PLACE_SPELLED = "place-spelled:"
 GAZETTEER_SPELLINGS = True
 YEAR_NAME = "year-name"  # a year's name in the sexagenary cycle ("Nhâm Dần"), read as it stands
 YEAR_NAMES = True
-_GAZETTEER_UNIT = re.compile(r"^(?:Thành phố|Thị xã|Thị trấn|Tỉnh|Huyện|Quận|Xã|Phường|Đặc khu)\s+(\D+)$")
+_GAZETTEER_UNIT = re.compile(r"^(Thành phố|Thị xã|Thị trấn|Tỉnh|Huyện|Quận|Xã|Phường|Đặc khu)\s+(\D+)$")
 _GAZETTEER_FIELDS = ("old_province", "new_province", "old_district", "old_ward", "new_ward")
 # ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
 # is "TỈNH" (the LM, across the line break, hardly weighs in against OCR's confident mark)
@@ -324,8 +324,8 @@ class Corrector:
         self._near: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}  # see _near_readings
         self._by_tail: dict[str, list[str]] | None = None  # see _swallowed_by_paren
         self._everyday_pairs: frozenset[tuple[str, str]] | None = None  # see _everyday_word_pairs
-        self._gazetteer: frozenset[tuple[str, ...]] | None = None  # see gazetteer_names
-        self._spellings: dict[tuple[str, ...], tuple[str, ...]] | None = None  # see gazetteer_spellings
+        self._gazetteer: dict[tuple[str, ...], tuple[frozenset[tuple[str, ...]], frozenset[str]]] | None = None
+        self._spellings: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] | None = None  # see gazetteer_spellings
         self._two_syllable_words: frozenset[tuple[str, str]] | None = None  # see _spells_two_syllable_word
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
@@ -422,7 +422,8 @@ class Corrector:
         if YEAR_NAMES and noise.letters and noise.drop < 0.5:
             in_names.update(_year_names(norm, tokens))
         if GAZETTEER_SPELLINGS and not noise.latin_marks:  # (English-model text: see _consistency_prior)
-            in_names.update(_spelled_places(tokens, in_names, self.gazetteer_spellings(), noise.drop >= 0.5))
+            in_names.update(_spelled_places(norm, tokens, in_names, self.gazetteer_spellings(),
+                                            self._gazetteer_provinces(), noise.drop >= 0.5))
         if noise.letters and not noise.latin_marks:
             in_names = _after_parens(norm, tokens) | in_names
         if not use_capitals:
@@ -971,27 +972,36 @@ class Corrector:
     def gazetteer_names(self) -> frozenset[tuple[str, ...]]:
         """The names of two words or more of underthesea's gazetteer of administrative units, as
         canonical syllables (empty without it). Read on first use."""
+        return frozenset(self._gazetteer_provinces())
+
+    def _gazetteer_provinces(self) -> dict[tuple[str, ...], tuple[frozenset[tuple[str, ...]], frozenset[str]]]:
+        """Each gazetteer name (canonical syllables, two or more) -> the provinces it lies in, old
+        and new (a province lies in itself), and the kinds of unit it names ("huyen", "xa", "thi
+        tran"... without marks)."""
         if self._gazetteer is None:
             from pipeline.resources import address_mapping_path
 
-            path, names = address_mapping_path(), set()
+            path = address_mapping_path()
+            provinces: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+            units: dict[tuple[str, ...], set[str]] = {}
             rows = json.loads(path.read_text(encoding="utf-8")).get("ward_mapping", []) if path else []
             for row in rows:
-                for field in _GAZETTEER_FIELDS:
-                    match = _GAZETTEER_UNIT.match(row.get(field) or "")
-                    words = tuple(canonical(w) for w in match.group(1).split()) if match else ()
+                names = {field: _gazetteer_entry(row.get(field)) for field in _GAZETTEER_FIELDS}
+                within = {names[field][1] for field in ("old_province", "new_province") if names[field][1]}
+                for field, (unit, words) in names.items():
                     if len(words) >= 2:
-                        names.add(words)
-            self._gazetteer = frozenset(names)
+                        provinces.setdefault(words, set()).update({words} if field.endswith("province") else within)
+                        units.setdefault(words, set()).add(unit)
+            self._gazetteer = {name: (frozenset(found), frozenset(units[name])) for name, found in provinces.items()}
         return self._gazetteer
 
-    def gazetteer_spellings(self) -> dict[tuple[str, ...], tuple[str, ...]]:
-        """Gazetteer names by their letters without marks, for the letters that spell one name only."""
+    def gazetteer_spellings(self) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """Gazetteer names by their letters without marks (most letters spell one name only)."""
         if self._spellings is None:
             by_letters: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
-            for name in self.gazetteer_names():
+            for name in self._gazetteer_provinces():
                 by_letters.setdefault(tuple(strip_marks(w) for w in name), set()).add(name)
-            self._spellings = {letters: next(iter(names)) for letters, names in by_letters.items() if len(names) == 1}
+            self._spellings = {letters: tuple(sorted(names)) for letters, names in by_letters.items()}
         return self._spellings
 
     def _dictionary_pair_guard(
@@ -2517,22 +2527,75 @@ def _listed_places(text: str, tokens: list[Token], names: frozenset[tuple[str, .
     return found
 
 
-def _spelled_places(tokens: list[Token], in_names: dict[int, str],
-                    spellings: dict[tuple[str, ...], tuple[str, ...]], marks_lost: bool) -> dict[int, str]:
-    """PLACE_SPELLED labels (with the word to read) for the runs of a place's words (PLACE_FIRST and
-    the PLACE_NEXT after it) whose letters spell one gazetteer name, where the words have no marks
-    as read or the text lost its marks."""
-    found: dict[int, str] = {}
-    starts = [i for i, part in in_names.items() if part == PLACE_FIRST]
-    for first in starts:
-        run = [first]
-        while in_names.get(run[-1] + 1) == PLACE_NEXT:
-            run.append(run[-1] + 1)
-        if len(run) < 2 or not (marks_lost or not any(has_marks(tokens[i].text) for i in run)):
+def _gazetteer_entry(full: str | None) -> tuple[str, tuple[str, ...]]:
+    """A gazetteer entry's kind of unit without marks and its name as canonical syllables ("Xã Ba
+    Động" -> ("xa", ("ba", "động"))); an empty name for numbered units ("Phường 1")."""
+    match = _GAZETTEER_UNIT.match(full or "")
+    if not match:
+        return "", ()
+    return strip_marks(match.group(1).lower()), tuple(canonical(w) for w in match.group(2).split())
+
+
+_PLACE_RUN_LABELS = (PLACE_UNIT, PLACE_FIRST, PLACE_NEXT)
+
+
+def _place_runs(text: str, tokens: list[Token], in_names: dict[int, str]) -> list[list[int]]:
+    """Runs of capitalised words, one space or line break apart, that the place rules marked (a
+    unit's word may open one: "xa Tinh Phong" reads "Tinh" as a unit before "Phong"), each
+    holding a place's first word."""
+    runs: list[list[int]] = []
+    for i in sorted(in_names):
+        tok = tokens[i]
+        if in_names[i] not in _PLACE_RUN_LABELS or tok.kind != WORD or not tok.text[:1].isupper():
             continue
-        name = spellings.get(tuple(strip_marks(tokens[i].text.lower()) for i in run))
-        if name is not None:
-            found.update({i: PLACE_SPELLED + word for i, word in zip(run, name, strict=True)})
+        if (runs and runs[-1][-1] == i - 1 and not text[tokens[i - 1].end:tok.start].strip()
+                and not (in_names[i] == PLACE_UNIT and in_names[i - 1] != PLACE_UNIT)):
+            runs[-1].append(i)  # (a unit after a name opens the next one: "TỈNH QUẢNG NGÃI\nHUYỆN SƠN TỊNH")
+        else:
+            runs.append([i])
+    return [run for run in runs if any(in_names[i] == PLACE_FIRST for i in run)]
+
+
+def _unit_before(tokens: list[Token], i: int) -> str:
+    """The kind of unit named right before token i, without marks ("huyen", "thi tran"), or ""."""
+    words = [strip_marks(tokens[k].text.lower()) for k in (i - 2, i - 1) if k >= 0 and tokens[k].kind == WORD]
+    if len(words) == 2 and " ".join(words) in ("thi tran", "thanh pho", "thi xa", "dac khu"):
+        return " ".join(words)
+    return words[-1] if words and words[-1] in ("tinh", "huyen", "quan", "xa", "phuong") else ""
+
+
+def _spelled_places(text: str, tokens: list[Token], in_names: dict[int, str],
+                    spellings: dict[tuple[str, ...], tuple[tuple[str, ...], ...]],
+                    gazetteer: dict[tuple[str, ...], tuple[frozenset[tuple[str, ...]], frozenset[str]]],
+                    marks_lost: bool) -> dict[int, str]:
+    """PLACE_SPELLED labels (with the word to read) for a place's words read without marks (or in
+    text that lost them) whose letters spell a gazetteer name: the one name they spell, or the one
+    of several that is a unit of the kind named before it ("huyen Ba To" is the district "Ba Tơ",
+    not the commune "Ba Tô") and lies in a province the document names. The run's leading unit
+    words may be left out."""
+    candidates = []  # (token indices, names their letters spell, the kind of unit before them)
+    named_provinces: set[tuple[str, ...]] = set()
+    for run in _place_runs(text, tokens, in_names):
+        for k in range(len(run) - 1):
+            if k > 0 and in_names[run[k - 1]] != PLACE_UNIT:
+                break
+            part = run[k:]
+            names = spellings.get(tuple(strip_marks(tokens[i].text.lower()) for i in part))
+            if names:
+                read = tuple(canonical(tokens[i].text) for i in part)
+                named_provinces.update(name for name in names if name in gazetteer[name][0]
+                                       and (len(names) == 1 or name == read))
+                if marks_lost or not any(has_marks(tokens[i].text) for i in part):
+                    candidates.append((part, names, _unit_before(tokens, part[0])))
+                break
+    found: dict[int, str] = {}
+    for part, names, unit in candidates:
+        if len(names) > 1 and unit:
+            names = tuple(name for name in names if unit in gazetteer[name][1]) or names
+        if len(names) > 1:
+            names = tuple(name for name in names if gazetteer[name][0] & named_provinces)
+        if len(names) == 1:
+            found.update({i: PLACE_SPELLED + word for i, word in zip(part, names[0], strict=True)})
     return found
 
 
