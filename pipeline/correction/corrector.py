@@ -30,7 +30,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -323,10 +323,9 @@ class Corrector:
         self._shared_slots: dict[tuple, _Slot] = {}  # see _slot
         self._near: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}  # see _near_readings
         self._by_tail: dict[str, list[str]] | None = None  # see _swallowed_by_paren
-        self._everyday_pairs: frozenset[tuple[str, str]] | None = None  # see _everyday_word_pairs
+        self._dictionary_pairs: tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]] | None = None
         self._gazetteer: dict[tuple[str, ...], tuple[frozenset[tuple[str, ...]], frozenset[str]]] | None = None
         self._spellings: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] | None = None  # see gazetteer_spellings
-        self._two_syllable_words: frozenset[tuple[str, str]] | None = None  # see _spells_two_syllable_word
         self.trace: list[dict] | None = None  # set to a list to record every word's features
         self._capital_logp = _capital_logp(lm)
         # family names and the titles before a name, as LM words (dictionaries/name_openers.txt)
@@ -417,7 +416,7 @@ class Corrector:
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         in_names.update(_number_labels(norm, tokens))
         if GAZETTEER_PLACES and noise.letters and noise.drop < 0.5:  # (names are matched with their marks)
-            listed = _listed_places(norm, tokens, self.gazetteer_names())
+            listed = _listed_places(norm, tokens, self._gazetteer_provinces())
             in_names.update({i: label for i, label in listed.items() if in_names.get(i) in _PLACE_LABELS})
         if YEAR_NAMES and noise.letters and noise.drop < 0.5:
             in_names.update(_year_names(norm, tokens))
@@ -939,7 +938,7 @@ class Corrector:
         ì", "bụi rậm"), which underthesea's Viet74K dictionary lists. Two neighbours that spell such
         a word as read are kept as read, unflagged (their starts are returned); a known neighbour
         whose other marks would spell one with it ("có gắng") gets that reading as a suggestion."""
-        pairs = self._everyday_word_pairs()
+        pairs = self._viet74k_pairs()[0]
         by_start = {c[0].start: c for c in changes}
         words = [canonical(tok.text) if tok.kind == WORD else "" for tok in tokens]
         kept: set[int] = set()
@@ -1008,10 +1007,10 @@ class Corrector:
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
         taught: set[int],
     ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-        """A word that spells a two-syllable dictionary word with its neighbour as read ("đầm ấm", "cờ
-        bạc", "đầu cơ") is seldom a misread: a change that breaks such a pair, and makes none, is only
-        suggested unless the decoder is sure of it (DICTIONARY_PAIR_GUARD_BELOW). (The legal LM reads "Tết đầm ấm" as
-        "đảm": it knows "đảm bảo", not the warmth of a holiday.)"""
+        """A word that spells a two-syllable dictionary word with its neighbour as read ("đầm ấm",
+        "cờ bạc", "đầu cơ") is seldom a misread: a change that breaks such a pair, and makes none,
+        is only suggested unless the decoder is sure of it (DICTIONARY_PAIR_GUARD_BELOW). (The legal
+        LM reads "Tết đầm ấm" as "đảm": it knows "đảm bảo", not the warmth of a holiday.)"""
         index = {tok.start: i for i, tok in enumerate(tokens)}
         out = []
         for change in changes:
@@ -1028,27 +1027,28 @@ class Corrector:
         """The word and a neighbour as read, one space apart, spell a two-syllable entry of Viet74K.
         (Stricter than the LM's ``pair_keys``, which hold every neighbouring pair of longer entries
         too: "đầu có" is one of those.)"""
-        if self._two_syllable_words is None:
-            words = (entry.replace("-", " ").split() for entry in read_viet74k())
-            self._two_syllable_words = frozenset((canonical(w[0]), canonical(w[1])) for w in words if len(w) == 2)
+        two_syllable_words = self._viet74k_pairs()[1]
         for j in (i - 1, i + 1):
             if 0 <= j < len(tokens) and tokens[j].kind == WORD:
                 left, right = (j, i) if j < i else (i, j)
                 pair = (canonical(tokens[j].text), word) if j < i else (word, canonical(tokens[j].text))
-                if text[tokens[left].end:tokens[right].start] == " " and pair in self._two_syllable_words:
+                if text[tokens[left].end:tokens[right].start] == " " and pair in two_syllable_words:
                     return True
         return False
 
-    def _everyday_word_pairs(self) -> frozenset[tuple[str, str]]:
-        """Neighbouring syllables of Viet74K's entries of which the LM does not know both (the pairs
-        of two known syllables are the LM's ``pair_keys``). Read on first use: 0.2 s."""
-        if self._everyday_pairs is None:
-            pairs = set()
+    def _viet74k_pairs(self) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
+        """From underthesea's Viet74K dictionary, read on first use (0.2 s): the neighbouring
+        syllables of its entries of which the LM does not know both (the pairs of two known
+        syllables are the LM's ``pair_keys``), and its two-syllable entries."""
+        if self._dictionary_pairs is None:
+            everyday, two_syllable_words = set(), set()
             for entry in read_viet74k():
                 syllables = [canonical(w) for w in entry.replace("-", " ").split()]
-                pairs.update((a, b) for a, b in itertools.pairwise(syllables) if a not in self.known or b not in self.known)
-            self._everyday_pairs = frozenset(pairs)
-        return self._everyday_pairs
+                everyday.update((a, b) for a, b in itertools.pairwise(syllables) if a not in self.known or b not in self.known)
+                if len(syllables) == 2:
+                    two_syllable_words.add((syllables[0], syllables[1]))
+            self._dictionary_pairs = (frozenset(everyday), frozenset(two_syllable_words))
+        return self._dictionary_pairs
 
     def _stray_letter_doubts(
         self, text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -1944,6 +1944,8 @@ def read_viet74k() -> tuple[str, ...]:
 
     path = underthesea_file("corpus", "data", "Viet74K.txt")
     return tuple(path.read_text(encoding="utf-8").splitlines()) if path else ()
+
+
 SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
 # "Nơi nhận" opening a line, on the text without marks, and as blur reads it ("Nơnhậm")
 _RECIPIENTS = re.compile(r"^[ \t]*no ?i? ?nha[nm]\b", re.MULTILINE | re.IGNORECASE)
@@ -2508,7 +2510,7 @@ _PLACE_LABELS = (None, PLACE_FIRST, PLACE_NEXT, PLACE_UNIT)  # (a person's name 
 _MAX_LISTED_WORDS = 4
 
 
-def _listed_places(text: str, tokens: list[Token], names: frozenset[tuple[str, ...]]) -> dict[int, str]:
+def _listed_places(text: str, tokens: list[Token], names: Container[tuple[str, ...]]) -> dict[int, str]:
     """PLACE_LISTED for the words of each run of capitalised words, one space or line break apart,
     that spells a gazetteer name as read (the longest first, from the left). Not in capitals:
     "CỘNG HÒA XÃ HỘI" is no "xã Cộng Hòa"."""
