@@ -34,6 +34,10 @@ def underthesea_file(*parts: str) -> Path | None:
     return path if path.is_file() else None
 
 
+# the fields of each row of that gazetteer's "ward_mapping" that name a unit ("Huyện Ba Tơ")
+ADDRESS_MAPPING_FIELDS = ("old_province", "new_province", "old_district", "old_ward", "new_ward")
+
+
 def address_mapping_path() -> Path | None:
     """underthesea's gazetteer of Vietnam's administrative units (old and new provinces, districts,
     wards: ``address/data/mapping.json``), or None where that package or file is missing."""

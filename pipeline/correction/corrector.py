@@ -158,7 +158,6 @@ GAZETTEER_SPELLINGS = True
 YEAR_NAME = "year-name"  # a year's name in the sexagenary cycle ("Nhâm Dần"), read as it stands
 YEAR_NAMES = True
 _GAZETTEER_UNIT = re.compile(r"^(Thành phố|Thị xã|Thị trấn|Tỉnh|Huyện|Quận|Xã|Phường|Đặc khu)\s+(\D+)$")
-_GAZETTEER_FIELDS = ("old_province", "new_province", "old_district", "old_ward", "new_ward")
 # ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
 # is "TỈNH" (the LM, across the line break, hardly weighs in against OCR's confident mark)
 PLACE_UNIT = "place-unit"
@@ -978,14 +977,14 @@ class Corrector:
         and new (a province lies in itself), and the kinds of unit it names ("huyen", "xa", "thi
         tran"... without marks)."""
         if self._gazetteer is None:
-            from pipeline.resources import address_mapping_path
+            from pipeline.resources import ADDRESS_MAPPING_FIELDS, address_mapping_path
 
             path = address_mapping_path()
             provinces: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
             units: dict[tuple[str, ...], set[str]] = {}
             rows = json.loads(path.read_text(encoding="utf-8")).get("ward_mapping", []) if path else []
             for row in rows:
-                names = {field: _gazetteer_entry(row.get(field)) for field in _GAZETTEER_FIELDS}
+                names = {field: _gazetteer_entry(row.get(field)) for field in ADDRESS_MAPPING_FIELDS}
                 within = {names[field][1] for field in ("old_province", "new_province") if names[field][1]}
                 for field, (unit, words) in names.items():
                     if len(words) >= 2:

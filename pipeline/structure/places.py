@@ -33,7 +33,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.correction.viet import is_valid_syllable
-from pipeline.resources import address_mapping_path
+from pipeline.resources import ADDRESS_MAPPING_FIELDS, address_mapping_path
 from pipeline.structure.text import fold, squash
 
 # Folded unit word → its spelling in capitals.
@@ -44,7 +44,6 @@ UNIT_WORDS: dict[str, str] = {
 _UNIT_IN_NAME = re.compile(r"^(thanh pho|thi xa|thi tran|tinh|huyen|quan|xa|phuong|dac khu)\s+(.+)$")
 # The last unit word of an agency line and the name after it, up to the end of the line.
 _UNIT_IN_AGENCY = re.compile(r"(?<!\w)(thanh pho|thi xa|thi tran|tinh|huyen|quan|xa|phuong)\s+(\S+(?:\s+\S+){1,3})$")
-GAZETTEER_FIELDS = ("old_province", "new_province", "old_district", "old_ward", "new_ward")
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +55,7 @@ def gazetteer() -> dict[str, frozenset[str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     names: dict[str, set[str]] = {}
     for row in data.get("ward_mapping", []):
-        for key in GAZETTEER_FIELDS:
+        for key in ADDRESS_MAPPING_FIELDS:
             full = row.get(key)
             match = _UNIT_IN_NAME.match(fold(full)) if full else None
             if match:
