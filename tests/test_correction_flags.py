@@ -464,3 +464,9 @@ def test_a_doubtful_change_that_breaks_a_dictionary_word_as_read_is_only_suggest
     tokens = list(tokenize(text, corrector.protected))
     hoard = next(t for t in tokens if t.text == "cơ")
     assert corrector._dictionary_pair_guard(text, tokens, [(hoard, "có", 0.57, False, ())], set())[0][3] is True
+
+
+def test_a_points_label_its_lists_order_confirms_is_not_flagged(corrector: Corrector) -> None:
+    text = "1. Các sở:\na) Triển khai kế hoạch;\nb) Báo cáo kết quả;\nc) Kiểm tra, giám sát.\n"
+    spans = _spans(text, 95.0, {"b)": 30.0, "c)": 30.0})  # Tesseract doubted the labels
+    assert not {"b", "c"} & set(_flagged(corrector.correct(text, token_confidences=spans)))

@@ -10,6 +10,7 @@ from pipeline.correction.punctuation import (
     clause_number_fixes,
     glued_number_fixes,
     joining_hyphens,
+    labels_in_order,
     list_dash_fixes,
     point_label_fixes,
     stray_periods,
@@ -145,3 +146,11 @@ def test_a_speck_hyphen_between_a_frequent_pair_is_a_space_and_a_loanwords_is_fl
     kept = corrector.correct("Phát triển kinh tế-xã hội và hệ thống ra-đa.\n")
     assert kept.text == "Phát triển kinh tế-xã hội và hệ thống ra-đa.\n"
     assert [(c.original, c.flagged, c.alternatives) for c in kept.changes] == [("-", True, (" ",))] * 2
+
+
+def test_labels_their_lists_order_confirms() -> None:
+    text = "a) Một;\nb) Hai;\nc) Ba;\nq) Bốn;\n\nx) Lẻ;\n©) Năm;\nd) Sáu;\n"
+    confirmed = {text[k] for k in labels_in_order(text)}
+    # "a" "b" "c" follow each other; "q" and "x" follow nothing; "©" is a glyph (mended elsewhere),
+    # yet "d" goes on from it
+    assert confirmed == {"a", "b", "c", "d"}

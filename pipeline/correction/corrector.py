@@ -48,6 +48,7 @@ from .punctuation import (
     clause_number_fixes,
     glued_number_fixes,
     joining_hyphens,
+    labels_in_order,
     list_dash_fixes,
     point_label_fixes,
     stray_periods,
@@ -451,7 +452,11 @@ class Corrector:
         # (text with its marks stripped is typed: its words are in their places, one at a time)
         pairs = self._pair_confidence(groups, slots, best) if noise.letters and PAIR_DOUBT else None
         named = self._listed_name_words(tokens, in_names) if NAMES_TRUSTED else set()
-        changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named)
+        ordered: set[int] = set()
+        if ORDERED_LABELS_TRUSTED and noise.letters and not noise.latin_marks:
+            confirmed = labels_in_order(norm)
+            ordered = {i for i, tok in enumerate(tokens) if tok.start in confirmed}
+        changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _archive_mark(norm, tokens, _broken_numbers(norm, tokens, changes))
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
@@ -758,9 +763,12 @@ class Corrector:
         confs: list[float | None],
         pairs: list[float | None] | None = None,
         named: frozenset[int] | set[int] = frozenset(),
+        ordered: frozenset[int] | set[int] = frozenset(),
     ) -> tuple[list[tuple[Token, str, float, bool, tuple[str, ...]]], set[int]]:
         """The decoder's choices as changes and flags, and the starts of the tokens a clerks'
-        decision settles in their context (never doubted again)."""
+        decision settles in their context (never doubted again). ``named``: listed names, trusted
+        where Tesseract read them surely; ``ordered``: points' labels their list's order confirms,
+        trusted however Tesseract read them."""
         out = []
         taught: set[int] = set()
         learned = self.learned.active
@@ -836,7 +844,7 @@ class Corrector:
                 continue
             # without OCR confidences a change's doubt is unused (applied by its posterior alone)
             doubt = -10.0
-            if not changed and i in named and (confs[i] is None or confs[i] >= NAMES_TRUSTED_CONF):
+            if not changed and (i in ordered or i in named and (confs[i] is None or confs[i] >= NAMES_TRUSTED_CONF)):
                 pass  # a listed name in its place ("huyện Mộ Đức", "bà Huỳnh Thị Gái"): the LM knows names least
             elif not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
                 # a word left as read is judged by its posterior decided with a neighbour, when that
@@ -1806,6 +1814,7 @@ CONTEXT_DOUBT_CONFIDENCE = 0.5
 CONTEXT_DOUBTS = True
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
 NAMES_TRUSTED = True
+ORDERED_LABELS_TRUSTED = True  # a point's label its list's order confirms ("c)" between "b)" and "d)") is no doubt
 NAMES_TRUSTED_CONF = 85.0  # ...nor, with word confidences, when Tesseract read it at least this surely
 LONE_CAPITAL_FLAGS = True  # False: no flag for a lone capital letter in running text (_lone_capital_doubts)
 # English-model text: every word is a fix, and a doubted fix gives back the misread; only a larger

@@ -143,6 +143,22 @@ def point_label_fixes(text: str) -> list[PunctuationFix]:
     return fixes
 
 
+def labels_in_order(text: str) -> set[int]:
+    """Offsets of the points' labels, read as point letters, that their list's order confirms: the
+    letter after the label before it, or the one before the label after it ("a) b)")."""
+    labels = [(m.start(2), m.group(2).lower()) for m in _POINT_LABEL_LINE.finditer(text)]
+    confirmed = set()
+    for k, (offset, letter) in enumerate(labels):
+        if letter not in POINT_LETTERS:
+            continue  # (a glyph, "©)", is mended by point_label_fixes)
+        previous = _label_letter(labels[k - 1][1]) if k else None
+        after = _label_letter(labels[k + 1][1]) if k + 1 < len(labels) else None
+        if (previous is not None and _next_point_letter(previous) == letter
+                or after is not None and _next_point_letter(letter) == after):
+            confirmed.add(offset)
+    return confirmed
+
+
 def _expected_label(letter: str, previous: str | None, after: str | None) -> str | None:
     """The letter a label ``letter`` stands for between its list's labels, or None to keep it."""
     expected = _next_point_letter(previous) if previous is not None else None
