@@ -405,8 +405,14 @@ def test_a_lone_capital_letter_in_running_text_is_flagged(corrector: Corrector) 
 def test_the_unit_closing_an_agencys_name_is_read_as_it_stands(corrector: Corrector) -> None:
     text = "Cục Thuế tỉnh, các sở, ban, ngành tỉnh và Cổng TTĐT tỉnh phối hợp; cách tính tỉnh lộ.\n"
     tokens = list(tokenize(text, corrector.protected))
-    trusted = {tokens[i].text + "@" + tokens[i - 1].text for i in corrector._listed_name_words(tokens, {})}
+    trusted = {tokens[i].text + "@" + tokens[i - 1].text for i in corrector._listed_name_words(text, tokens, {})}
     assert trusted == {"tỉnh@Thuế", "tỉnh@ngành", "tỉnh@TTĐT"}  # not "tỉnh" after "tính"
+    # an agency's name opened by its head, a few small words back on its line
+    text = ("Văn phòng Đăng ký đất đai tỉnh, Ban Tiếp công dân tỉnh, Sở Dân tộc - Tôn giáo tỉnh thực hiện;"
+            " Sở chủ trì, phối hợp với tỉnh.\n")
+    tokens = list(tokenize(text, corrector.protected))
+    trusted = [tokens[i - 1].text for i in sorted(corrector._listed_name_words(text, tokens, {}))]
+    assert trusted == ["đai", "dân", "giáo"]  # not after "phối hợp với": a comma closes "Sở chủ trì"
 
 
 def test_two_syllables_of_a_dictionary_word_vouch_for_each_other(corrector: Corrector) -> None:
@@ -420,14 +426,14 @@ def test_two_syllables_of_a_dictionary_word_vouch_for_each_other(corrector: Corr
 def test_a_years_stem_whose_branch_was_misread_and_the_lunar_months_are_names(corrector: Corrector) -> None:
     text = "Bảo đảm đón Tết Nguyên đán Nhâm\nDàn an toàn (nhằm ngày 03, tháng Giêng năm Nhâm Dân); Nhâm đi.\n"
     tokens = list(tokenize(text, corrector.protected))
-    trusted = [tokens[i].text for i in sorted(corrector._listed_name_words(tokens, {})) if tokens[i].text[0].isupper()]
+    trusted = [tokens[i].text for i in sorted(corrector._listed_name_words(text, tokens, {})) if tokens[i].text[0].isupper()]
     assert trusted == ["Nhâm", "Giêng", "Nhâm"]  # not the last "Nhâm", which no year's word precedes
 
 
 def test_a_dates_words_beside_its_numbers_are_read_as_they_stand(corrector: Corrector) -> None:
     text = "Quảng Ngãi, ngày |2 tháng 3 năm 2018\nCác ngày nghỉ trong tháng.\n"
     tokens = list(tokenize(text, corrector.protected))
-    trusted = [tokens[i].text for i in sorted(corrector._listed_name_words(tokens, {}))]
+    trusted = [tokens[i].text for i in sorted(corrector._listed_name_words(text, tokens, {}))]
     assert trusted == ["ngày", "tháng", "năm"]  # the second line's "ngày" and "tháng" stand among words
 
 

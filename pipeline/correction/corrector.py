@@ -179,6 +179,14 @@ _UNIT_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "th�
 # units that close an agency's name ("Sở Y tế tỉnh"), after a capitalised word or these
 _AGENCY_UNITS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận"})
 _AGENCY_ENDS = frozenset({"ngành", "thể", "ban"})  # "các sở, ban, ngành tỉnh", "đoàn thể tỉnh"
+# ...or after an agency's name opened by one of these, capitalised, a few small words back on its line
+# ("Văn phòng Đăng ký đất đai tỉnh", "Ban Tiếp công dân tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh")
+_AGENCY_HEADS = frozenset({("văn", "phòng"), ("bộ", "chỉ"), ("công", "an"), ("chi", "cục"), ("trung", "tâm"),
+                           ("ủy", "ban"), ("hội", "đồng"), ("thanh", "tra"), ("kho", "bạc"), ("ngân", "hàng"),
+                           ("liên", "đoàn"), ("bảo", "hiểm"), ("tòa", "án"), ("viện", "kiểm"), ("sở",), ("ban",),
+                           ("cục",), ("phòng",), ("đài",), ("báo",), ("đoàn",)})
+AGENCY_HEAD_REACH = 6  # words
+AGENCY_HEADS_TRUSTED = True
 MAX_PLACE_WORDS = 4
 # units whose name follows ("thị xã", "thị trấn", "thành phố", "khu phố" by their last word);
 # "quận" only with its mark: unmarked "quan" is mostly "cơ quan"
@@ -451,7 +459,7 @@ class Corrector:
             best, posts = _consistency_local(tokens, slots, best, posts)
         # (text with its marks stripped is typed: its words are in their places, one at a time)
         pairs = self._pair_confidence(groups, slots, best) if noise.letters and PAIR_DOUBT else None
-        named = self._listed_name_words(tokens, in_names) if NAMES_TRUSTED else set()
+        named = self._listed_name_words(norm, tokens, in_names) if NAMES_TRUSTED else set()
         ordered: set[int] = set()
         if ORDERED_LABELS_TRUSTED and noise.letters and not noise.latin_marks:
             confirmed = labels_in_order(norm)
@@ -900,7 +908,7 @@ class Corrector:
             return REAL_WORD_APPLY_THRESHOLD
         return APPLY_THRESHOLD
 
-    def _listed_name_words(self, tokens: list[Token], in_names: dict[int, str]) -> set[int]:
+    def _listed_name_words(self, text: str, tokens: list[Token], in_names: dict[int, str]) -> set[int]:
         """Tokens inside a person's or a place's name that are, as read, a listed word of that
         part of a name (dictionaries/place_names.txt, middle_names.txt...), or any syllable in a
         given name's place, and the title ("ông", "bà") before a family name."""
@@ -933,7 +941,8 @@ class Corrector:
                 out.add(i)  # a date's words beside its numbers, read or scribbled: "ngày |2 tháng 3 năm 2018"
             # the unit closing an agency's name: "Cục Thuế tỉnh", "Cổng TTĐT tỉnh", "đoàn thể huyện"
             # are read as they stand (the LM would rather "tính" after "thuế")
-            if tokens[i].text in _AGENCY_UNITS and (tokens[i - 1].text[:1].isupper() or before in _AGENCY_ENDS):
+            if tokens[i].text in _AGENCY_UNITS and (tokens[i - 1].text[:1].isupper() or before in _AGENCY_ENDS
+                                                    or AGENCY_HEADS_TRUSTED and _closes_agency_name(text, tokens, i)):
                 out.add(i)
         return out
 
@@ -2607,6 +2616,19 @@ def _spelled_places(text: str, tokens: list[Token], in_names: dict[int, str],
         if len(names) == 1:
             found.update({i: PLACE_SPELLED + word for i, word in zip(part, names[0], strict=True)})
     return found
+
+
+def _closes_agency_name(text: str, tokens: list[Token], i: int) -> bool:
+    """Token i ends an agency's name: within AGENCY_HEAD_REACH words back, with nothing but words,
+    spaces and " - " between, a capitalised head of one (_AGENCY_HEADS: "Văn phòng", "Sở")."""
+    for k in range(i - 1, max(i - 1 - AGENCY_HEAD_REACH, -1), -1):
+        if tokens[k].kind != WORD or text[tokens[k].end:tokens[k + 1].start].strip() not in ("", "-", "–"):
+            return False
+        if tokens[k].text[:1].isupper():
+            head = tuple(canonical(t.text) for t in tokens[k:k + 2])
+            if head[:1] in _AGENCY_HEADS or head in _AGENCY_HEADS and k + 1 < i:
+                return True
+    return False
 
 
 def _year_names(text: str, tokens: list[Token]) -> dict[int, str]:
