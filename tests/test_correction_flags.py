@@ -476,3 +476,10 @@ def test_a_points_label_its_lists_order_confirms_is_not_flagged(corrector: Corre
     text = "1. Các sở:\na) Triển khai kế hoạch;\nb) Báo cáo kết quả;\nc) Kiểm tra, giám sát.\n"
     spans = _spans(text, 95.0, {"b)": 30.0, "c)": 30.0})  # Tesseract doubted the labels
     assert not {"b", "c"} & set(_flagged(corrector.correct(text, token_confidences=spans)))
+
+
+def test_capitals_of_a_listed_agencys_name_and_a_named_conclusion_are_the_writers(corrector: Corrector) -> None:
+    text = ("Giao các sở: Xây dựng, Lao động - Thương binh và Xã hội, Nội vụ phối hợp; thực hiện Kết\n"
+            "luận số 184/KL-TTr ngày 06/9/2024.\n")
+    assert not _flagged(corrector.correct(text))
+    assert _flagged(corrector.correct("Đây là vấn đề Xã hội quan tâm.\n")) == {"Xã": "xã"}

@@ -302,6 +302,7 @@ class Corrector:
         middle_names: Iterable[str] = (),
         given_names: Iterable[str] = (),
         place_names: Iterable[str] = (),
+        agency_names: Iterable[str] = (),
     ) -> None:
         if tone_style not in (None, "old", "new"):
             raise ValueError(f"tone_style must be 'old', 'new' or None, not {tone_style!r}")
@@ -350,6 +351,11 @@ class Corrector:
         self._name_words = {FAMILY_NAME: frozenset(families), MIDDLE_NAME: frozenset(middles),
                             GIVEN_NAME: frozenset(givens), TITLE: frozenset({"ông", "bà"})}
         self._name_parts = frozenset(parts)
+        # three words running in an agency's listed name, each with whether it is capitalised there
+        # ("và Xã hội" of "Sở Lao động - Thương binh và Xã hội"): see _in_agency_name
+        self._agency_trigrams = frozenset(
+            tuple((canonical(w), w[:1].isupper()) for w in words[k:k + 3])
+            for words in (name.replace(" - ", " ").split() for name in agency_names) for k in range(len(words) - 2))
         # each word of a place's name, counted by its position (first, or after the first)
         self._place_counts: dict[str, Counter[str]] = {PLACE_FIRST: Counter(), PLACE_NEXT: Counter()}
         for name in place_names:
@@ -380,7 +386,8 @@ class Corrector:
                    _load_confusions(models), read_word_list(dictionaries_dir() / "name_openers.txt"),
                    read_word_list(dictionaries_dir() / "middle_names.txt"),
                    read_word_list(dictionaries_dir() / "given_names.txt"),
-                   read_word_list(dictionaries_dir() / "place_names.txt"))
+                   read_word_list(dictionaries_dir() / "place_names.txt"),
+                   read_word_list(dictionaries_dir() / "agency_names.txt"))
 
     # ------------------------------------------------------------------ public
 
@@ -1275,12 +1282,24 @@ class Corrector:
         Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
         if (not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i)
-                or _names_a_document(tokens, i) or (WRITERS_CAPITALS and _writers_capital(tokens, i))):
+                or _names_a_document(tokens, i) or (WRITERS_CAPITALS and _writers_capital(tokens, i))
+                or self._in_agency_name(text, tokens, i)):
             return False
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
         if capitalised is not None and capitalised >= USUAL_CAPITAL_RATE:
             return False
         return not _opens_heading(text, tokens, i)
+
+    def _in_agency_name(self, text: str, tokens: list[Token], i: int) -> bool:
+        """Token i stands, capitalised as read, inside three words of a listed agency's name
+        (dictionaries/agency_names.txt): "Lao động - Thương binh và Xã hội" writes its "Xã"."""
+        for first in range(max(i - 2, 0), i + 1):
+            window = tokens[first:first + 3]
+            if (len(window) == 3 and all(t.kind == WORD for t in window)
+                    and all(text[a.end:b.start].strip() in ("", "-", "–") for a, b in itertools.pairwise(window))
+                    and tuple((canonical(t.text), t.text[:1].isupper()) for t in window) in self._agency_trigrams):
+                return True
+        return False
 
     def _capital_rate(self, word: str, min_count: int = 1) -> float | None:
         """How often the corpus writes ``word`` with a capital inside a sentence; None when the
@@ -1617,7 +1636,8 @@ _CYCLE_YEARS = frozenset((_STEMS[k % 10], _BRANCHES[k % 12]) for k in range(60))
 # ("chương trình", "báo cáo", "hướng dẫn" are left out: most often plain nouns, "triển khai Chương trình này")
 _DOCUMENT_KINDS = frozenset({("chỉ", "thị"), ("quyết", "định"), ("nghị", "định"), ("nghị", "quyết"), ("thông", "tư"),
                              ("thông", "báo"), ("kế", "hoạch"), ("công", "văn"), ("công", "điện"), ("tờ", "trình"),
-                             ("quy", "chế"), ("quy", "định"), ("đề", "án"), ("pháp", "lệnh"), ("hiến", "pháp")})
+                             ("quy", "chế"), ("quy", "định"), ("đề", "án"), ("pháp", "lệnh"), ("hiến", "pháp"),
+                             ("kết", "luận")})
 _DOCUMENT_NAMED_BY = frozenset({"số", "này", "liên", "tịch"})
 
 
