@@ -483,3 +483,10 @@ def test_capitals_of_a_listed_agencys_name_and_a_named_conclusion_are_the_writer
             "luận số 184/KL-TTr ngày 06/9/2024.\n")
     assert not _flagged(corrector.correct(text))
     assert _flagged(corrector.correct("Đây là vấn đề Xã hội quan tâm.\n")) == {"Xã": "xã"}
+
+
+def test_the_archive_mark_and_the_departments_before_their_list_are_not_flagged(corrector: Corrector) -> None:
+    text = ("Giám đốc các Sở: Nội vụ, Tư pháp chịu trách nhiệm thi hành.\nNơi nhận:\n- Như trên;\n"
+            "- Lưu: VT, KGVXth96.\n")
+    flagged = _flagged(corrector.correct(text))
+    assert "VT" not in flagged and "Sở" not in flagged

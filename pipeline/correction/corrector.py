@@ -1282,7 +1282,7 @@ class Corrector:
         Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
         if (not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i)
-                or _names_a_document(tokens, i) or (WRITERS_CAPITALS and _writers_capital(tokens, i))
+                or _names_a_document(tokens, i) or (WRITERS_CAPITALS and _writers_capital(text, tokens, i))
                 or self._in_agency_name(text, tokens, i)):
             return False
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
@@ -1652,13 +1652,15 @@ def _names_a_document(tokens: list[Token], i: int) -> bool:
 WRITERS_CAPITALS = True
 
 
-def _writers_capital(tokens: list[Token], i: int) -> bool:
+def _writers_capital(text: str, tokens: list[Token], i: int) -> bool:
     """Capitals the writers of letters use for what they refer to: a document's kind ("thực hiện
-    Chỉ thị, định kỳ báo cáo", "theo Kế hoạch của ...") and the departments in "các Sở, ban, ngành"."""
+    Chỉ thị, định kỳ báo cáo", "theo Kế hoạch của ...") and the departments in "các Sở, ban,
+    ngành" or before the list of them ("Giám đốc các Sở: Nội vụ, Tư pháp")."""
     if i + 1 >= len(tokens):
         return False
     pair = (canonical(tokens[i].text), canonical(tokens[i + 1].text))
-    return pair in _DOCUMENT_KINDS or (pair[0] == "sở" and pair[1] in ("ban", "ngành"))
+    return (pair in _DOCUMENT_KINDS or (pair[0] == "sở" and pair[1] in ("ban", "ngành"))
+            or pair[0] == "sở" and text[tokens[i].end:tokens[i].end + 1] == ":")
 
 
 def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> bool:
@@ -1954,8 +1956,8 @@ def _doubt_beside_flags(
                 continue
             tok = tokens[j]
             if not (tok.kind in (WORD, MIXED, PROTECTED) and len(tok.text) <= 3 and canonical(tok.text) not in common
-                    and _same_line(text, tokens[min(i, j)], tokens[max(i, j)])):
-                continue
+                    and _same_line(text, tokens[min(i, j)], tokens[max(i, j)])) or _LUU_BEFORE.search(text, max(tok.start - 12, 0), tok.start):
+                continue  # (NĐ 30's archive mark "Lưu: VT" stands beside the drafter's initials)
             change = by_start.get(tok.start)
             if change is None and not _inside_spans(tok, spans):
                 doubted[tok.start] = (tok, tok.text, GARBLED_CONFIDENCE, True, ())
@@ -1967,6 +1969,7 @@ def _doubt_beside_flags(
 
 
 DOUBT_FIXES_BESIDE_FLAGS = True
+_LUU_BEFORE = re.compile(r"\bLưu\s*:\s*$")
 EVERYDAY_WORDS = True  # see Corrector._everyday_words
 DICTIONARY_PAIR_GUARD = True  # see Corrector._dictionary_pair_guard
 # ...for changes below this posterior: the right ones that break such a pair are sure ("địa bàn tính"
