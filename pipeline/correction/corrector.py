@@ -158,7 +158,9 @@ PLACE_SPELLED = "place-spelled:"
 GAZETTEER_SPELLINGS = True
 YEAR_NAME = "year-name"  # a year's name in the sexagenary cycle ("Nhâm Dần"), read as it stands
 YEAR_NAMES = True
-_GAZETTEER_UNIT = re.compile(r"^(Thành phố|Thị xã|Thị trấn|Tỉnh|Huyện|Quận|Xã|Phường|Đặc khu)\s+(\D+)$")
+_GAZETTEER_UNITS = ("Thành phố", "Thị xã", "Thị trấn", "Tỉnh", "Huyện", "Quận", "Xã", "Phường", "Đặc khu")
+_GAZETTEER_UNIT = re.compile(rf"^({'|'.join(_GAZETTEER_UNITS)})\s+(\D+)$")
+_GAZETTEER_UNIT_KINDS = frozenset(strip_marks(unit.lower()) for unit in _GAZETTEER_UNITS)  # "thi tran", "xa"
 # ...and the unit before a place's name reads as the unit: "TÍNH QUẢNG NGÃI" under "ỦY BAN NHÂN DÂN"
 # is "TỈNH" (the LM, across the line break, hardly weighs in against OCR's confident mark)
 PLACE_UNIT = "place-unit"
@@ -1051,13 +1053,7 @@ class Corrector:
         (Stricter than the LM's ``pair_keys``, which hold every neighbouring pair of longer entries
         too: "đầu có" is one of those.)"""
         two_syllable_words = self._viet74k_pairs()[1]
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and tokens[j].kind == WORD:
-                left, right = (j, i) if j < i else (i, j)
-                pair = (canonical(tokens[j].text), word) if j < i else (word, canonical(tokens[j].text))
-                if text[tokens[left].end:tokens[right].start] == " " and pair in two_syllable_words:
-                    return True
-        return False
+        return any(pair in two_syllable_words for pair in _pairs_with_neighbours(text, tokens, i, word))
 
     def _viet74k_pairs(self) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
         """From underthesea's Viet74K dictionary, read on first use (0.2 s): the neighbouring
@@ -1155,14 +1151,9 @@ class Corrector:
         """The word and a neighbour as read, one space apart, are two syllables of a dictionary word
         ("đầm ấm", "lơ là", "bụi rậm"): everyday words the legal LM hardly knows, that a misread
         seldom spells."""
-        own = self.lm.id_of(word)
-        for j in (i - 1, i + 1):
-            if own == self.lm.unk or not 0 <= j < len(tokens) or tokens[j].kind != WORD:
-                continue
-            left, right = (j, i) if j < i else (i, j)
-            other = self.lm.id_of(canonical(tokens[j].text))
-            if (text[tokens[left].end:tokens[right].start] == " " and other != self.lm.unk
-                    and self.lm.spells_a_word(*((other, own) if j < i else (own, other)))):
+        for left, right in _pairs_with_neighbours(text, tokens, i, word):
+            ids = self.lm.id_of(left), self.lm.id_of(right)
+            if self.lm.unk not in ids and self.lm.spells_a_word(*ids):
                 return True
         return False
 
@@ -2601,9 +2592,9 @@ def _place_runs(text: str, tokens: list[Token], in_names: dict[int, str]) -> lis
 def _unit_before(tokens: list[Token], i: int) -> str:
     """The kind of unit named right before token i, without marks ("huyen", "thi tran"), or ""."""
     words = [strip_marks(tokens[k].text.lower()) for k in (i - 2, i - 1) if k >= 0 and tokens[k].kind == WORD]
-    if len(words) == 2 and " ".join(words) in ("thi tran", "thanh pho", "thi xa", "dac khu"):
+    if len(words) == 2 and " ".join(words) in _GAZETTEER_UNIT_KINDS:
         return " ".join(words)
-    return words[-1] if words and words[-1] in ("tinh", "huyen", "quan", "xa", "phuong") else ""
+    return words[-1] if words and words[-1] in _GAZETTEER_UNIT_KINDS else ""
 
 
 def _spelled_places(text: str, tokens: list[Token], in_names: dict[int, str],
@@ -2639,6 +2630,19 @@ def _spelled_places(text: str, tokens: list[Token], in_names: dict[int, str],
         if len(names) == 1:
             found.update({i: PLACE_SPELLED + word for i, word in zip(part, names[0], strict=True)})
     return found
+
+
+def _pairs_with_neighbours(text: str, tokens: list[Token], i: int, word: str) -> list[tuple[str, str]]:
+    """(left, right) of ``word``, standing for token i, with each word neighbour one space apart
+    (canonical as read)."""
+    pairs = []
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].kind == WORD:
+            left, right = (j, i) if j < i else (i, j)
+            if text[tokens[left].end:tokens[right].start] == " ":
+                other = canonical(tokens[j].text)
+                pairs.append((other, word) if j < i else (word, other))
+    return pairs
 
 
 def _closes_agency_name(text: str, tokens: list[Token], i: int) -> bool:

@@ -129,7 +129,7 @@ def point_label_fixes(text: str) -> list[PunctuationFix]:
       "c)"), and the label after it, if any, goes on from the expected one (or a later letter: a
       label may be lost), or starts a new list; or
     - the label after it is the very next letter ("b) X) d)"; "q) b)" opens a list with "a)")."""
-    labels = [(m.start(2), m.group(2).lower()) for m in _POINT_LABEL_LINE.finditer(text)]  # ("D)" is "d)")
+    labels = _labels_read(text)
     fixes = []
     for k, (offset, letter) in enumerate(labels):
         previous = None
@@ -146,7 +146,7 @@ def point_label_fixes(text: str) -> list[PunctuationFix]:
 def labels_in_order(text: str) -> set[int]:
     """Offsets of the points' labels, read as point letters, that their list's order confirms: the
     letter after the label before it, or the one before the label after it ("a) b)")."""
-    labels = [(m.start(2), m.group(2).lower()) for m in _POINT_LABEL_LINE.finditer(text)]
+    labels = _labels_read(text)
     confirmed = set()
     for k, (offset, letter) in enumerate(labels):
         if letter not in POINT_LETTERS:
@@ -157,6 +157,11 @@ def labels_in_order(text: str) -> set[int]:
                 or after is not None and _next_point_letter(letter) == after):
             confirmed.add(offset)
     return confirmed
+
+
+def _labels_read(text: str) -> list[tuple[int, str]]:
+    """(offset, label in small letters) of each point's label opening a line ("D)" is "d)")."""
+    return [(m.start(2), m.group(2).lower()) for m in _POINT_LABEL_LINE.finditer(text)]
 
 
 def _expected_label(letter: str, previous: str | None, after: str | None) -> str | None:
