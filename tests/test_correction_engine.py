@@ -468,3 +468,11 @@ def test_an_unmarked_place_name_takes_the_marks_of_the_one_gazetteer_name_it_spe
     # a name read with its marks is left to the reader: no gazetteer name rewrites it
     marked = "Ủy ban nhân dân xã Hòa Lâm báo cáo.\n"
     assert corrector.correct(marked).text == marked
+
+
+def test_a_date_that_lost_its_slashes_gets_them_back(corrector: Corrector) -> None:
+    res = corrector.correct("Ngày 12 11 2024, tại trụ sở UBND tỉnh; Chỉ thị số 03/CT-UBND ngày 23/01 3023 về việc")
+    assert res.text.startswith("Ngày 12/11/2024, tại")
+    assert "ngày 23/01 3023 về" in res.text
+    [doubt] = [c for c in res.changes if c.original == "23/01 3023"]
+    assert doubt.flagged

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference
+from .dates import broken_dates
 from .decoder import Position, decode_with_posteriors, pair_posteriors
 from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
 from .lm import NgramLM
@@ -476,6 +477,7 @@ class Corrector:
         changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered)
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _archive_mark(norm, tokens, _broken_numbers(norm, tokens, changes))
+        changes = _broken_dates(norm, changes)
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
         marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
         everyday: set[int] = set()
@@ -2147,6 +2149,28 @@ _NUMBER_WITHOUT_ISSUER = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ]{2,6}")
 _ISSUER = re.compile(r"[A-ZĐ][A-ZĐa-zđ]{1,7}")
 _BROKEN_HYPHEN = re.compile(r"-? -?|- -")  # "2269/QĐ TTg", "2269/QĐ- -TTg"
 BROKEN_NUMBER_CONFIDENCE = 0.8
+
+
+DATE_REPAIR_CONFIDENCE = 0.97  # separators only: the digits are the reader's
+DATE_DOUBT_CONFIDENCE = 0.5
+
+
+def _broken_dates(
+    text: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Write the separators a numeric date after "ngày" lost ("29 11 2022" -> "29/11/2022"); one
+    that makes no valid date is flagged. Either replaces what was decided for its numbers."""
+    repairs = broken_dates(text)
+    if not repairs:
+        return changes
+    out = [c for c in changes if not any(r.start <= c[0].start < r.end for r in repairs)]
+    for repair in repairs:
+        span = Token(repair.start, repair.end, repair.original, PROTECTED)
+        if repair.repaired is None:
+            out.append((span, repair.original, DATE_DOUBT_CONFIDENCE, True, ()))
+        else:
+            out.append((span, repair.repaired, DATE_REPAIR_CONFIDENCE, False, ()))
+    return sorted(out, key=lambda change: change[0].start)
 
 
 # "Lưu: VT, ..." (the office's archive, first in the line of copies kept; NĐ 30/2020): the mark as

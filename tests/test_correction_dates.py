@@ -1,0 +1,56 @@
+"""Numeric dates whose separators OCR lost (pipeline/correction/dates.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.correction.dates import broken_dates, document_separator
+
+
+@pytest.mark.parametrize(("text", "repaired"), [
+    ("ngày 29 11 2022 của Thủ tướng", "29/11/2022"),  # every "/" faded
+    ("Ngày 12 11 2024, tại trụ sở", "12/11/2024"),
+    ("ngày 01/1 1/2024 của", "01/11/2024"),  # a blurred pair came apart
+    ("ngày 13/ 12/2021 và", "13/12/2021"),
+    ("ngay 5 3 2020", "5/3/2020"),  # the day word lost its mark too
+    ("ngày 17.9 2024 của, ngày 29/11/2022", "17/9/2024"),  # the document's own dates say "/"
+    ("ngày 13 12 2021 và ngày 1.2.2020", "13.12.2021"),
+])
+def test_a_broken_date_gets_its_separators(text: str, repaired: str) -> None:
+    [repair] = broken_dates(text)
+    assert repair.repaired == repaired
+    assert text[repair.start:repair.end] == repair.original
+
+
+def test_a_broken_date_that_is_no_date_is_left_for_review() -> None:
+    [repair] = broken_dates("Chỉ thị số 03/CT-UBND ngày 23/01 3023 về việc")
+    assert repair.original == "23/01 3023" and repair.repaired is None
+    [repair] = broken_dates("ngày 32 11 2022")
+    assert repair.repaired is None
+
+
+@pytest.mark.parametrize("text", [
+    "ngày 29/11/2022", "ngày 29.11.2022", "ngày 15 tháng 3 năm 2024",
+    "ngày 29 11\n2022",  # never across a line break
+    "ngày 12/3/2024 12/3/2024", "từ ngày 1 đến 15 2024", "Ngày 03 01 23035", "số 29 11 2022",
+])
+def test_well_formed_dates_and_other_numbers_are_left(text: str) -> None:
+    assert broken_dates(text) == []
+
+
+def test_document_separator() -> None:
+    assert document_separator("ngày 1.2.2020 và 3.4.2021, ngày 5/6/2022") == "."
+    assert document_separator("không có ngày") is None
+
+
+@given(st.text(alphabet="ngàyNGÀY 0123456789/.-\n", max_size=40))
+def test_only_separators_ever_change(text: str) -> None:
+    for repair in broken_dates(text):
+        assert text[repair.start:repair.end] == repair.original
+        if repair.repaired is not None:
+            assert re.sub(r"\D", "", repair.repaired) == re.sub(r"\D", "", repair.original)
+            assert "\n" not in repair.original
