@@ -17,6 +17,9 @@ _PART = r"\d(?: ?\d)?"  # a day or month number; a blurred pair may come apart (
 _SEPARATOR = r"[ \t]*[/.\-][ \t]*|[ \t]+"
 _DATE = re.compile(rf"(?P<day>{_PART})(?P<s1>{_SEPARATOR})(?P<month>{_PART})(?P<s2>{_SEPARATOR})"
                    r"(?P<year>\d{4})(?!\w|[/.\-]\w)")
+# what blur or a handwritten figure makes of a date: digits, their look-alikes, stray marks
+_GARBLED = re.compile(r"(?:[\dIl|!\[\]()OoSZN]{1,3}[ \t:;,./\-]{1,3}){1,3}(?P<year>\d{4,5})(?!\w)")
+_NOT_DIGIT = re.compile(r"[^\d \t:;,./\-]")
 _WELL_FORMED = re.compile(r"(?<![\w/.\-])\d{1,2}([/.\-])\d{1,2}\1\d{4}(?![\w/\-])")
 _SEPARATORS = "/.-"
 FIRST_YEAR, LAST_YEAR = 1900, 2099
@@ -31,12 +34,21 @@ class DateRepair:
 
 
 def broken_dates(text: str) -> list[DateRepair]:
-    """The numeric dates after "ngày" whose separators are missing, spaced or mixed."""
-    broken = [found for found in map(_date_after, _DAY_WORD.finditer(text)) if found and _broken(found)]
-    if not broken:
-        return []
-    style = document_separator(text)
-    return [DateRepair(found.start(), found.end(), found.group(), _repaired(found, style)) for found in broken]
+    """The numeric dates after "ngày" whose separators are missing, spaced or mixed, and those
+    garbled past repair ("ngày 3]: I2 2021", "ngày 03 01 23035")."""
+    broken: list[re.Match[str]] = []
+    garbled: list[re.Match[str]] = []
+    for day_word in _DAY_WORD.finditer(text):
+        found = _DATE.match(text, day_word.end())
+        if found is not None:
+            if _broken(found):
+                broken.append(found)
+        elif (found := _GARBLED.match(text, day_word.end())) and _past_repair(found):
+            garbled.append(found)
+    style = document_separator(text) if broken else None
+    repairs = [DateRepair(m.start(), m.end(), m.group(), _repaired(m, style)) for m in broken]
+    repairs += [DateRepair(m.start(), m.end(), m.group(), None) for m in garbled]
+    return sorted(repairs, key=lambda repair: repair.start)
 
 
 def document_separator(text: str) -> str | None:
@@ -48,13 +60,15 @@ def document_separator(text: str) -> str | None:
     return best if counts[best] else None
 
 
-def _date_after(day_word: re.Match[str]) -> re.Match[str] | None:
-    return _DATE.match(day_word.string, day_word.end())
-
-
 def _broken(found: re.Match[str]) -> bool:
     separators = (found["s1"], found["s2"])
     return any(sep not in _SEPARATORS for sep in separators) or " " in found["day"] + found["month"]
+
+
+def _past_repair(garbled: re.Match[str]) -> bool:
+    """A look-alike for a digit, or a year no letter of ours bears."""
+    year = int(garbled["year"])
+    return bool(_NOT_DIGIT.search(garbled.group())) or not FIRST_YEAR <= year <= LAST_YEAR
 
 
 def _repaired(found: re.Match[str], style: str | None) -> str | None:
