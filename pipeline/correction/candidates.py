@@ -41,6 +41,7 @@ class Candidate:
     edits: float  # weighted letter edit cost between the token and the reading
     collapsed: float = 0.0  # Latin-1 marked letters standing for other marks (é for ề)
     learned: float | None = None  # log P(token|word) - log P(token|token) from the learned confusions
+    vowel_lost: bool = False  # the token has no vowel letter ("tnh" for "tỉnh"): its marks went with it
 
 
 def _sub_cost(o: str, s: str) -> float:
@@ -208,10 +209,11 @@ class CandidateGenerator:
                     continue  # letter edits only lead to syllables, never to abbreviations
                 dropped = 1.0 if not has_marks(lower) and has_marks(w) else 0.0
                 changed = 0.0 if dropped else _loose_mark_difference(lower, w)
+                vowel_lost = dropped + changed > 0 and _no_vowel(observed) and "đ" not in w
                 if all(ord(c) < 256 for c in lower):
-                    out[w] = Candidate(w, dropped, 0.0, cost, changed)  # Latin-1 marks: collapsed
+                    out[w] = Candidate(w, dropped, 0.0, cost, changed, vowel_lost=vowel_lost)  # Latin-1 marks: collapsed
                 else:
-                    out[w] = Candidate(w, dropped, changed, cost)
+                    out[w] = Candidate(w, dropped, changed, cost, vowel_lost=vowel_lost)
         if self.learned is not None:
             for w, ratio in self.learned(lower):
                 if w == lower:
@@ -222,6 +224,11 @@ class CandidateGenerator:
                 else:
                     out[w] = Candidate(w, old.dropped, old.changed, old.edits, old.collapsed, ratio)
         return list(out.values())
+
+
+def _no_vowel(observed: str) -> bool:
+    """Plain consonant letters only: no vowel, nor a symbol or marked letter that may stand for one."""
+    return observed.isascii() and observed.isalpha() and not any(c in "aeiouyw" for c in observed)
 
 
 def _loose_mark_difference(observed: str, intended: str) -> float:

@@ -273,6 +273,10 @@ class DocumentNoise:
         return max(own, LEARNED_WEIGHT * cand.learned) if LEARNED_MAX else own
 
     def _features(self, cand: Candidate) -> float:
+        if cand.vowel_lost and not self.latin_marks:
+            # (a Vietnamese model that lost a vowel lost its marks with it; an English model also
+            # writes look-alike consonants for vowels, "j" for "i", so its marks stay in doubt)
+            return cand.edits * math.log(self.edit)
         return (
             cand.dropped * math.log(self.drop)
             + cand.changed * math.log(self.wrong_mark)
