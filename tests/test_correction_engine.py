@@ -483,3 +483,11 @@ def test_a_lost_vowel_took_its_marks_with_it(corrector: Corrector) -> None:
     [change] = corrector.correct("Sở Tài chính báo cáo UBND tnh trước ngày 15/3/2025.").changes
     assert (change.original, change.corrected) == ("tnh", "tỉnh")
     assert change.confidence > 0.95  # 0.73 while "tỉnh" paid for marks dropped
+
+
+def test_an_abbreviation_one_letter_off_is_read_as_the_abbreviation(corrector: Corrector) -> None:
+    # a blurred "U" read as "L", or lost: "LBND", "BND" for "UBND"
+    res = corrector.correct("Hoàn thành và báo cáo LBND tỉnh (thông qua Sở Tài chính); Chủ tịch BND huyện Ba Tơ")
+    assert "báo cáo UBND tỉnh" in res.text and "Chủ tịch UBND huyện" in res.text
+    # an abbreviation the LM knows stays, and so does one two letters from any
+    assert corrector.correct("Chủ tịch UBND huyện; Phòng QLĐĐ huyện").text == "Chủ tịch UBND huyện; Phòng QLĐĐ huyện"

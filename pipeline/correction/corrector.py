@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
-from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference
+from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference, weighted_edit
 from .dates import broken_dates
 from .decoder import Position, decode_with_posteriors, pair_posteriors
 from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
@@ -198,6 +199,12 @@ _PLACE_UNIT_PAIRS = frozenset({("thi", "tran"), ("thanh", "pho"), ("khu", "pho")
 _PLACE_UNIT_LETTERS = _PLACE_UNITS | {last for _, last in _PLACE_UNIT_PAIRS} | {"quan"}  # letters a unit ends with
 NAME_PARTS_MAKE_NAMES = True  # see _inside_names
 NAME_OPENER_BONUS = 2.0  # nats for a family name (or Ông/Bà) opening a run of capitalised words  # weight of log P(capitalised | reading) for a capital inside a sentence
+# an all-capitals token the LM does not know, one letter away from an abbreviation the corpus uses
+# this often ("LBND", "UBNI", "BND" for "UBND" on a blurred page), has it among its readings: letter
+# edits otherwise lead only to syllables. The LM's context and the doubt score decide
+ABBREVIATION_READINGS = True
+ABBREVIATION_READING_MIN_COUNT = 20  # in the pruned LM
+ABBREVIATION_READING_MIN_LENGTH = 3
 MAX_READINGS = 10  # readings kept per token in the lattice
 MAX_READINGS_OCR = 16
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -373,6 +380,10 @@ class Corrector:
         self._names_by_letters: dict[str, list[str]] = {}
         for word in sorted(parts | families | places):
             self._names_by_letters.setdefault(strip_marks(word), []).append(word)
+        # (by their capitals: "UBND", "HĐND", "KBNN"; see ABBREVIATION_READINGS)
+        self._frequent_abbreviations = tuple(sorted(
+            a for a in protected.abbreviations if a.isupper() and len(a) >= ABBREVIATION_READING_MIN_LENGTH
+            and self.known.get(a.lower(), 0) >= ABBREVIATION_READING_MIN_COUNT))
         self._code_pieces: dict[str, str] = {}  # de-accented code letters -> most used spelling
         for piece, _count in sorted(lm.code_pieces.items(), key=lambda kv: -kv[1]):
             self._code_pieces.setdefault(strip_marks(piece), piece)
@@ -661,6 +672,9 @@ class Corrector:
                              for w in self._names_by_letters.get(strip_marks(lower), ()) if w in names and w not in offered]
         if in_name == AFTER_PAREN:
             cands = cands + self._swallowed_by_paren(lower, {cand.word for cand in cands})
+        if (ABBREVIATION_READINGS and ocr and tok.kind == WORD and tok.text.isupper()
+                and len(tok.text) >= ABBREVIATION_READING_MIN_LENGTH and lower not in self.known):
+            cands = cands + _near_abbreviations(tok.text, self._frequent_abbreviations)
         words = [own]
         # (a word of a listed place is a word, though the corpus may never write it: "Plông", "Pắc";
         # unmarked ones only in a place's name: elsewhere "tho" and "gio" have lost their marks)
@@ -2758,6 +2772,15 @@ def _signer_line(text: str, tokens: list[Token], first: int, last: int) -> bool:
     above = next((line for line in reversed(text[:max(line_start - 1, 0)].splitlines())
                   if sum(c.isalpha() for c in line) >= 3), "")
     return above.isupper()
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_abbreviations(word: str, abbreviations: tuple[str, ...]) -> list[Candidate]:
+    """Abbreviations one letter away from an all-capitals token, as readings (see ABBREVIATION_READINGS)."""
+    key = strip_marks(word.lower())
+    return [Candidate(a.lower(), 0.0, 0.0, weighted_edit(key, strip_marks(a.lower())), 0.0)
+            for a in abbreviations
+            if Levenshtein.distance(word, a, score_cutoff=1) <= 1 and strip_marks(a.lower()) != key]
 
 
 def _is_lexicon_word(word: str) -> bool:
