@@ -205,6 +205,8 @@ _SEAL_RADIUS_INCH = (0.55, 1.25)
 _SEAL_WORK_DPI = 50.0
 _RING_ANGLES = 96
 _MIN_RING_COVER = 0.55  # share of angles where the rim is seen in mid-grey
+_RING_SHIFT = 0.5  # radii: the circles around a rim, whose cover it must beat
+_MIN_RING_CONTRAST = 0.2  # a drawn rim: 0.5 above them; text of a blurred page: about 0
 
 
 @dataclass(frozen=True)
@@ -278,19 +280,39 @@ def _seal_level(gray: np.ndarray, circle: tuple[float, float, float], levels: _I
 
     Most rays across the rim must meet at least ~0.5 mm of mid-grey ink that is
     not a text edge; text lines crossing a real seal hide it only on a few rays.
+    The rim must stand out from the page around it: on a blurred page every text
+    stroke is mid-grey, and any circle laid over the text finds "rim" on its rays
+    (circles moved half a radius away find as much there, and a real rim they cross
+    only twice).
     """
     box = _circle_box(gray.shape, circle, 1.12)
     ys, xs = _ring_rays(circle, box)
-    min_run = max(2.0, dpi * 0.5 / 25.4)
     low, high = _mid_band(levels)
     on_ray = gray[box[1] : box[3], box[0] : box[2]][ys, xs]
-    if (((on_ray >= low) & (on_ray <= high)).sum(axis=1) >= min_run).mean() < _MIN_RING_COVER:
+    if _cover((on_ray >= low) & (on_ray <= high), dpi) < _MIN_RING_COVER:
         return None  # quick test on the rays alone before masking text edges in the box
-    on_ray = _seal_ink(gray, box, levels, dpi)[ys, xs]
-    if (on_ray.sum(axis=1) >= min_run).mean() < _MIN_RING_COVER:
+    rim = _rim_ink(gray, circle, levels, dpi)
+    x, y, r = circle
+    around = max(_cover(_rim_ink(gray, (x + dx * r, y + dy * r, r), levels, dpi), dpi)
+                 for dx, dy in ((_RING_SHIFT, 0), (-_RING_SHIFT, 0), (0, _RING_SHIFT), (0, -_RING_SHIFT)))
+    cover = _cover(rim, dpi)
+    if cover < _MIN_RING_COVER or cover - around < _MIN_RING_CONTRAST:
         return None
-    region = gray[box[1] : box[3], box[0] : box[2]]
-    return float(np.percentile(region[ys, xs][on_ray], 10))
+    return float(np.percentile(on_ray[rim], 10))
+
+
+def _rim_ink(gray: np.ndarray, circle: tuple[float, float, float], levels: _InkLevels, dpi: float) -> np.ndarray:
+    """Seal ink (mid-grey, no text edge) on the rays across the circle's rim: angles x radii."""
+    box = _circle_box(gray.shape, circle, 1.12)
+    if box[2] - box[0] < 2 or box[3] - box[1] < 2:
+        return np.zeros((_RING_ANGLES, 1), bool)
+    ys, xs = _ring_rays(circle, box)
+    return _seal_ink(gray, box, levels, dpi)[ys, xs]
+
+
+def _cover(ink_on_rays: np.ndarray, dpi: float) -> float:
+    """Share of the rays that meet at least ~0.5 mm of ink."""
+    return float((ink_on_rays.sum(axis=1) >= max(2.0, dpi * 0.5 / 25.4)).mean())
 
 
 def _circle_box(shape: tuple[int, ...], circle: tuple[float, float, float], scale: float) -> BBox:
