@@ -491,3 +491,12 @@ def test_an_abbreviation_one_letter_off_is_read_as_the_abbreviation(corrector: C
     assert "báo cáo UBND tỉnh" in res.text and "Chủ tịch UBND huyện" in res.text
     # an abbreviation the LM knows stays, and so does one two letters from any
     assert corrector.correct("Chủ tịch UBND huyện; Phòng QLĐĐ huyện").text == "Chủ tịch UBND huyện; Phòng QLĐĐ huyện"
+
+
+def test_tinh_closing_an_agency_at_a_clause_end_is_doubted_as_the_unit(corrector: Corrector) -> None:
+    # the blurred hỏi of "tỉnh" reads as a sắc; the corpus of laws has no lists of recipients to tell
+    res = corrector.correct("Nơi nhận:\n- Như trên;\n- Hội LHPN tính;\n- Cổng TTĐT tính;\n- Lưu: VT.\n")
+    doubts = [c for c in res.changes if c.original == "tính"]
+    assert len(doubts) == 2 and all(c.corrected == "tỉnh" or c.alternatives[0] == "tỉnh" for c in doubts)
+    # a computer, or a method of reckoning, is no unit
+    assert corrector.correct("Máy tính, thiết bị văn phòng; cách tính.").changes == ()

@@ -190,6 +190,12 @@ _AGENCY_HEADS = frozenset({("văn", "phòng"), ("bộ", "chỉ"), ("công", "an"
                            ("liên", "đoàn"), ("bảo", "hiểm"), ("tòa", "án"), ("viện", "kiểm"), ("sở",), ("ban",),
                            ("cục",), ("phòng",), ("đài",), ("báo",), ("đoàn",)})
 AGENCY_HEAD_REACH = 6  # words
+# ...and "tính" (or "tinh") where such a unit closes an agency's name at the end of a clause ("Hội LHPN
+# tính;", "Cổng TTĐT tính;" in the list of recipients) is read as a unit, with UNIT_BONUS: the blurred
+# hỏi of "tỉnh" reads as a sắc, and the corpus of laws, which has no lists of recipients, hardly
+# tells the two apart there. Not "tình", "tịnh": names ("Sơn Tịnh")
+AGENCY_UNIT_SLOTS = True
+_UNIT_MISREADS = frozenset({"tính", "tinh"})
 AGENCY_HEADS_TRUSTED = True
 MAX_PLACE_WORDS = 4
 # units whose name follows ("thị xã", "thị trấn", "thành phố", "khu phố" by their last word);
@@ -458,6 +464,8 @@ class Corrector:
                                             self._gazetteer_provinces(), noise.drop >= 0.5))
         if noise.letters and not noise.latin_marks:
             in_names = _after_parens(norm, tokens) | in_names
+        if AGENCY_UNIT_SLOTS:
+            in_names = _agency_unit_slots(norm, tokens) | in_names
         if not use_capitals:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
             inside = set()
@@ -2698,6 +2706,21 @@ def _closes_agency_name(text: str, tokens: list[Token], i: int) -> bool:
             if head[:1] in _AGENCY_HEADS or head in _AGENCY_HEADS and k + 1 < i:
                 return True
     return False
+
+
+def _agency_unit_slots(text: str, tokens: list[Token]) -> dict[int, str]:
+    """PLACE_UNIT for "tính" closing an agency's name before a clause's end (see AGENCY_UNIT_SLOTS)."""
+    found = {}
+    for i in range(1, len(tokens)):
+        if tokens[i].kind != WORD or canonical(tokens[i].text) not in _UNIT_MISREADS:
+            continue
+        after = text[tokens[i].end:tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
+        before = tokens[i - 1]
+        if (text[before.end:tokens[i].start] == " " and (not after.strip(" \t") or after.strip(" \t")[0] in ";,.\n")
+                and (before.text[:1].isupper() or canonical(before.text) in _AGENCY_ENDS
+                     or _closes_agency_name(text, tokens, i))):
+            found[i] = PLACE_UNIT
+    return found
 
 
 def _year_names(text: str, tokens: list[Token]) -> dict[int, str]:
