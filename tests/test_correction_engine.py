@@ -500,3 +500,11 @@ def test_tinh_closing_an_agency_at_a_clause_end_is_doubted_as_the_unit(corrector
     assert len(doubts) == 2 and all(c.corrected == "tỉnh" or c.alternatives[0] == "tỉnh" for c in doubts)
     # a computer, or a method of reckoning, is no unit
     assert corrector.correct("Máy tính, thiết bị văn phòng; cách tính.").changes == ()
+
+
+def test_a_dictionary_pair_as_read_gives_way_to_a_pair_the_letters_write_often(corrector: Corrector) -> None:
+    # Viet74K lists "hò sơ"; the misread is of "hồ sơ", which the corpus writes thousands of times
+    res = corrector.correct("các cơ quan, đơn vị, địa phương kịp thời hoàn chỉnh hò sơ, thủ tục để giải ngân")
+    assert "hoàn chỉnh hồ sơ, thủ tục" in res.text
+    # an everyday word the corpus never wrote still stands
+    assert "băn khoăn" in corrector.correct("nhiều hộ dân còn băn khoăn về mức bồi thường").text

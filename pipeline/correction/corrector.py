@@ -1002,7 +1002,8 @@ class Corrector:
                     or text[tokens[i].end:tokens[i + 1].start].strip()):
                 continue
             if (left, right) in pairs:
-                kept.update(k for k in (i, i + 1) if tokens[k].start not in taught)
+                if not self._overruled_by_corpus(tokens, words, i, by_start):
+                    kept.update(k for k in (i, i + 1) if tokens[k].start not in taught)
                 continue
             if left not in self.known and right not in self.known:
                 continue
@@ -1020,6 +1021,19 @@ class Corrector:
         starts = {tokens[k].start for k in kept}
         changes = [c for c in changes if c[0].start not in starts]
         return starts, _with_doubts(changes, doubted)
+
+    def _overruled_by_corpus(
+        self, tokens: list[Token], words: list[str], i: int,
+        by_start: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]],
+    ) -> bool:
+        """Whether the decoder read the pair i, i+1 as one the corpus writes often (EVERYDAY_OVERRULED_COUNT):
+        "hò sơ" is in Viet74K, but the letter's "hồ sơ" is what OCR misread."""
+        decoded = []
+        for k in (i, i + 1):
+            change = by_start.get(tokens[k].start)
+            decoded.append(canonical(change[1]) if change and not change[3] and change[0].end == tokens[k].end
+                           else words[k])
+        return decoded != words[i:i + 2] and self.lm.bigram_count(*decoded) >= EVERYDAY_OVERRULED_COUNT
 
     def gazetteer_names(self) -> frozenset[tuple[str, ...]]:
         """The names of two words or more of underthesea's gazetteer of administrative units, as
@@ -1990,6 +2004,7 @@ def _doubt_beside_flags(
 DOUBT_FIXES_BESIDE_FLAGS = True
 _LUU_BEFORE = re.compile(r"\bLưu\s*:\s*$")
 EVERYDAY_WORDS = True  # see Corrector._everyday_words
+EVERYDAY_OVERRULED_COUNT = 100  # corpus count of the decoded pair that overrules a Viet74K pair as read
 DICTIONARY_PAIR_GUARD = True  # see Corrector._dictionary_pair_guard
 # ...for changes below this posterior: the right ones that break such a pair are sure ("địa bàn tính"
 # -> "tỉnh" at 0.97, "dịch vụ viên thông" -> "viễn" at 0.999), the wrong ones were not (0.60-0.71)
