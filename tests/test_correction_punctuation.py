@@ -9,6 +9,7 @@ from pipeline.correction.punctuation import (
     area_unit_marks,
     clause_number_fixes,
     glued_number_fixes,
+    half_spaced_dash_fixes,
     joining_hyphens,
     labels_in_order,
     list_dash_fixes,
@@ -154,3 +155,12 @@ def test_labels_their_lists_order_confirms() -> None:
     # "a" "b" "c" follow each other; "q" and "x" follow nothing; "©" is a glyph (mended elsewhere),
     # yet "d" goes on from it
     assert confirmed == {"a", "b", "c", "d"}
+
+
+def test_a_dash_spaced_on_one_side_between_names_is_spaced_on_both() -> None:
+    text = "Sở Lao động- Thương binh và Xã hội; Độc lập -Tự do; số 17/NQ- CP; kinh tế- xã hội"
+    fixed = text
+    for fix in sorted(half_spaced_dash_fixes(text), key=lambda f: -f.start):
+        fixed = fixed[:fix.start] + fix.replacement + fixed[fix.end:]
+    # (a code's dash has capitals on both sides; before a small letter it may be a joined word's)
+    assert fixed == "Sở Lao động - Thương binh và Xã hội; Độc lập - Tự do; số 17/NQ- CP; kinh tế- xã hội"

@@ -49,6 +49,7 @@ from .punctuation import (
     area_unit_marks,
     clause_number_fixes,
     glued_number_fixes,
+    half_spaced_dash_fixes,
     joining_hyphens,
     labels_in_order,
     list_dash_fixes,
@@ -548,7 +549,8 @@ class Corrector:
         the LM prefers between the words as corrected; clause numbers and list dashes as the
         rules write them. A stop glued to a word that is itself changed joins that change."""
         dropped = [c[0] for c in changes if c[0].kind == SPECK]
-        fixes = _applied_fixes(norm, clause_number_fixes(norm) + list_dash_fixes(norm), dropped)
+        fixes = _applied_fixes(norm, clause_number_fixes(norm) + list_dash_fixes(norm) + half_spaced_dash_fixes(norm),
+                               dropped)
         # (its stop may sit inside a changed token: "I.MUC")
         fixes += _applied_fixes(norm, glued_number_fixes(norm), [c[0] for c in changes])
         changes, labels = _point_labels(norm, changes)

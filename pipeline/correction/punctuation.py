@@ -203,6 +203,23 @@ def list_dash_fixes(text: str) -> list[PunctuationFix]:
     return [PunctuationFix(m.start(2), m.end(2), "-") for m in _TILDE_DASH.finditer(text)]
 
 
+# a dash between two names ("Lao động - Thương binh", "Độc lập - Tự do") read glued to one side only
+_HALF_SPACED_DASH = re.compile(r"(?<=\w)(?:(-)[ \t]|[ \t](-))(?=\w+)")
+_WORD_AFTER = re.compile(r"\w+")
+
+
+def half_spaced_dash_fixes(text: str) -> list[PunctuationFix]:
+    """ "động- Thương", "lập -Tự": a dash spaced on one side only, between a small-letter word
+    and a capitalised one, is spaced on both. (A code's dash, "17/NQ- CP", has capitals both sides.)"""
+    fixes = []
+    for m in _HALF_SPACED_DASH.finditer(text):
+        after = _WORD_AFTER.match(text, m.end()).group()
+        if text[m.start() - 1].islower() and after[:1].isupper() and not after.isupper():
+            dash = m.start(1) if m.group(1) else m.start(2)
+            fixes.append(PunctuationFix(dash, dash + 1, " -" if m.group(1) else "- "))
+    return fixes
+
+
 def joining_hyphens(text: str) -> list[tuple[int, str, str]]:
     """(offset, left, right) of each hyphen joining two small-letter syllables ("phê-duyệt")."""
     return [(m.end(1), m.group(1), m.group(2)) for m in _JOINING_HYPHEN.finditer(text)
