@@ -508,3 +508,10 @@ def test_a_dictionary_pair_as_read_gives_way_to_a_pair_the_letters_write_often(c
     assert "hoàn chỉnh hồ sơ, thủ tục" in res.text
     # an everyday word the corpus never wrote still stands
     assert "băn khoăn" in corrector.correct("nhiều hộ dân còn băn khoăn về mức bồi thường").text
+
+
+def test_a_document_number_whose_figures_came_apart_is_suggested_joined(corrector: Corrector) -> None:
+    res = corrector.correct("sửa đổi một số điều của Quyết định số 2 269/QĐ-TTg về Chương trình")
+    assert "số 2 269/QĐ-TTg về" in res.text  # a code is never changed, only suggested
+    [split] = [c for c in res.changes if c.original == "2 269/QĐ-TTg"]
+    assert split.flagged and split.corrected == "2269/QĐ-TTg"

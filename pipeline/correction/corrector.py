@@ -2191,6 +2191,8 @@ def _same_line(text: str, first: Token, second: Token) -> bool:
 _NUMBER_WITHOUT_ISSUER = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ]{2,6}")
 _ISSUER = re.compile(r"[A-ZĐ][A-ZĐa-zđ]{1,7}")
 _BROKEN_HYPHEN = re.compile(r"-? -?|- -")  # "2269/QĐ TTg", "2269/QĐ- -TTg"
+_SPLIT_NUMBER_HEAD = re.compile(r"\d{1,3}")
+_NUMBERED_CODE = re.compile(r"\d{1,4}/(?:\d{4}/)?[A-ZĐ]")
 BROKEN_NUMBER_CONFIDENCE = 0.8
 
 
@@ -2239,16 +2241,26 @@ def _broken_numbers(
     text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
     """Suggest the hyphen a document number lost between its type and its issuer ("2269/QĐ TTg"
-    -> "2269/QĐ-TTg"): codes are never changed, only flagged with the joined reading."""
-    taken = {c[0].start for c in changes}
+    -> "2269/QĐ-TTg"), and the figures of its number spaced apart ("số 2 269/QĐ-TTg" -> "2269/QĐ-TTg"):
+    codes are never changed, only flagged with the joined reading."""
+    # (a doubt that only flags a piece, as read, gives way to the joined reading)
+    taken = {c[0].start for c in changes if not (c[3] and c[1] == c[0].text)}
     out = list(changes)
-    for first, second in itertools.pairwise(tokens):
-        if (first.kind == PROTECTED and second.kind == PROTECTED and _BROKEN_HYPHEN.fullmatch(text[first.end:second.start])
-                and _NUMBER_WITHOUT_ISSUER.fullmatch(first.text) and _ISSUER.fullmatch(second.text)
-                and second.text[1:] != second.text[1:].lower() and not taken & {first.start, second.start}):
+    for k, (first, second) in enumerate(itertools.pairwise(tokens)):
+        if first.kind != PROTECTED or second.kind != PROTECTED or taken & {first.start, second.start}:
+            continue
+        gap = text[first.end:second.start]
+        if (_BROKEN_HYPHEN.fullmatch(gap) and _NUMBER_WITHOUT_ISSUER.fullmatch(first.text)
+                and _ISSUER.fullmatch(second.text) and second.text[1:] != second.text[1:].lower()):
             joined = f"{first.text}-{second.text}"
-            span = Token(first.start, second.end, text[first.start:second.end], PROTECTED)
-            out.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
+        elif (gap == " " and k > 0 and strip_marks(tokens[k - 1].text.lower()) == "so" and _SPLIT_NUMBER_HEAD.fullmatch(first.text)
+              and _NUMBERED_CODE.match(second.text)):
+            joined = f"{first.text}{second.text}"  # a number's figures spaced apart: "số 2 269/QĐ-TTg"
+        else:
+            continue
+        span = Token(first.start, second.end, text[first.start:second.end], PROTECTED)
+        out = [c for c in out if not span.start <= c[0].start < span.end]
+        out.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
     return sorted(out, key=lambda change: change[0].start)
 
 
