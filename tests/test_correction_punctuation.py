@@ -164,3 +164,11 @@ def test_a_dash_spaced_on_one_side_between_names_is_spaced_on_both() -> None:
         fixed = fixed[:fix.start] + fix.replacement + fixed[fix.end:]
     # (a code's dash has capitals on both sides; before a small letter it may be a joined word's)
     assert fixed == "Sở Lao động - Thương binh và Xã hội; Độc lập - Tự do; số 17/NQ- CP; kinh tế- xã hội"
+
+
+def test_a_capital_label_in_a_list_of_small_ones_is_lowered() -> None:
+    fixes = point_label_fixes("a) Một\nb) Hai\nC) Ba\nd) Bốn\n")
+    assert [(f.start, f.replacement) for f in fixes] == [(14, "c")]
+    # a heading's line in capitals keeps its capital label; so does a list in capitals
+    assert point_label_fixes("a) Một\nb) Hai\nC) BA\nd) Bốn\n") == []
+    assert point_label_fixes("A) Một\nB) Hai\nC) Ba\n") == []

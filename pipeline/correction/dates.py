@@ -18,7 +18,7 @@ _SEPARATOR = r"[ \t]*[/.\-][ \t]*|[ \t]+"
 _DATE = re.compile(rf"(?P<day>{_PART})(?P<s1>{_SEPARATOR})(?P<month>{_PART})(?P<s2>{_SEPARATOR})"
                    r"(?P<year>\d{4})(?!\w|[/.\-]\w)")
 # what blur or a handwritten figure makes of a date: digits, their look-alikes, stray marks
-_GARBLED = re.compile(r"(?:[\dIl|!\[\]()OoSZN]{1,3}[ \t:;,./\-]{1,3}){1,3}(?P<year>\d{4,5})(?!\w)")
+_GARBLED = re.compile(r"(?:[\dIl|!\[\]()OoSZN]{1,4}[ \t:;,./\-]{1,3}){1,3}(?P<year>\d{4,5})(?!\w)")
 _NOT_DIGIT = re.compile(r"[^\d \t:;,./\-]")
 _WELL_FORMED = re.compile(r"(?<![\w/.\-])\d{1,2}([/.\-])\d{1,2}\1\d{4}(?![\w/\-])")
 _SEPARATORS = "/.-"
@@ -68,7 +68,10 @@ def _broken(found: re.Match[str]) -> bool:
 def _past_repair(garbled: re.Match[str]) -> bool:
     """A look-alike for a digit, or a year no letter of ours bears."""
     year = int(garbled["year"])
-    return bool(_NOT_DIGIT.search(garbled.group())) or not FIRST_YEAR <= year <= LAST_YEAR
+    if _WELL_FORMED.fullmatch(garbled.group().lstrip("(")):
+        return False  # a date in brackets: "ngày (08/02/2025)"
+    return (bool(_NOT_DIGIT.search(garbled.group())) or not FIRST_YEAR <= year <= LAST_YEAR
+            or any(len(part) > 2 for part in re.findall(r"\d+", garbled.group())[:-1]))
 
 
 def _repaired(found: re.Match[str], style: str | None) -> str | None:

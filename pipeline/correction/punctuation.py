@@ -140,7 +140,23 @@ def point_label_fixes(text: str) -> list[PunctuationFix]:
         expected = _expected_label(letter, previous, after)
         if expected is not None:
             fixes.append(PunctuationFix(offset, offset + 1, expected.upper() if text[offset].isupper() else expected))
+        elif text[offset].isupper() and _small_neighbours(text, labels, k) and not _capitals_follow(text, offset) and (
+                previous is not None and _next_point_letter(previous) == letter
+                or after is not None and _next_point_letter(letter) == after):
+            fixes.append(PunctuationFix(offset, offset + 1, text[offset].lower()))  # "b) C) d)": OCR's capital
     return fixes
+
+
+def _capitals_follow(text: str, offset: int) -> bool:
+    """Whether the label's line goes on in capitals ("B) GIẤY PHÉP": the label is the heading's)."""
+    words = text[offset + 2:text.find("\n", offset) if "\n" in text[offset:] else len(text)].split()
+    return bool(words) and words[0].isupper()
+
+
+def _small_neighbours(text: str, labels: list[tuple[int, str]], k: int) -> bool:
+    """Whether the labels beside label k, as read, are small letters (and there is one)."""
+    beside = [labels[j][0] for j in (k - 1, k + 1) if 0 <= j < len(labels)]
+    return bool(beside) and all(text[offset].islower() for offset in beside)
 
 
 def labels_in_order(text: str) -> set[int]:
