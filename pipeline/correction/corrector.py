@@ -684,7 +684,7 @@ class Corrector:
             cands = cands + self._swallowed_by_paren(lower, {cand.word for cand in cands})
         if (ABBREVIATION_READINGS and ocr and tok.kind == WORD and tok.text.isupper()
                 and len(tok.text) >= ABBREVIATION_READING_MIN_LENGTH and lower not in self.known):
-            cands = cands + _near_abbreviations(tok.text, self._frequent_abbreviations)
+            cands = [*cands, *_near_abbreviations(tok.text, self._frequent_abbreviations)]
         words = [own]
         # (a word of a listed place is a word, though the corpus may never write it: "Plông", "Pắc";
         # unmarked ones only in a place's name: elsewhere "tho" and "gio" have lost their marks)
@@ -2827,12 +2827,12 @@ def _signer_line(text: str, tokens: list[Token], first: int, last: int) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _near_abbreviations(word: str, abbreviations: tuple[str, ...]) -> list[Candidate]:
+def _near_abbreviations(word: str, abbreviations: tuple[str, ...]) -> tuple[Candidate, ...]:
     """Abbreviations one letter away from an all-capitals token, as readings (see ABBREVIATION_READINGS)."""
     key = strip_marks(word.lower())
-    return [Candidate(a.lower(), 0.0, 0.0, weighted_edit(key, strip_marks(a.lower())), 0.0)
+    return tuple(Candidate(a.lower(), 0.0, 0.0, weighted_edit(key, strip_marks(a.lower())), 0.0)
             for a in abbreviations
-            if Levenshtein.distance(word, a, score_cutoff=1) <= 1 and strip_marks(a.lower()) != key]
+            if Levenshtein.distance(word, a, score_cutoff=1) <= 1 and strip_marks(a.lower()) != key)
 
 
 def _is_lexicon_word(word: str) -> bool:

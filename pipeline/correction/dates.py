@@ -20,6 +20,7 @@ _DATE = re.compile(rf"(?P<day>{_PART})(?P<s1>{_SEPARATOR})(?P<month>{_PART})(?P<
 # what blur or a handwritten figure makes of a date: digits, their look-alikes, stray marks
 _GARBLED = re.compile(r"(?:[\dIl|!\[\]()OoSZN]{1,4}[ \t:;,./\-]{1,3}){1,3}(?P<year>\d{4,5})(?!\w)")
 _NOT_DIGIT = re.compile(r"[^\d \t:;,./\-]")
+_FIGURES = re.compile(r"\d+")
 _WELL_FORMED = re.compile(r"(?<![\w/.\-])\d{1,2}([/.\-])\d{1,2}\1\d{4}(?![\w/\-])")
 _SEPARATORS = "/.-"
 FIRST_YEAR, LAST_YEAR = 1900, 2099
@@ -66,12 +67,13 @@ def _broken(found: re.Match[str]) -> bool:
 
 
 def _past_repair(garbled: re.Match[str]) -> bool:
-    """A look-alike for a digit, or a year no letter of ours bears."""
-    year = int(garbled["year"])
+    """A look-alike for a digit, a year no letter of ours bears, or a day or month of three figures;
+    not a well-formed date in brackets ("ngày (08/02/2025)")."""
     if _WELL_FORMED.fullmatch(garbled.group().lstrip("(")):
-        return False  # a date in brackets: "ngày (08/02/2025)"
+        return False
+    year = int(garbled["year"])
     return (bool(_NOT_DIGIT.search(garbled.group())) or not FIRST_YEAR <= year <= LAST_YEAR
-            or any(len(part) > 2 for part in re.findall(r"\d+", garbled.group())[:-1]))
+            or any(len(figures) > 2 for figures in _FIGURES.findall(garbled.group())[:-1]))
 
 
 def _repaired(found: re.Match[str], style: str | None) -> str | None:

@@ -140,9 +140,8 @@ def point_label_fixes(text: str) -> list[PunctuationFix]:
         expected = _expected_label(letter, previous, after)
         if expected is not None:
             fixes.append(PunctuationFix(offset, offset + 1, expected.upper() if text[offset].isupper() else expected))
-        elif text[offset].isupper() and _small_neighbours(text, labels, k) and not _capitals_follow(text, offset) and (
-                previous is not None and _next_point_letter(previous) == letter
-                or after is not None and _next_point_letter(letter) == after):
+        elif (text[offset].isupper() and _small_neighbours(text, labels, k) and not _capitals_follow(text, offset)
+              and _in_order(letter, previous, after)):
             fixes.append(PunctuationFix(offset, offset + 1, text[offset].lower()))  # "b) C) d)": OCR's capital
     return fixes
 
@@ -169,10 +168,15 @@ def labels_in_order(text: str) -> set[int]:
             continue  # (a glyph, "©)", is mended by point_label_fixes)
         previous = _label_letter(labels[k - 1][1]) if k else None
         after = _label_letter(labels[k + 1][1]) if k + 1 < len(labels) else None
-        if (previous is not None and _next_point_letter(previous) == letter
-                or after is not None and _next_point_letter(letter) == after):
+        if _in_order(letter, previous, after):
             confirmed.add(offset)
     return confirmed
+
+
+def _in_order(letter: str, previous: str | None, after: str | None) -> bool:
+    """Whether a label's letter follows the label before it, or precedes the one after it."""
+    return (previous is not None and _next_point_letter(previous) == letter
+            or after is not None and _next_point_letter(letter) == after)
 
 
 def _labels_read(text: str) -> list[tuple[int, str]]:
