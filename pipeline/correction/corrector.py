@@ -539,7 +539,7 @@ class Corrector:
         elif noise.letters:  # (an English model cannot write "đ": "d) ... d) e)" is "d) ... đ) e)")
             changes, labels = _point_labels(norm, changes)
             changes = changes + labels
-        return _render(text, norm, to_input, sorted(changes, key=lambda c: c[0].start))
+        return _render(text, norm, to_input, _without_overlaps(changes))
 
     def _punctuation(
         self, norm: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -2858,6 +2858,19 @@ def _stops_to_commas(norm: str, periods: list[tuple[int, int, int]]) -> str:
     for offset, _, _ in periods:
         chars[offset] = ","
     return "".join(chars)
+
+
+def _without_overlaps(
+    changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """The changes in text order, none overlapping another: a rule that judges a span (a glued word
+    split, a broken date) and one that judges a token inside it may both speak; the wider, earlier
+    one is kept, or the text would be written twice."""
+    kept: list[tuple[Token, str, float, bool, tuple[str, ...]]] = []
+    for change in sorted(changes, key=lambda c: (c[0].start, -c[0].end)):
+        if not kept or change[0].start >= kept[-1][0].end or change[0].start == change[0].end == kept[-1][0].end:
+            kept.append(change)
+    return kept
 
 
 def _render(
