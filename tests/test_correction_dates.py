@@ -33,7 +33,8 @@ def test_a_broken_date_that_is_no_date_is_left_for_review() -> None:
     assert repair.repaired is None
     # garbled past repair: a look-alike for a digit, a year of five digits or out of range
     for text, garbled in [("Ngày 03 01 23035, Phó", "03 01 23035"), ("ngày 3]: I2 2021 của", "3]: I2 2021"),
-                          ("ngày 2N 3024; số", "2N 3024"), ("trước ngày (008/02/2025.", "(008/02/2025")]:
+                          ("ngày 2N 3024; số", "2N 3024"), ("trước ngày (008/02/2025.", "(008/02/2025"),
+                          ("ngày 3 lý 2/2021 của", "3 lý 2/2021")]:
         [repair] = broken_dates(text)
         assert (repair.original, repair.repaired) == (garbled, None)
 
@@ -42,7 +43,7 @@ def test_a_broken_date_that_is_no_date_is_left_for_review() -> None:
     "ngày 29/11/2022", "ngày 29.11.2022", "ngày 15 tháng 3 năm 2024",
     "ngày 29 11\n2022",  # never across a line break
     "ngày 12/3/2024 12/3/2024", "từ ngày 1 đến 15 2024", "số 29 11 2022",
-    "ngày 10, 11/12/2024", "ngày ký 12/3/2024", "ngày 1 tháng 5 năm 2024", "ngày (08/02/2025)",
+    "ngày 10, 11/12/2024", "ngày ký 12/3/2024", "ngày 1 tháng 5 năm 2024", "ngày (08/02/2025)", "ngày 1 và 2/3/2024",
 ])
 def test_well_formed_dates_and_other_numbers_are_left(text: str) -> None:
     assert broken_dates(text) == []

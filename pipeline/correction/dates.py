@@ -17,8 +17,8 @@ _PART = r"\d(?: ?\d)?"  # a day or month number; a blurred pair may come apart (
 _SEPARATOR = r"[ \t]*[/.\-][ \t]*|[ \t]+"
 _DATE = re.compile(rf"(?P<day>{_PART})(?P<s1>{_SEPARATOR})(?P<month>{_PART})(?P<s2>{_SEPARATOR})"
                    r"(?P<year>\d{4})(?!\w|[/.\-]\w)")
-# what blur or a handwritten figure makes of a date: digits, their look-alikes, stray marks
-_GARBLED = re.compile(r"(?:[\dIl|!\[\]()OoSZN]{1,4}[ \t:;,./\-]{1,3}){1,3}(?P<year>\d{4,5})(?!\w)")
+# what blur or a handwritten figure makes of a date: digits, their look-alikes ("lý" for "1/1"), stray marks
+_GARBLED = re.compile(r"(?:[\dIl|!\[\]()OoSZNiìíýy]{1,4}[ \t:;,./\-]{1,3}){1,3}(?P<year>\d{4,5})(?!\w)")
 _NOT_DIGIT = re.compile(r"[^\d \t:;,./\-]")
 _FIGURES = re.compile(r"\d+")
 _WELL_FORMED = re.compile(r"(?<![\w/.\-])\d{1,2}([/.\-])\d{1,2}\1\d{4}(?![\w/\-])")
