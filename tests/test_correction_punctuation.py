@@ -30,6 +30,15 @@ def test_a_stop_before_a_small_letter_is_stray() -> None:
         "phí.lệ", "dụng.trong"]
     # specks read as letters between are passed over
     assert stops("của Thường. š ặ\ntrực Ủy ban; quản lý phí. š\n\n1. Người nộp") == ["Thường.trực"]
+    # a stop glued between two syllables is one too; a dotted address or "v.v." is not
+    assert stops("cá nhân có liên quan.chịu trách nhiệm; gửi về tonghop@quangngai.gov.vn và v.v.") == [
+        "quan.chịu"]
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_a_stop_glued_between_two_words_leaves_them_a_space() -> None:
+    res = Corrector.load().correct("các tổ chức, cá nhân có liên quan.chịu trách nhiệm thi hành Thông tư này.")
+    assert res.text == "các tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Thông tư này."
 
 
 @pytest.mark.parametrize("text", [

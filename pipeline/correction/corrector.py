@@ -573,10 +573,13 @@ class Corrector:
             left = [applied.get(tokens[j].start, tokens[j].text) for j in (before - 1, before) if j >= 0]
             right = [applied.get(tokens[j].start, tokens[j].text) for j in (after, after + 1) if j < len(tokens)]
             mark, confidence = self._comma_or_nothing(left, right)
+            other = "" if mark else ","
+            if not norm[offset + 1:offset + 2].isspace():
+                mark, other = mark + " ", other + " "  # a stop glued between two words ("quan.chịu")
             k = by_end.get(offset)
             if k is None:
                 stop = Token(offset, offset + 1, ".", PUNCTUATION)
-                out.append((stop, mark, confidence, False, ("" if mark else ",",)))
+                out.append((stop, mark, confidence, False, (other,)))
                 continue
             tok, corrected, conf, flagged, alts = out[k]
             joined = Token(tok.start, offset + 1, norm[tok.start:offset + 1], tok.kind, tok.joined, tok.glued)

@@ -46,11 +46,13 @@ class PunctuationFix:
 def stray_periods(text: str, tokens: list[Token]) -> list[tuple[int, int, int]]:
     """(offset of the stop, index of the word before, index of the word after) for each full stop
     that ends a word and is followed by a word in a small letter: no sentence of running text
-    goes on so. Stops of abbreviations ("v.v."), ellipses and point labels ("b)") are left."""
+    goes on so. Stops of abbreviations ("v.v."), ellipses and point labels ("b)") are left; a stop
+    glued between two syllables ("quan.chịu") is one too."""
     found = []
     for i in range(len(tokens) - 1):
         word = tokens[i]
-        if word.kind != WORD or not _is_lone_stop(text[word.end:tokens[i + 1].start]):
+        gap = text[word.end:tokens[i + 1].start]
+        if word.kind != WORD or not (_is_lone_stop(gap) or gap == "." and _glued_by_stop(text, word, tokens[i + 1])):
             continue
         k = i + 1  # the next word, past specks read as letters ("phí. š ặ\ntrực")
         while k + 1 < len(tokens) and _speck_letter(tokens[k]):
@@ -70,6 +72,16 @@ def _speck_letter(token: Token) -> bool:
     text = token.text.lower()
     return token.kind == WORD and len(text) == 1 and (not is_valid_syllable(text) or (
         not text.isascii() and text not in _ONE_LETTER_WORDS))
+
+
+def _glued_by_stop(text: str, word: Token, after: Token) -> bool:
+    """Two small-letter syllables joined by a stop, with no space ("liên quan.chịu trách nhiệm"): a
+    speck, or a stop whose space was lost. Not a dotted chain ("gov.vn", "v.v.") or an address."""
+    before_chain, after_chain = text[word.start - 1:word.start], text[after.end:after.end + 1]
+    return (after.kind == WORD and len(word.text) >= 2 and len(after.text) >= 2
+            and word.text.islower() and after.text.islower()
+            and is_valid_syllable(word.text) and is_valid_syllable(after.text)
+            and before_chain not in (".", "@", "/") and after_chain not in (".", "@", "/"))
 
 
 def _is_lone_stop(gap: str) -> bool:
