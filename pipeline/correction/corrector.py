@@ -2871,7 +2871,7 @@ def _without_overlaps(
     one is kept, or the text would be written twice."""
     kept: list[tuple[Token, str, float, bool, tuple[str, ...]]] = []
     for change in sorted(changes, key=lambda c: (c[0].start, -c[0].end)):
-        if not kept or change[0].start >= kept[-1][0].end or change[0].start == change[0].end == kept[-1][0].end:
+        if not kept or change[0].start >= kept[-1][0].end:
             kept.append(change)
     return kept
 
