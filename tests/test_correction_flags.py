@@ -114,6 +114,9 @@ def test_shapes_running_text_does_not_take_are_flagged(corrector: Corrector) -> 
     # a date's day or month that is no day or month number
     dates = "Quảng Ngãi, ngày tháng II năm 2024; ngày 15 tháng 1] năm 2024; 6 tháng đầu năm 2025, ngày 31 tháng 12 năm\n"
     assert [c.original for c in corrector.correct(dates).changes if c.flagged] == ["II", "1"]
+    # a marked word with a digit inside it; not a code ("10a")
+    flagged = _flagged(corrector.correct("Giao cho các đơn vị Ig8ày thực hiện theo khoản 10a Điều 5.\n"))
+    assert "Ig8ày" in flagged and "10a" not in flagged
 
 
 def test_a_reading_on_a_line_of_junk_is_only_suggested(corrector: Corrector) -> None:

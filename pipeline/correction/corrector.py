@@ -2089,8 +2089,9 @@ def _odd_shape_doubts(
     """Plain OCR text: flag shapes running text does not take. A small-letter token of two or
     three letters that is no syllable ("ph", "mm" between words; not a unit after a number,
     "5 mm"), a clause number that lost its stop and line ("hành chính 3 Cơ quan": a number of
-    one or two digits before a capitalised word, after a word no number follows), and a date's
-    day or month that is no day or month number (``_odd_date_slot``)."""
+    one or two digits before a capitalised word, after a word no number follows), a marked word
+    with a digit inside it that the decoder left ("Ig8ày"), and a date's day or month that is no
+    day or month number (``_odd_date_slot``)."""
     taken = {c[0].start for c in changes}
     out = list(changes)
     for i, tok in enumerate(tokens):
@@ -2107,10 +2108,14 @@ def _odd_shape_doubts(
                    and not text[before.end:tok.start].strip() and not text[tok.end:following.start].strip()
                    and _same_line(text, before, following))
         else:
-            odd = False
+            # a digit inside a marked word ("Ig8ày"): a misread, not a code ("F0", "10a", "4G")
+            odd = tok.kind == MIXED and not tok.text.isascii() and bool(_DIGIT_INSIDE_WORD.search(tok.text))
         if odd or _odd_date_slot(text, tokens, i):
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
     return sorted(out, key=lambda change: change[0].start)
+
+
+_DIGIT_INSIDE_WORD = re.compile(r"[^\W\d_]\d+[^\W\d_]")
 
 
 # words a capital letter may follow as a label: "Phụ lục I", "khu A", "nhóm B", "hạng C"
