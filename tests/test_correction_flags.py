@@ -134,6 +134,10 @@ def test_odd_codes_are_flagged(corrector: Corrector) -> None:
     assert res.text == text
     assert "536/TTI-CP" in _flagged(corrector.correct(text))  # without confidences too
     assert "0/2i3i0" in _flagged(corrector.correct("Văn phòng Chính phủ 0/2i3i0 Ban Chỉ đạo"))
+    # a year glued to the type (the stop suggested), or one no document bears
+    res = corrector.correct("theo Nghị định số 167/2025NĐ-CP và Nghị định số 06/3021/NĐ-CP của Chính phủ.")
+    assert {(c.original, c.corrected) for c in res.changes if c.flagged} == {
+        ("167/2025NĐ-CP", "167/2025/NĐ-CP"), ("06/3021/NĐ-CP", "06/3021/NĐ-CP")}
     # a lone "L" is no heading's numeral (those are I, V and X)
     assert "L" in _flagged(corrector.correct("Kết quả cụ thể như sau L 1 Xiyaagrh no ME\nII. NHIỆM VỤ\n"))
 

@@ -842,7 +842,7 @@ class Corrector:
                 continue
             if slot.fixed:
                 suggestion = self._code_suggestion(tok.text) if noise.drop >= 0.3 else None
-                suggestion = suggestion or _legislature_suggestion(tok.text)
+                suggestion = suggestion or _legislature_suggestion(tok.text) or _glued_year_suggestion(tok.text)
                 if suggestion is not None:
                     out.append((tok, suggestion, CODE_SUGGESTION_CONFIDENCE, True, ()))
                 elif i in dot_decimals:
@@ -1514,14 +1514,17 @@ class Corrector:
 
     def _odd_code(self, code: str) -> bool:
         """A code with a letter group never seen in a code or as a word ("536/TTI-CP", "QĐÐ" with an
-        Icelandic eth), an odd separator ("NĐ:CP") or a small letter between digits ("0/2i3i0"):
-        probably misread."""
+        Icelandic eth), an odd separator ("NĐ:CP"), a small letter between digits ("0/2i3i0"), a year
+        glued to the type ("167/2025NĐ-CP") or one no document bears ("06/3021/NĐ-CP"): probably misread."""
         if not any(c.isalpha() for c in code) or "@" in code or code in self.protected or _WEB_ADDRESS.search(code):
             return False
         if code.isalpha():
             return False  # initials ("PTHa"), not a document number
-        if _ODD_CODE_SEPARATOR.search(code) or _LETTER_AMID_DIGITS.search(code):
+        if _ODD_CODE_SEPARATOR.search(code) or _LETTER_AMID_DIGITS.search(code) or _YEAR_GLUED.search(code):
             return True
+        year = _CODE_YEAR.search(code)
+        if year and not _FIRST_CODE_YEAR <= int(year.group(1)) <= _LAST_CODE_YEAR:
+            return True  # "06/3021/NĐ-CP": no document bears that year
         for piece in _LETTER_RUN.findall(code):
             if piece not in self.lm.code_pieces and piece.lower() not in self.known and piece not in self.protected:
                 return True
@@ -1617,6 +1620,12 @@ LEGISLATURE_YEARS = {10: (1997, 2002), 11: (2002, 2007), 12: (2007, 2011), 13: (
                      15: (2021, 2026), 16: (2026, 2031)}
 
 
+def _glued_year_suggestion(code: str) -> str | None:
+    """The stop a legal document's code lost between its year and its type ("167/2025NĐ-CP")."""
+    joined = _YEAR_GLUED.sub(r"\1/", code, count=1)
+    return joined if joined != code else None
+
+
 def _legislature_suggestion(code: str) -> str | None:
     """The code with its year's legislature, when the one it was read with cannot have passed it
     that year ("31/2024/QH13": "QH15"); None when it can, or the year is an election year."""
@@ -1632,6 +1641,9 @@ def _legislature_suggestion(code: str) -> str | None:
 
 _ODD_CODE_SEPARATOR = re.compile(r"[^\w/.\-]")
 _LETTER_AMID_DIGITS = re.compile(r"\d[a-zđ]\d")  # "0/2i3i0": a seal's rim read into a number
+_YEAR_GLUED = re.compile(r"(/\d{4})(?=[A-ZĐ])")  # "167/2025NĐ-CP": the stop between year and type lost
+_CODE_YEAR = re.compile(r"^\d{1,5}/(\d{4})/[A-ZĐ]")  # a legal document's number/year/type
+_FIRST_CODE_YEAR, _LAST_CODE_YEAR = 1945, 2099
 _DOT_DECIMAL = re.compile(r"^\d{1,3}\.\d{1,2}$")
 _COMMA_DECIMAL = re.compile(r"\d,\d{1,2}(?!\d)")
 
