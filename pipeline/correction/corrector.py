@@ -983,8 +983,7 @@ class Corrector:
                 out.add(i)  # a date's words beside its numbers, read or scribbled: "ngày |2 tháng 3 năm 2018"
             # the unit closing an agency's name: "Cục Thuế tỉnh", "Cổng TTĐT tỉnh", "đoàn thể huyện"
             # are read as they stand (the LM would rather "tính" after "thuế")
-            if tokens[i].text in _AGENCY_UNITS and (tokens[i - 1].text[:1].isupper() or before in _AGENCY_ENDS
-                                                    or AGENCY_HEADS_TRUSTED and _closes_agency_name(text, tokens, i)):
+            if tokens[i].text in _AGENCY_UNITS and _unit_of_agency(text, tokens, i, AGENCY_HEADS_TRUSTED):
                 out.add(i)
         return out
 
@@ -2764,12 +2763,19 @@ def _agency_unit_slots(text: str, tokens: list[Token]) -> dict[int, str]:
         if tokens[i].kind != WORD or canonical(tokens[i].text) not in _UNIT_MISREADS:
             continue
         after = text[tokens[i].end:tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
-        before = tokens[i - 1]
-        if (text[before.end:tokens[i].start] == " " and (not after.strip(" \t") or after.strip(" \t")[0] in ";,.\n")
-                and (before.text[:1].isupper() or canonical(before.text) in _AGENCY_ENDS
-                     or _closes_agency_name(text, tokens, i))):
+        if (text[tokens[i - 1].end:tokens[i].start] == " " and (not after.strip(" \t") or after.strip(" \t")[0] in ";,.\n")
+                and _unit_of_agency(text, tokens, i, heads=True)):
             found[i] = PLACE_UNIT
     return found
+
+
+def _unit_of_agency(text: str, tokens: list[Token], i: int, heads: bool) -> bool:
+    """Token i stands where a unit closes an agency's name: after a capitalised word ("Cục Thuế
+    tỉnh"), after "ngành", "thể", "ban" ("đoàn thể huyện"), or (``heads``) after a name opened by
+    an agency's head a few words back (``_closes_agency_name``)."""
+    before = tokens[i - 1].text
+    return (before[:1].isupper() or canonical(before) in _AGENCY_ENDS
+            or heads and _closes_agency_name(text, tokens, i))
 
 
 def _year_names(text: str, tokens: list[Token]) -> dict[int, str]:
