@@ -19,6 +19,7 @@ Usage::
     python scripts/make_samples.py                      # variant scan -> samples/
     python scripts/make_samples.py --variant clean --out benchmarks/work/samples_clean
     python scripts/make_samples.py --variant degraded --out benchmarks/work/samples_degraded
+    python scripts/make_samples.py --source DIR --variant scan --out OUT  # letters kept elsewhere
 """
 
 from __future__ import annotations
@@ -1187,22 +1188,26 @@ def write_sample(sample: RenderedSample, out_dir: Path) -> Path:
     return scan_path
 
 
-def source_paths() -> list[Path]:
-    return sorted(SOURCE_DIR.glob("*.txt"))
+def source_paths(source_dir: Path = SOURCE_DIR) -> list[Path]:
+    return sorted(source_dir.glob("*.txt"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variant", choices=VARIANTS, default="scan")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default samples/ for scan)")
+    parser.add_argument("--source", type=Path, default=SOURCE_DIR,
+                        help="folder of letters in the source markup (default samples/source/)")
     parser.add_argument("stems", nargs="*", help="only these stems")
     args = parser.parse_args(argv)
+    if args.source != SOURCE_DIR and args.out is None:
+        parser.error("--source needs --out: samples/ holds only the letters of samples/source/")
     out = args.out or (
         REPO / "samples"
         if args.variant == "scan"
         else REPO / "benchmarks" / "work" / f"samples_{args.variant}"
     )
-    for path in source_paths():
+    for path in source_paths(args.source):
         if args.stems and path.stem not in args.stems:
             continue
         sample = render_sample(path, args.variant)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import Document
-from scripts.make_samples import load_source, render_sample, source_paths
+from scripts.make_samples import load_source, main, render_sample, source_paths
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -108,6 +108,21 @@ def test_gold_boxes_lie_inside_the_page(stem):
 def test_committed_samples_are_small():
     total = sum(p.stat().st_size for p in SAMPLES.rglob("*") if p.is_file())
     assert total < 15 * 1024 * 1024
+
+
+def test_letters_from_another_folder_render_into_the_given_one(tmp_path):
+    source = tmp_path / "letters"
+    source.mkdir()
+    (source / f"{SMALL}.txt").write_text((SAMPLES / "source" / f"{SMALL}.txt").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    assert main(["--source", str(source), "--variant", "clean", "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "gold" / f"{SMALL}.txt").is_file()
+    assert len(list((tmp_path / "out" / "scans").iterdir())) == 1
+
+
+def test_another_folder_needs_an_output_folder(tmp_path):
+    with pytest.raises(SystemExit):
+        main(["--source", str(tmp_path)])
 
 
 @pytest.mark.slow
