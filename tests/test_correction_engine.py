@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.correction import Corrector
 from pipeline.correction import corrector as engine
+from pipeline.correction.candidates import weighted_edit
 from pipeline.correction.tokens import tokenize
-from pipeline.correction.viet import strip_marks
+from pipeline.correction.viet import is_valid_syllable, strip_marks
 from pipeline.resources import models_dir
 
 pytestmark = pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
@@ -531,3 +533,15 @@ def test_rules_that_judge_overlapping_spans_never_write_the_text_twice(corrector
     for text in ("sơngày UBND động-  ", "hoàn /  ngày (008/02/2025 a) 56/UBND-KTB) Hội chỉnh "):
         res = corrector.correct(text)
         assert res.text.count("(008") <= 1 and res.text.count("ngày") == text.count("ngày")
+
+
+def test_letter_edits_reach_every_near_syllable(corrector: Corrector) -> None:
+    """A five-letter token has some 80 syllable keys within two edits; all near enough are offered, and
+    letter edits never lead to a key that spells no syllable ("tr", "tn")."""
+    lexicon = corrector.lexicon
+    near = {k for k in lexicon.syllable_keys if Levenshtein.distance("thong", k) <= 2}
+    assert len(near) > 40
+    near = {k for k in near if weighted_edit("thong", k) <= 2.0}  # (the look-alike weighted cost)
+    offered = {strip_marks(c.word) for c in corrector.generator.candidates("thong", True)}
+    assert near <= offered
+    assert all(is_valid_syllable(c.word) for c in corrector.generator.candidates("tị", True) if c.edits)

@@ -131,6 +131,7 @@ class Lexicon:
             self.by_key[key] = [w for w in ws if self.count[w] >= MIN_READING_SHARE * total][:12]
             self.restore_by_key[key] = [w for w in ws if self.count[w] >= MIN_RESTORE_SHARE * total][:12]
         self.keys = list(self.by_key)
+        self._syllable_keys: list[str] | None = None
         self._dominant: dict[str, tuple[str, float]] = {}
         for key, ws in self.by_key.items():
             total = sum(self.count[w] for w in ws)
@@ -153,6 +154,14 @@ class Lexicon:
             lst.append(word)
             self.restore_by_key.setdefault(key, []).append(word)
             self.keys = list(self.by_key)
+            self._syllable_keys = None
+
+    @property
+    def syllable_keys(self) -> list[str]:
+        """The keys that have a reading which is a syllable: the only ones letter edits lead to."""
+        if self._syllable_keys is None:
+            self._syllable_keys = [k for k, ws in self.by_key.items() if any(is_valid_syllable(w) for w in ws)]
+        return self._syllable_keys
 
     def plausible(self, lower: str) -> bool:
         """A word as written could be right: a known word, a valid syllable, or marks lost."""
@@ -198,8 +207,10 @@ class CandidateGenerator:
         if not ascii_like:
             return list(out.values())
         limit = 1 if len(observed) <= 3 else 2
+        # (every key within the distance: a short token has 50-60 of them, and a cut at some count
+        # dropped readings at random, "tin" for "tị" among them)
         for near_key, _, _ in process.extract(
-            observed, self.lexicon.keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=40
+            observed, self.lexicon.syllable_keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
         ):
             cost = weighted_edit(observed, near_key)
             if cost > 2.0:
