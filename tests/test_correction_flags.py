@@ -387,12 +387,24 @@ def test_a_lone_letter_that_is_a_common_word_is_not_taken_for_a_speck(corrector:
     "Phối hợp với các Chi cục Thuế và Ủy ban Kiểm tra Tỉnh ủy; họp tại Hội trường Khách sạn Mường Thanh.\n",
     "Thủ trưởng các Sở, ban, ngành của tỉnh thực hiện Chỉ thị, định kỳ báo cáo theo Kế hoạch của tỉnh.\n",
     "Thực hiện Công điện số 131/CĐ-TTg ngày 15/10/2024 của Thủ tướng Chính phủ.\n",
+    # an abbreviation the letter defines, used after; the words of a company's name
+    "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ Quảng Ngãi (QISC) trong thời gian qua.\n"
+    "Tập thể lãnh đạo QISC đã báo cáo.\n- Công ty QISC;\n",
 ])
 def test_names_places_documents_and_office_abbreviations_are_not_doubted(corrector: Corrector, text: str) -> None:
     # plain text of real letters: a given name the corpus never wrote ("Gái"), a listed district
     # ("Mộ Đức"), a named document's kind ("Chỉ thị số"), the abbreviations of administrative work,
     # a year of the sexagenary cycle ("Nhâm Dần")
     assert _flagged(corrector.correct(text)) == {}
+
+
+def test_an_abbreviation_misread_where_it_is_defined_stays_doubted(corrector: Corrector) -> None:
+    text = "Bảo đảm trật tự, an toàn xã hội (viết tắt là TTA 1XH) giai đoạn 2021 - 2025.\n"
+    assert "TTA" in _flagged(corrector.correct(text))
+
+
+def test_a_lookalike_capital_after_and_in_running_text_is_still_doubted(corrector: Corrector) -> None:
+    assert "Kiểm" in _flagged(corrector.correct("Các đơn vị thực hiện và Kiểm tra việc này.\n"))
 
 
 def test_a_name_read_surely_is_not_doubted_with_word_confidences(corrector: Corrector) -> None:

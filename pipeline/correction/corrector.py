@@ -426,7 +426,8 @@ class Corrector:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         norm, to_input = _nfc_with_map(text)
-        tokens = list(tokenize(norm, self.protected))
+        protected = self._with_defined_abbreviations(norm) if DEFINED_ABBREVIATIONS else self.protected
+        tokens = list(tokenize(norm, protected))
         if mode != "diacritics":
             tokens = self._merge_pieces(norm, tokens)
         if not tokens:
@@ -513,19 +514,19 @@ class Corrector:
             # plain OCR text: no word confidence tells a speck's letter or a line of junk, their shape does
             changes = self._stray_letter_doubts(norm, tokens, changes)
             if SIGNATURE_ZONE_FLAGS:
-                changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
+                changes = _signature_zone_doubts(norm, tokens, changes, protected)
             if SHAPE_FLAGS:
-                changes = _odd_shape_doubts(norm, tokens, changes, self.protected)
+                changes = _odd_shape_doubts(norm, tokens, changes, protected)
             # (after the flags above: they count towards a line of junk, and their neighbours are doubted)
-            changes = _junk_line_doubts(norm, tokens, changes, self.protected, self.known)
+            changes = _junk_line_doubts(norm, tokens, changes, protected, self.known)
             changes = self._recipients_heading_doubt(norm, tokens, changes)
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words, taught)
         elif marked and SIGNATURE_ZONE_FLAGS:
             # with word confidences too: a signature is often read, confidently, as a lone "3" or "A"
             # between the signer's title and name
-            changes = _signature_zone_doubts(norm, tokens, changes, self.protected)
+            changes = _signature_zone_doubts(norm, tokens, changes, protected)
         if marked and LONE_CAPITAL_FLAGS:
-            changes = _lone_capital_doubts(norm, tokens, changes, self.protected)
+            changes = _lone_capital_doubts(norm, tokens, changes, protected)
         if CONTEXT_DOUBTS and marked:
             changes = self._context_doubts(norm, tokens, changes, style)
         elif CONTEXT_DOUBTS and noise.letters and noise.latin_marks and CONTEXT_DOUBT_GAIN_ENGLISH is not None:
@@ -540,6 +541,16 @@ class Corrector:
             changes, labels = _point_labels(norm, changes)
             changes = changes + labels
         return _render(text, norm, to_input, _without_overlaps(changes))
+
+    def _with_defined_abbreviations(self, norm: str) -> ProtectedWords:
+        """The protected words plus the abbreviations the document defines ("Công ty ... Quảng
+        Ngãi (QISC)", "viết tắt là KVĐT"): NĐ 30/2020 has a letter spell out a name once and
+        abbreviate it after, so each use is the writer's word, not a misread of a syllable."""
+        defined = {m.group(1) for m in _DEFINED_ABBREVIATION.finditer(norm)
+                   if not is_valid_syllable(m.group(1).lower()) and m.group(1) not in self.protected}
+        if not defined:
+            return self.protected
+        return dataclasses.replace(self.protected, abbreviations=self.protected.abbreviations | defined)
 
     def _punctuation(
         self, norm: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
@@ -1320,7 +1331,7 @@ class Corrector:
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
         if (not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i)
                 or _names_a_document(tokens, i) or (WRITERS_CAPITALS and _writers_capital(text, tokens, i))
-                or self._in_agency_name(text, tokens, i)):
+                or self._in_agency_name(text, tokens, i) or _continues_a_name(text, tokens, i)):
             return False
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
         if capitalised is not None and capitalised >= USUAL_CAPITAL_RATE:
@@ -1710,6 +1721,25 @@ def _writers_capital(text: str, tokens: list[Token], i: int) -> bool:
     pair = (canonical(tokens[i].text), canonical(tokens[i + 1].text))
     return (pair in _DOCUMENT_KINDS or (pair[0] == "sở" and pair[1] in ("ban", "ngành"))
             or pair[0] == "sở" and text[tokens[i].end:tokens[i].end + 1] == ":")
+
+
+def _continues_a_name(text: str, tokens: list[Token], i: int) -> bool:
+    """Token i follows "và" or a comma inside a name whose words are capitalised: "Đầu tư, Xây
+    dựng và Kinh doanh", "Văn hóa, Thể thao và Du lịch" (a word before, on the same line, opens
+    with a capital)."""
+    if i < 2:
+        return False
+    before = tokens[i - 1]
+    if canonical(before.text) == "và" and not text[before.end:tokens[i].start].strip():
+        earlier = [t for t in tokens[max(i - 3, 0):i - 1] if _same_line(text, t, tokens[i])]
+        gap = text[earlier[0].start:before.start] if earlier else ""
+    elif text[before.end:tokens[i].start].strip() == ",":
+        earlier = [t for t in tokens[max(i - 2, 0):i] if _same_line(text, t, tokens[i])]
+        gap = text[earlier[0].start:before.end] if earlier else ""
+    else:
+        return False
+    return (any(t.kind == WORD and t.text[:1].isupper() and not t.text.isupper() for t in earlier)
+            and not any(c in gap for c in ".;:"))
 
 
 def _lookalike_capital(text: str, tokens: list[Token], i: int, surface: str) -> bool:
@@ -2308,6 +2338,12 @@ def _running_text_before(tokens: list[Token], last: int) -> bool:
 
 ABBREVIATION_CONF = 85.0
 # a capital in mid-sentence read for a small letter of the same shape (see Corrector._case_slip)
+# an abbreviation defined where its name is spelled out: "... Quảng Ngãi (QISC)", "(sau đây viết tắt
+# là BQL)"; capitals only, Đ the only marked letter (no heading word: "(MỤC)" is a syllable), and
+# whole: "(viết tắt là TTA 1XH)" is a misread of one, not its definition
+DEFINED_ABBREVIATIONS = True
+_DEFINED_ABBREVIATION = re.compile(
+    r"(?:\w\s*\(|(?:viết|gọi) tắt là\s+)([A-ZĐ][A-ZĐ&]{1,9})(?=[),;.])")
 CASE_SLIP_CONFIDENCE = 0.9  # of a run of such capitals between small-letter words
 CASE_SLIP_MIN_COUNT = 100  # a title-case word is judged by the corpus only when it is this common
 CASE_SLIP_MAX_CAPITAL_RATE = 0.02  # ... and capitalised mid-sentence at most this often
