@@ -103,6 +103,9 @@ def test_specks_among_the_recipients_and_signature_are_flagged(corrector: Correc
     assert not {"c", "b", "Y", "a", "An", "VT"} & set(flagged)
     # the heading as blur reads it
     assert "G" in _flagged(corrector.correct(text.replace("Nơi nhận:", "Nơnhậm:")))
+    # a heading the seal made unreadable: the block starts after the "./." that closes the body
+    assert {"G", "A", "ME"} <= set(_flagged(corrector.correct(text.replace("Nơi nhận:", "Mế thức:"))))
+    assert "A" not in _flagged(corrector.correct("Điểm A của khu chợ; B và C.\n"))
 
 
 def test_shapes_running_text_does_not_take_are_flagged(corrector: Corrector) -> None:

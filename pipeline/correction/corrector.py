@@ -2080,13 +2080,13 @@ def _signature_zone_doubts(
     abbreviation ("G", "8", "ME" beside "- Như trên;"): there the seal and the signature are read
     as such specks, and the block's own words are longer (titles, names, agencies, "VT"); a point's
     label opening a line ("a)") is left."""
-    found = _RECIPIENTS.search(strip_marks(text))  # (one letter for one: the offsets hold)
-    if found is None:
+    zone = _signature_zone_start(text)
+    if zone is None:
         return changes
     taken = {c[0].start for c in changes}
     out = list(changes)
     for i, tok in enumerate(tokens):
-        if tok.start < found.end() or tok.start in taken or tok.text in protected:
+        if tok.start < zone or tok.start in taken or tok.text in protected:
             continue
         word = tok.text
         label = text[tok.end:tok.end + 1] in (")", ".") and _opens_line(text, tokens, i)
@@ -2101,6 +2101,19 @@ def _signature_zone_doubts(
         if odd and not counted:
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
     return sorted(out, key=lambda change: change[0].start)
+
+
+def _signature_zone_start(text: str) -> int | None:
+    """Where the recipients' and signer's block begins: after "Nơi nhận:", or, when the seal or
+    the italics left that unreadable ("Mế thức:"), after the "./." that closes the body."""
+    found = _RECIPIENTS.search(strip_marks(text))  # (one letter for one: the offsets hold)
+    if found is not None:
+        return found.end()
+    closes = [m.end() for m in _BODY_CLOSE.finditer(text)]
+    return closes[-1] if closes else None
+
+
+_BODY_CLOSE = re.compile(r"\./\.[ \t]*$", re.MULTILINE)  # NĐ 30/2020: "./." ends the body's last line
 
 
 SHAPE_FLAGS = True  # False: no flags for the shapes of _odd_shape_doubts
