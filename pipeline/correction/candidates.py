@@ -29,6 +29,7 @@ LOOKALIKES: dict[str, str] = {
 OTHER_SUBSTITUTION = 1.5  # cost of a letter substitution that is no known look-alike
 DOMINANT_SHARE = 0.995
 MIN_READING_SHARE = 0.001  # readings rarer than this share of their letters are corpus noise
+MIN_DICTIONARY_READING_COUNT = 3
 MIN_RESTORE_SHARE = 0.003  # restoring marks only: rarer readings are not worth decoding
 _CHEAP_DELETIONS = set("it.,'_-’`l¢@")
 
@@ -117,7 +118,8 @@ def mark_difference(observed: str, intended: str) -> tuple[float, float, float]:
 class Lexicon:
     """Words the LM knows, indexed by their de-accented key."""
 
-    def __init__(self, words: list[str], counts: np.ndarray, is_word: Callable[[str], bool]) -> None:
+    def __init__(self, words: list[str], counts: np.ndarray, is_word: Callable[[str], bool],
+                 dictionary_words: frozenset[str] = frozenset()) -> None:
         self.by_key: dict[str, list[str]] = {}
         self.restore_by_key: dict[str, list[str]] = {}
         self.count = {w: int(c) for w, c in zip(words, counts, strict=False)}
@@ -128,7 +130,9 @@ class Lexicon:
             ws.sort(key=lambda w: -self.count[w])
             total = sum(self.count[w] for w in ws)
             # readings seen in under 0.1% of the key's uses are noise in the corpus
-            self.by_key[key] = [w for w in ws if self.count[w] >= MIN_READING_SHARE * total][:12]
+            # (a syllable of the dictionary's words is no noise however rare: "phấn" of "phấn đấu")
+            self.by_key[key] = [w for w in ws if self.count[w] >= MIN_READING_SHARE * total
+                                or w in dictionary_words and self.count[w] >= MIN_DICTIONARY_READING_COUNT][:12]
             self.restore_by_key[key] = [w for w in ws if self.count[w] >= MIN_RESTORE_SHARE * total][:12]
         self.keys = list(self.by_key)
         self._syllable_keys: list[str] | None = None

@@ -333,7 +333,7 @@ class Corrector:
         self.protected = protected
         self.tone_style = tone_style
         self.known = {w: int(c) for w, c in zip(lm.words, lm.counts, strict=False)}
-        self.lexicon = Lexicon(lm.words, lm.counts, _is_lexicon_word)
+        self.lexicon = Lexicon(lm.words, lm.counts, _is_lexicon_word, _dictionary_syllables() if RARE_DICTIONARY_READINGS else frozenset())
         # the most used words ("và", "của", "các"...): short words that are surely words
         self._common_words = frozenset(sorted(self.known, key=lambda w: -self.known[w])[:COMMON_WORDS])
         self.learned = _Learned.load(learned_dir) if learned_dir else _Learned()
@@ -2055,6 +2055,15 @@ DICTIONARY_PAIR_GUARD = True  # see Corrector._dictionary_pair_guard
 # ...for changes below this posterior: the right ones that break such a pair are sure ("địa bàn tính"
 # -> "tỉnh" at 0.97, "dịch vụ viên thông" -> "viễn" at 0.999), the wrong ones were not (0.60-0.71)
 DICTIONARY_PAIR_GUARD_BELOW = 0.95
+
+
+RARE_DICTIONARY_READINGS = True
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary_syllables() -> frozenset[str]:
+    """The syllables of Viet74K's words of two or more syllables, as LM words."""
+    return frozenset(canonical(s) for entry in read_viet74k() for s in entry.split() if len(entry.split()) >= 2)
 
 
 @functools.lru_cache(maxsize=1)
