@@ -40,6 +40,14 @@ def test_a_page_number_opens_a_page() -> None:
     assert [text[s.start:s.end] for s in page_numbers(text)] == ["2", "- 3 -"]
 
 
+def test_a_page_number_with_a_speck_read_as_a_figure_opens_a_page() -> None:
+    text = "trước ngày 11/7/2025\f\n22\nđến ngày 15/7/2025.\f82\nTrực 24/24 giờ\f\n5\nBảng 5\n"
+    # pages 2 and 3 ("22", "82" hold their number); page 4 does not open with 4
+    assert [text[s.start:s.end] for s in page_numbers(text)] == ["22"]
+    other = text.replace("\f82", "\f83")
+    assert [other[s.start:s.end] for s in page_numbers(other)] == ["22", "83"]
+
+
 @pytest.mark.parametrize("line", [
     "Kính gửi: Ủy ban nhân dân các xã, thị trấn.",
     "- Lưu: VT, QLĐĐ.",

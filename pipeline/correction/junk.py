@@ -53,17 +53,24 @@ _PAGE_NUMBER = re.compile(r"[-–]?\s*(\d{1,3})\s*[-–]?")
 
 def page_numbers(text: str) -> list[Speck]:
     """Page numbers: a page's first line (pages are split by form feeds, as Tesseract writes
-    them) when it is only the number of that page."""
+    them) when it is only the number of that page, or that number with one figure more, a speck
+    beside it read as a digit ("82", "22" atop page 2)."""
     found, offset = [], 0
     for index, page in enumerate(text.split("\f"), start=1):
         stripped = page.lstrip()
         first = stripped.split("\n", 1)[0].rstrip()
         match = _PAGE_NUMBER.fullmatch(first)
-        if index >= 2 and match and int(match.group(1)) == index:
+        if index >= 2 and match and _is_page_number(match.group(1), index):
             start = offset + len(page) - len(stripped)
             found.append(Speck(start, start + len(first)))
         offset += len(page) + 1
     return found
+
+
+def _is_page_number(figures: str, index: int) -> bool:
+    number = str(index)
+    return figures.lstrip("0") == number or (
+        len(figures) == len(number) + 1 and (figures.startswith(number) or figures.endswith(number)))
 
 
 def _line_specks(line: str, offset: int, protected: ProtectedWords) -> list[Speck]:
