@@ -2085,8 +2085,8 @@ def _signature_zone_doubts(
     protected: ProtectedWords,
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
     """From "Nơi nhận:" on, where the recipients, the signer's block, the seal and the signature
-    share the lines, flag a lone letter or digit and a two-letter word in capitals that is no known
-    abbreviation ("G", "8", "ME" beside "- Như trên;"): there the seal and the signature are read
+    share the lines, flag a lone letter or digit, a two-letter word in capitals that is no known
+    abbreviation and a short mix of letters and figures ("G", "8", "ME", "r1" beside "- Như trên;"): there the seal and the signature are read
     as such specks, and the block's own words are longer (titles, names, agencies, "VT"); a point's
     label opening a line ("a)") is left."""
     zone = _signature_zone_start(text)
@@ -2105,7 +2105,8 @@ def _signature_zone_doubts(
         word_before_word = (is_valid_syllable(word) and following is not None and following.text.islower()
                             and is_valid_syllable(following.text) and _same_line(text, tok, following))
         odd = len(word) == 1 and word.isalnum() and not (label or abbreviation or word_before_word) or (
-            len(word) == 2 and word.isalpha() and word.isupper() and not is_valid_syllable(word))
+            len(word) == 2 and word.isalpha() and word.isupper() and not is_valid_syllable(word)) or (
+            tok.kind == MIXED and len(word) <= 3 and not label)  # "r1", "Z2": a letter and a figure
         counted = word.isdigit() and i > 0 and strip_marks(tokens[i - 1].text.lower()) in _NUMBER_WORDS  # "ngày 5"
         if odd and not counted:
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
