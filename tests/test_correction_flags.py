@@ -515,3 +515,10 @@ def test_the_archive_mark_and_the_departments_before_their_list_are_not_flagged(
             "- Lưu: VT, KGVXth96.\n")
     flagged = _flagged(corrector.correct(text))
     assert "VT" not in flagged and "Sở" not in flagged
+
+
+def test_a_small_title_before_a_whole_name_reads_as_the_title(corrector: Corrector) -> None:
+    text = "Nếu có vướng mắc, đề nghị liên hệ ba Phan Thị Thanh Nhàn, chuyên viên.\n"
+    (change,) = [c for c in corrector.correct(text, token_confidences=_spans(text, 93.0)).changes if c.original == "ba"]
+    assert change.corrected == "bà"
+    assert corrector.correct("Có ba Phó Chủ tịch tham dự.\n").text == "Có ba Phó Chủ tịch tham dự.\n"

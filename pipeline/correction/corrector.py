@@ -2638,6 +2638,8 @@ def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], famil
                 canonical(tokens[group[k]].text) in name_parts for k in (start + 1, start + 2)))
             if start > k:
                 found[i] = TITLE  # "Ong/Ba" before a family name: "Ông", "Bà", not "ống", "ba"
+            elif k > 0 and run - start >= 3 and _small_title(tokens[group[k - 1]]):
+                found[group[k - 1]] = TITLE  # "liên hệ ba Phan Thị Thanh Nhàn": "bà", before a whole name
             if start > k or middle:
                 # the family name after a title ("Ông Đặng", not "Ông Đảng"), or before Văn/Thị and a
                 # given name ("Đỗ Thị Mai" on the signer's line, not "Đô thị")
@@ -2646,6 +2648,10 @@ def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], famil
             for place in range(start + 1, last + 1):
                 found[group[place]] = GIVEN_NAME if place == last else MIDDLE_NAME
     return found
+
+
+def _small_title(tok: Token) -> bool:
+    return tok.kind == WORD and tok.text.islower() and strip_marks(tok.text) in ("ong", "ba")
 
 
 def _inside_places(text: str, groups: list[list[int]], tokens: list[Token]) -> dict[int, str]:
