@@ -522,3 +522,11 @@ def test_a_small_title_before_a_whole_name_reads_as_the_title(corrector: Correct
     (change,) = [c for c in corrector.correct(text, token_confidences=_spans(text, 93.0)).changes if c.original == "ba"]
     assert change.corrected == "bà"
     assert corrector.correct("Có ba Phó Chủ tịch tham dự.\n").text == "Có ba Phó Chủ tịch tham dự.\n"
+
+
+def test_a_share_above_a_hundred_percent_is_doubted(corrector: Corrector) -> None:
+    text = "Tỷ lệ hồ sơ đúng hạn\n98%\n986% | Đạt\nĐạt 120% kế hoạch; 12,5% và 100%.\n"
+    for res in (corrector.correct(text), corrector.correct(text, token_confidences=_spans(text, 95.0))):
+        assert [(c.original, c.corrected) for c in res.changes if c.original.isdigit() and c.flagged] == [
+            ("986", "98,6"), ("120", "120")]
+        assert res.text == text

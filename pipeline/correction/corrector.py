@@ -503,6 +503,8 @@ class Corrector:
         changes = _renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _archive_mark(norm, tokens, _broken_numbers(norm, tokens, changes))
         changes = _broken_dates(norm, changes)
+        if ODD_PERCENTAGES:
+            changes = _odd_percentages(norm, tokens, changes)
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
         marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
         everyday: set[int] = set()
@@ -2333,6 +2335,27 @@ def _broken_numbers(
         span = Token(first.start, second.end, text[first.start:second.end], PROTECTED)
         out = [c for c in out if not span.start <= c[0].start < span.end]
         out.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
+    return sorted(out, key=lambda change: change[0].start)
+
+
+ODD_PERCENTAGES = True
+
+
+def _odd_percentages(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag a share of three or more figures above 100 % ("748%", "986%" in a table of "80%",
+    "98%"): a decimal comma blur took ("74,8%"), suggested; a real one ("đạt 120%") costs a look."""
+    taken = {c[0].start for c in changes}
+    out = list(changes)
+    for tok in tokens:
+        figures = tok.text
+        if (tok.start in taken or not figures.isdigit() or len(figures) < 3 or int(figures) <= 100
+                or text[tok.end:tok.end + 1] != "%" or text[tok.start - 1:tok.start] in (",", ".")):
+            continue
+        # ("120%" is more likely a true 120 than a 12,0 no one writes)
+        suggestion = figures if figures.endswith("0") else f"{figures[:-1]},{figures[-1]}"
+        out.append((tok, suggestion, GARBLED_CONFIDENCE, True, (suggestion,)))
     return sorted(out, key=lambda change: change[0].start)
 
 
