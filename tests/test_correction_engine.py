@@ -295,6 +295,10 @@ def test_a_marked_word_in_capitals_inside_running_text_is_lowered(corrector: Cor
     text = "Theo Công văn ngày 03/01/2024 về\nVIỆC đẩy nhanh tiến độ giải ngân.\nQUYẾT ĐỊNH về việc ban hành\n"
     assert corrector.correct(text).text == (
         "Theo Công văn ngày 03/01/2024 về\nviệc đẩy nhanh tiến độ giải ngân.\nQUYẾT ĐỊNH về việc ban hành\n")
+    # a run of two, its small word wrapped to the next line; not after a capitalised name
+    assert corrector.correct("giảm ít nhất 30% số VỤ VI\nphạm so với năm 2024.\n").text == (
+        "giảm ít nhất 30% số vụ vi\nphạm so với năm 2024.\n")
+    assert corrector.correct("theo Luật ĐẤT ĐAI và\n").text == "theo Luật ĐẤT ĐAI và\n"
 
 
 def test_a_marked_non_syllable_whose_letters_spell_words_is_a_misread_mark(corrector: Corrector) -> None:

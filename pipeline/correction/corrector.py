@@ -1773,15 +1773,33 @@ USUAL_CAPITAL_RATE = 0.2
 
 
 def _capitals_among_running_text(text: str, tokens: list[Token], i: int, word: str) -> bool:
-    """A marked syllable in capitals after a word not in capitals and before a small word on its line."""
-    if not (len(word) >= 2 and word.isupper() and has_marks(word.replace("Đ", "D")) and is_valid_syllable(word)):
+    """A marked syllable in capitals after a word not in capitals and before a small word on its line;
+    or one of a run of two or three syllables in capitals, one of them marked, between such words,
+    the small one maybe on the next line ("giảm 30% số VỤ VI\nphạm")."""
+    if not _capital_syllable(word) or i == 0 or i + 1 >= len(tokens):
         return False
-    if i == 0 or i + 1 >= len(tokens):
+    first = last = i
+    while first > 0 and i - first < 2 and _capital_syllable(tokens[first - 1].text) and (
+            not text[tokens[first - 1].end:tokens[first].start].strip()):
+        first -= 1
+    while last + 1 < len(tokens) and last - first < 2 and _capital_syllable(tokens[last + 1].text) and (
+            not text[tokens[last].end:tokens[last + 1].start].strip()):
+        last += 1
+    if first == 0 or last + 1 >= len(tokens):
         return False
-    before, after = tokens[i - 1], tokens[i + 1]
+    run = [tokens[k].text for k in range(first, last + 1)]
+    if not any(has_marks(w.replace("Đ", "D")) for w in run):
+        return False
+    before, after = tokens[first - 1], tokens[last + 1]
     # (the word before may end the line above: a wrapped sentence, "... ngày 03/01/2024 về\nVIỆC đẩy")
-    return (before.kind == WORD and not before.text.isupper() and not text[before.end:tokens[i].start].strip()
-            and after.kind == WORD and after.text.islower() and _same_line(text, tokens[i], after))
+    between = text[tokens[last].end:after.start]
+    return (before.kind == WORD and not before.text.isupper() and not text[before.end:tokens[first].start].strip()
+            and after.kind == WORD and after.text.islower()
+            and (_same_line(text, tokens[i], after) if len(run) == 1 else before.text.islower() and not between.strip()))
+
+
+def _capital_syllable(word: str) -> bool:
+    return len(word) >= 2 and word.isupper() and is_valid_syllable(word)
 
 
 def _applied_fixes(
