@@ -556,3 +556,10 @@ def test_a_rare_syllable_of_a_dictionary_word_is_a_reading(corrector: Corrector)
     # marks corpus noise, but a word; noise that is no dictionary syllable stays out
     readings = corrector.lexicon.same_key("phan")
     assert "phấn" in readings and readings.index("phân") < readings.index("phấn")
+
+
+def test_learned_confusions_score_the_token_as_read_by_its_likeliest_string(corrector: Corrector) -> None:
+    # the confusion model offers "khu" and "khU" (a capital misread); both fold to "khu", and the
+    # capital's small score once stood for the token, lifting "khử" by 4 nats over "khu"
+    learned = dict(corrector.generator.learned("khu"))
+    assert learned.get("khử", -1.0) < 0.0

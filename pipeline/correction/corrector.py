@@ -3308,7 +3308,12 @@ def _confusion_candidates(model: object, lexicon: Lexicon):
             found = model.candidates(lower)  # type: ignore[attr-defined]
         except Exception:  # a malformed table must not stop correction
             return []
-        scores = {canonical(w): lp for w, lp in found}
+        # (several strings fold to one word, "khU" and "khu": the likeliest speaks for it, or a
+        # capital's small score would stand for the token as read)
+        scores: dict[str, float] = {}
+        for w, lp in found:
+            word = canonical(w)
+            scores[word] = max(lp, scores.get(word, -math.inf))
         base = scores.get(canonical(lower))
         if base is None:
             return []
