@@ -530,3 +530,10 @@ def test_a_share_above_a_hundred_percent_is_doubted(corrector: Corrector) -> Non
         assert [(c.original, c.corrected) for c in res.changes if c.original.isdigit() and c.flagged] == [
             ("986", "98,6"), ("120", "120")]
         assert res.text == text
+
+
+def test_a_figure_between_small_letters_is_doubted_however_sure_the_decoder(corrector: Corrector) -> None:
+    text = "Tổ chức triển khai thực hiện nhiệm vụ được qu7n cho đơn vị.\n"
+    for res in (corrector.correct(text), corrector.correct(text, token_confidences=_spans(text, 96.0))):
+        assert "qu7n" in _flagged(res)
+    assert not _flagged(corrector.correct("Diện tích 62 m2.\n", token_confidences=_spans("Diện tích 62 m2.\n", 96.0)))

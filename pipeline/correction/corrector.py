@@ -921,7 +921,11 @@ class Corrector:
             if tok.kind == MIXED and not (
                 DIGIT_FIXES_APPLIED and confidence >= DIGIT_FIX_THRESHOLD and _lookalike_digits(tok.text)
             ):
-                changed, doubtful = False, changed  # a change to a digit stays a suggestion
+                # a change to a digit stays a suggestion, a token kept as read keeps its doubt (but for
+                # a unit, "m2"), and a figure between small letters ("g1ao") is a misread however sure
+                # the decoder is of it
+                changed, doubtful = False, changed or (doubtful and not _SQUARE_UNIT.fullmatch(tok.text)) or bool(
+                    _DIGIT_INSIDE_SMALL_WORD.search(tok.text))
             if not changed and not doubtful and hint is None:
                 if self.tone_style and tone_style_of(tok.text) not in (None, self.tone_style):
                     out.append((tok, place_tone(tok.text, self.tone_style), 1.0, False, ()))
@@ -2200,6 +2204,8 @@ def _odd_shape_doubts(
 
 
 _DIGIT_INSIDE_WORD = re.compile(r"[^\W\d_]\d+[^\W\d_]")
+_SQUARE_UNIT = re.compile(r"(?:\d+(?:[.,]\d+)?)?[kcdh]?m[23]")  # "m2", "km2", "62,9m2"
+_DIGIT_INSIDE_SMALL_WORD = re.compile(r"(?<![^\W\d_])[a-zđà-ỹ]+\d[a-zđà-ỹ]+(?![^\W\d_])")
 
 
 # words a capital letter may follow as a label: "Phụ lục I", "khu A", "nhóm B", "hạng C"
