@@ -299,6 +299,9 @@ def test_a_marked_word_in_capitals_inside_running_text_is_lowered(corrector: Cor
     assert corrector.correct("giảm ít nhất 30% số VỤ VI\nphạm so với năm 2024.\n").text == (
         "giảm ít nhất 30% số vụ vi\nphạm so với năm 2024.\n")
     assert corrector.correct("theo Luật ĐẤT ĐAI và\n").text == "theo Luật ĐẤT ĐAI và\n"
+    # ...and one of them mended too
+    assert corrector.correct("giảm ít nhất 30% số VỤ VỈ\nphạm so với năm 2024.\n").text == (
+        "giảm ít nhất 30% số vụ vi\nphạm so với năm 2024.\n")
 
 
 def test_a_marked_non_syllable_whose_letters_spell_words_is_a_misread_mark(corrector: Corrector) -> None:

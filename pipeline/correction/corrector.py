@@ -896,6 +896,9 @@ class Corrector:
                 continue
             if noise.latin_marks and surface != tok.text and _capitals_among_small(text, tokens, i):
                 surface = surface[:1] + surface[1:].lower()  # "Giám đốc SO Nội vụ": "Sở"
+            if (surface != tok.text and surface.isupper() and noise.letters and noise.drop < 0.5
+                    and tok.text not in styled and _capitals_among_running_text(text, tokens, i, surface)):
+                surface = surface.lower()  # "số VỤ VỈ\nphạm": "vi", as "VỤ" is "vụ" (_case_slip)
             changed = surface != tok.text or tok.joined
             if not changed and noise.letters and noise.drop < 0.5 and tok.text not in styled:
                 lowered = self._case_slip(text, tokens, i, tok.text)
