@@ -106,6 +106,8 @@ def test_specks_among_the_recipients_and_signature_are_flagged(corrector: Correc
     # a heading the seal made unreadable: the block starts after the "./." that closes the body
     assert {"G", "A", "ME"} <= set(_flagged(corrector.correct(text.replace("Nơi nhận:", "Mế thức:"))))
     assert "A" not in _flagged(corrector.correct("Điểm A của khu chợ; B và C.\n"))
+    # a lone letter the decoder took a mark off
+    assert "A" in _flagged(corrector.correct(text.replace("- Sở Y tế;", "- Sở Y tế; À")))
     # a letter and a figure beside a recipient
     assert "r1" in _flagged(corrector.correct(text.replace("- Sở Y tế;", "- Sở Y tế; r1")))
 

@@ -2119,12 +2119,14 @@ def _signature_zone_doubts(
     zone = _signature_zone_start(text)
     if zone is None:
         return changes
-    taken = {c[0].start for c in changes}
+    taken = {c[0].start: c for c in changes}
     out = list(changes)
     for i, tok in enumerate(tokens):
-        if tok.start < zone or tok.start in taken or tok.text in protected:
+        change = taken.get(tok.start)
+        # (a mark the decoder took off a lone letter, "À" -> "A", leaves it a speck)
+        if tok.start < zone or tok.text in protected or change is not None and (change[3] or len(change[1]) != 1):
             continue
-        word = tok.text
+        word = tok.text if change is None else change[1]
         label = text[tok.end:tok.end + 1] in (")", ".") and _opens_line(text, tokens, i)
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         # "(b/c)"; "Y tế": a one-letter word before a small one on its line
@@ -2136,7 +2138,9 @@ def _signature_zone_doubts(
             tok.kind == MIXED and len(word) <= 3 and not label)  # "r1", "Z2": a letter and a figure
         counted = word.isdigit() and i > 0 and strip_marks(tokens[i - 1].text.lower()) in _NUMBER_WORDS  # "ngày 5"
         if odd and not counted:
-            out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
+            if change is not None:
+                out.remove(change)
+            out.append((tok, word, GARBLED_CONFIDENCE, True, ()))
     return sorted(out, key=lambda change: change[0].start)
 
 
