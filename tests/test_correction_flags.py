@@ -539,3 +539,8 @@ def test_a_figure_between_small_letters_is_doubted_however_sure_the_decoder(corr
     for res in (corrector.correct(text), corrector.correct(text, token_confidences=_spans(text, 96.0))):
         assert "qu7n" in _flagged(res)
     assert not _flagged(corrector.correct("Diện tích 62 m2.\n", token_confidences=_spans("Diện tích 62 m2.\n", 96.0)))
+
+
+def test_a_short_word_alone_between_blank_lines_is_flagged(corrector: Corrector) -> None:
+    text = "Tổng kinh phí 1.110 triệu đồng), trong đó:\n\fna\n\n- Ngân sách huyện hỗ trợ.\nCác xã, phường và\nxã\n"
+    assert set(_flagged(corrector.correct(text))) == {"na"}

@@ -2205,9 +2205,25 @@ def _odd_shape_doubts(
         else:
             # a digit inside a marked word ("Ig8ày"): a misread, not a code ("F0", "10a", "4G")
             odd = tok.kind == MIXED and not tok.text.isascii() and bool(_DIGIT_INSIDE_WORD.search(tok.text))
-        if odd or _odd_date_slot(text, tokens, i):
+        if odd or _odd_date_slot(text, tokens, i) or _lone_between_blank_lines(text, tok):
             out.append((tok, tok.text, GARBLED_CONFIDENCE, True, ()))
     return sorted(out, key=lambda change: change[0].start)
+
+
+def _lone_between_blank_lines(text: str, tok: Token) -> bool:
+    """A word of one or two small letters alone on its line between blank lines ("trong đó:\n\nna
+    \n\n- Ngân sách"): a speck; a paragraph's last word that wrapped has its paragraph above."""
+    if tok.kind != WORD or len(tok.text) > 2 or not tok.text.islower():
+        return False
+    line_start = text.rfind("\n", 0, tok.start) + 1
+    line_end = text.find("\n", tok.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:line_end].strip() != tok.text:
+        return False
+    # (a page's top, after the form feed between pages, is a blank line's edge too)
+    above = text[max(line_start - 2, 0):line_start]
+    page_top = above in ("\n\n", "\f\n") or text[line_start:tok.start] == "\f" or line_start == 0
+    return page_top and text[line_end:line_end + 2] in ("\n\n", "\n\f")
 
 
 _DIGIT_INSIDE_WORD = re.compile(r"[^\W\d_]\d+[^\W\d_]")
