@@ -114,6 +114,8 @@ def test_point_labels_are_mended_in_english_model_text_too() -> None:
 def test_hyphens_joining_two_small_syllables() -> None:
     text = "cơ quan trực thuộc phê-duyệt dự toán; Bà Rịa-Vũng Tàu, 2020-2025, mô-đun, kinh tế - xã hội"
     assert [(left, right) for _, left, right in joining_hyphens(text)] == [("phê", "duyệt"), ("mô", "đun")]
+    capitals = "TM. ỦY-BAN NHÂN DÂN; UBND-VP; Bà Rịa-Vũng Tàu"
+    assert [(left, right) for _, left, right in joining_hyphens(capitals, capitals=True)] == [("ủy", "ban")]
 
 
 @pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
@@ -153,6 +155,8 @@ def test_a_speck_hyphen_between_a_frequent_pair_is_a_space_and_a_loanwords_is_fl
     corrector = Corrector.load()
     speck = corrector.correct("Dự toán được cơ quan trực thuộc phê-duyệt theo quy định.\n")
     assert speck.text == "Dự toán được cơ quan trực thuộc phê duyệt theo quy định.\n"
+    # in capitals, and judged on the words as the decoder mends them
+    assert corrector.correct("Nơi nhận: TM. ỦY-BẠN NHÂN DÂN\n").text == "Nơi nhận: TM. ỦY BAN NHÂN DÂN\n"
     kept = corrector.correct("Phát triển kinh tế-xã hội và hệ thống ra-đa.\n")
     assert kept.text == "Phát triển kinh tế-xã hội và hệ thống ra-đa.\n"
     assert [(c.original, c.flagged, c.alternatives) for c in kept.changes] == [("-", True, (" ",))] * 2

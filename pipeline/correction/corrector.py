@@ -571,8 +571,11 @@ class Corrector:
         # a hyphen may be a loanword's ("mô-đun") or join two words ("kinh tế-xã hội"): flagged, but
         # for two syllables the corpus writes as a pair hundreds of times ("phê-duyệt": a speck)
         hyphens = joining_hyphens(norm)
-        specks = [offset for offset, left, right in hyphens
-                  if self.lm.bigram_count(left, right) >= SPECK_HYPHEN_PAIR_COUNT]
+        # (each word as the decoder wrote it: "TM. ỦY-BẠN NHÂN DÂN" is "ủy ban")
+        written = {c[0].start: c[1].lower() for c in changes if not c[3]}
+        specks = [offset for offset, left, right in hyphens + joining_hyphens(norm, capitals=True)
+                  if self.lm.bigram_count(written.get(offset - len(left), left), written.get(offset + 1, right))
+                  >= SPECK_HYPHEN_PAIR_COUNT]
         fixes += _applied_fixes(norm, [PunctuationFix(offset, offset + 1, " ") for offset in specks],
                                 [c[0] for c in changes])
         fixes += _suggested_signs(norm, [offset for offset, _, _ in hyphens if offset not in specks], " ", changes)

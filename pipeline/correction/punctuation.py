@@ -252,11 +252,13 @@ def half_spaced_dash_fixes(text: str) -> list[PunctuationFix]:
     return fixes
 
 
-def joining_hyphens(text: str) -> list[tuple[int, str, str]]:
-    """(offset, left, right) of each hyphen joining two small-letter syllables ("phê-duyệt")."""
-    return [(m.end(1), m.group(1), m.group(2)) for m in _JOINING_HYPHEN.finditer(text)
-            if m.group(1).islower() and m.group(2).islower()
-            and is_valid_syllable(m.group(1)) and is_valid_syllable(m.group(2))]
+def joining_hyphens(text: str, *, capitals: bool = False) -> list[tuple[int, str, str]]:
+    """(offset, left, right) of each hyphen joining two small-letter syllables ("phê-duyệt"), or
+    with ``capitals`` two syllables in capitals ("ỦY-BAN"), lower-cased."""
+    same_case = str.isupper if capitals else str.islower
+    return [(m.end(1), m.group(1).lower(), m.group(2).lower()) for m in _JOINING_HYPHEN.finditer(text)
+            if same_case(m.group(1)) and same_case(m.group(2))
+            and is_valid_syllable(m.group(1).lower()) and is_valid_syllable(m.group(2).lower())]
 
 
 def area_unit_marks(text: str) -> list[int]:
