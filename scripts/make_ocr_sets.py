@@ -8,11 +8,13 @@ given --seed.
 
 Given pages (``--pages DIR --gold DIR``): each image/PDF (or folder of page images) in DIR is
 OCR-ed and paired with ``<gold>/<stem>.txt`` (or ``<stem>.gold.txt``), giving ``samples_vie`` and
-``samples_eng``.
+``samples_eng`` (``--name`` renames them).
 
     nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python scripts/make_ocr_sets.py
     nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python scripts/make_ocr_sets.py \\
         --pages samples/scans --gold samples/gold
+    nice -n 10 env OMP_THREAD_LIMIT=1 .venv/bin/python scripts/make_ocr_sets.py \\
+        --pages benchmarks/work/letters_scan/scans --gold benchmarks/work/letters_scan/gold --name letters
 
 Prints the raw syllable error rate (SER) of each set and writes ``<out>/summary.json``.
 """
@@ -160,7 +162,7 @@ def build_samples(args: argparse.Namespace) -> dict[str, dict]:
         texts = lc.ocr_pages(flat, lc.MODELS, args.workers)
     stems = [input_stem(source) for source, _ in pairs]
     for lang in lc.MODELS:
-        folder = args.out / f"samples_{lang}"
+        folder = args.out / f"{args.name}_{lang}"
         folder.mkdir(parents=True, exist_ok=True)
         index = 0
         for (_, gold), pages, stem in zip(pairs, per_input, stems, strict=True):
@@ -200,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="parallel tesseract processes")
     parser.add_argument("--pages", type=Path, help="OCR these page images/PDFs instead of held-out text")
     parser.add_argument("--gold", type=Path, help="gold text folder for --pages")
+    parser.add_argument("--name", default="samples",
+                        help="sets from --pages are <out>/<name>_vie and <name>_eng (default samples)")
     args = parser.parse_args(argv)
     if (args.pages is None) != (args.gold is None):
         parser.error("--pages and --gold go together")
