@@ -93,6 +93,9 @@ def choose_vocab(counts: Counter[str], min_syllable: int, min_other: int) -> lis
     return list(SPECIALS) + words
 
 
+LETTER_TEXT_REPEATS = 3
+
+
 def agency_name_documents(path: Path, repeats: int) -> list[tuple[str, str]]:
     """The local agencies' names (dictionaries/agency_names.txt) as training text, each name a
     sentence, ``repeats`` times: the central legislation of the corpus rarely names them."""
@@ -104,6 +107,16 @@ def agency_name_documents(path: Path, repeats: int) -> list[tuple[str, str]]:
     return [(f"agency-names-{k}", text) for k in range(repeats)]
 
 
+def letter_text_documents(path: Path, repeats: int) -> list[tuple[str, str]]:
+    """The project's own letter text (dictionaries/letter_text.txt: bodies of fictional letters of
+    local agencies), ``repeats`` times: the corpus is central legislation, and never writes what
+    letters say every day ("đẩy nhanh tiến độ", "phấn đấu", "nhà tạm", "Tổ công tác")."""
+    if repeats <= 0 or not path.is_file():
+        return []
+    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    return [(f"letter-text-{k}", text) for k in range(repeats)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=default_shared_dir())
@@ -113,11 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-other", type=int, default=3)
     ap.add_argument("--agency-names", type=Path, default=REPO / "dictionaries" / "agency_names.txt")
     ap.add_argument("--agency-name-repeats", type=int, default=3, help="0: leave the names out")
+    ap.add_argument("--letter-text", type=Path, default=REPO / "dictionaries" / "letter_text.txt")
+    ap.add_argument("--letter-text-repeats", type=int, default=LETTER_TEXT_REPEATS, help="0: leave it out")
     args = ap.parse_args(argv)
 
     t0 = time.time()
     train, held = split_corpus(args.shared / CORPUS_NAME)
     train = train + agency_name_documents(args.agency_names, args.agency_name_repeats)
+    train = train + letter_text_documents(args.letter_text, args.letter_text_repeats)
     protected = ProtectedWords.load(REPO / "dictionaries")
     code_pieces: Counter[str] = Counter()
     sents = corpus_sentences(train, protected, code_pieces)

@@ -257,3 +257,11 @@ def test_rendered_page_teaches_english_model_confusions(tmp_path: Path) -> None:
         counts.add(intended, observed)
     assert counts.tokens >= 20 and counts.tokens_ok < counts.tokens
     assert any(want in "ĐđưƯôÔếẾ" for _, want in counts.pairs)
+
+
+def test_a_tone_and_a_hat_read_wrong_together_cost_more_than_either() -> None:
+    from pipeline.correction.candidates import mark_difference
+
+    # blur swaps hỏi and sắc and keeps the hat: "tố" is "tổ" more often than "tờ"
+    assert mark_difference("tố", "tổ")[1] < mark_difference("tố", "tờ")[1]
+    assert mark_difference("tố", "tô") == mark_difference("tố", "tổ")

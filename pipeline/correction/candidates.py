@@ -30,6 +30,7 @@ OTHER_SUBSTITUTION = 1.5  # cost of a letter substitution that is no known look-
 DOMINANT_SHARE = 0.995
 MIN_READING_SHARE = 0.001  # readings rarer than this share of their letters are corpus noise
 MIN_DICTIONARY_READING_COUNT = 3
+HAT_AND_TONE_EXTRA = 0.25  # see mark_difference
 MIN_RESTORE_SHARE = 0.003  # restoring marks only: rarer readings are not worth decoding
 _CHEAP_DELETIONS = set("it.,'_-’`l¢@")
 
@@ -112,6 +113,10 @@ def mark_difference(observed: str, intended: str) -> tuple[float, float, float]:
             collapsed = 1
         else:
             changed = 1
+    elif o_tone != s_tone and changed and o_tone and s_tone:
+        # a tone read wrong on a vowel whose hat was read wrong too ("tố" for "tờ") is rarer than
+        # either alone: blur swaps hỏi and sắc ("tố" for "tổ") and keeps the hat
+        return dropped, float(min(changed + HAT_AND_TONE_EXTRA, 2)), float(min(collapsed, 2))
     return dropped, float(min(changed, 2)), float(min(collapsed, 2))
 
 
