@@ -217,3 +217,13 @@ def test_sure_guess_wins_over_a_weak_contrary_osd(page):
     turned = rotate_quarter(page, 180)
     assert decide_rotation(turned, CleanupOptions(), _Osd(0, conf=1.0), [])[0] == 180
     assert decide_rotation(turned, CleanupOptions(), _Osd(90, conf=8.0), [])[0] == 0
+
+
+def test_a_rule_inside_the_page_is_no_border(page):
+    ruled = page.copy()
+    ruled[60:62, 20:-20] = 0  # a table's top rule, dark across most of the page, near its top
+    ruled[:, 25:27] = 0  # and a long vertical rule near its left edge
+    assert find_dark_border_crop(ruled) is None
+    framed = np.pad(ruled, ((30, 20), (40, 15)), constant_values=20)
+    x0, y0, _, _ = find_dark_border_crop(framed)
+    assert 40 <= x0 <= 46 and 30 <= y0 <= 36

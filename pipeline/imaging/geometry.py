@@ -277,18 +277,36 @@ def guess_orientation(gray: np.ndarray) -> OrientationGuess:
 # --- borders and resolution -----------------------------------------------------------------
 
 
+BORDER_EDGE_SLACK = 0.01  # a margin starts within this share of the page from its edge
+BORDER_MAX_GAP = 3  # light lines a margin's band may hold (scanner streaks)
+
+
 def find_dark_border_crop(gray: np.ndarray, *, dark: int = 80, min_fraction: float = 0.5,
                           max_fraction: float = 0.15) -> BBox | None:
-    """Crop box that drops dark scanner margins along the page edges, or None."""
+    """Crop box that drops dark scanner margins along the page edges, or None.
+
+    A margin is a band of dark rows (columns) that reaches the page's edge, give or take a thin
+    light strip: a table's rule or a heading's underline further in is no margin, though it is as
+    dark across the page."""
     height, width = gray.shape[:2]
     dark_px = gray < dark
     row_dark = dark_px.mean(axis=1)
     col_dark = dark_px.mean(axis=0)
 
     def inner_edge(fractions: np.ndarray, limit: int) -> int:
-        zone = fractions[:limit]
-        hits = np.nonzero(zone >= min_fraction)[0]
-        return int(hits[-1]) + 1 if len(hits) else 0
+        dark_lines = fractions[:limit] >= min_fraction
+        start = int(np.argmax(dark_lines)) if dark_lines.any() else limit
+        if start > max(len(fractions) * BORDER_EDGE_SLACK, 2):
+            return 0  # the first dark line stands inside the page
+        end, gap = start, 0
+        for index in range(start, limit):
+            if dark_lines[index]:
+                end, gap = index + 1, 0
+            else:
+                gap += 1
+                if gap > BORDER_MAX_GAP:
+                    break
+        return end
 
     top = inner_edge(row_dark, int(height * max_fraction))
     bottom = height - inner_edge(row_dark[::-1], int(height * max_fraction))
