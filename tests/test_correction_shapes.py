@@ -1,0 +1,41 @@
+"""The plain-text shape doubts (pipeline/correction/shapes.py), on the text and its tokens alone."""
+
+from __future__ import annotations
+
+from pipeline.correction.shapes import (
+    _lone_between_blank_lines,
+    _odd_percentages,
+    _opens_line,
+    _same_line,
+    _signature_zone_start,
+)
+from pipeline.correction.tokens import tokenize
+
+
+def test_the_signers_block_starts_at_its_heading_or_after_the_body():
+    body = "Đề nghị các đơn vị thực hiện./.\n"
+    assert _signature_zone_start(body + "Nơi nhận:\n- Như trên;\n") == len(body) + len("Nơi nhận")
+    assert _signature_zone_start(body + "Nơnhậm Z7\n- Như trên;\n") == len(body) + len("Nơnhậm")
+    assert _signature_zone_start(body + "Mế thức:\n- Như trên;\n") == len(body) - 1
+    assert _signature_zone_start("Văn bản chưa hết.\n") is None
+
+
+def test_a_short_word_alone_between_blank_lines():
+    text = "trong đó:\n\nna\n\n- Ngân sách.\nCác xã và\nxã\n"
+    tokens = list(tokenize(text))
+    assert [t.text for t in tokens if _lone_between_blank_lines(text, t)] == ["na"]
+
+
+def test_shares_above_a_hundred_percent():
+    text = "98%\n986% Đạt; 120% kế hoạch; 12,5% và 100%.\n"
+    tokens = list(tokenize(text))
+    doubts = _odd_percentages(text, tokens, [])
+    assert [(tok.text, suggestion, flagged) for tok, suggestion, _, flagged, _ in doubts] == [
+        ("986", "98,6", True), ("120", "120", True)]
+
+
+def test_positions_on_lines():
+    text = "một hai\nba"
+    tokens = list(tokenize(text))
+    assert _same_line(text, tokens[0], tokens[1]) and not _same_line(text, tokens[1], tokens[2])
+    assert [_opens_line(text, tokens, i) for i in range(3)] == [True, False, True]
