@@ -291,12 +291,15 @@ def _seal_level(gray: np.ndarray, circle: tuple[float, float, float], levels: _I
     on_ray = gray[box[1] : box[3], box[0] : box[2]][ys, xs]
     if _cover((on_ray >= low) & (on_ray <= high), dpi) < _MIN_RING_COVER:
         return None  # quick test on the rays alone before masking text edges in the box
-    rim = _rim_ink(gray, circle, levels, dpi)
+    rim = _seal_ink(gray, box, levels, dpi)[ys, xs]
+    cover = _cover(rim, dpi)
+    if cover < _MIN_RING_COVER:
+        return None
+    # (only then the four circles around it: each masks text edges in a box of its own)
     x, y, r = circle
     around = max(_cover(_rim_ink(gray, (x + dx * r, y + dy * r, r), levels, dpi), dpi)
                  for dx, dy in ((_RING_SHIFT, 0), (-_RING_SHIFT, 0), (0, _RING_SHIFT), (0, -_RING_SHIFT)))
-    cover = _cover(rim, dpi)
-    if cover < _MIN_RING_COVER or cover - around < _MIN_RING_CONTRAST:
+    if cover - around < _MIN_RING_CONTRAST:
         return None
     return float(np.percentile(on_ray[rim], 10))
 
