@@ -567,17 +567,16 @@ class Corrector:
         # for two syllables the corpus writes as a pair hundreds of times ("phê-duyệt": a speck)
         hyphens = joining_hyphens(norm)
         # (each word as the decoder wrote it: "TM. ỦY-BẠN NHÂN DÂN" is "ủy ban")
-        written = {c[0].start: c[1].lower() for c in changes if not c[3]}
+        applied = {c[0].start: c[1] for c in changes if not c[3]}
         specks = [offset for offset, left, right in hyphens + joining_hyphens(norm, capitals=True)
-                  if self.lm.bigram_count(written.get(offset - len(left), left), written.get(offset + 1, right))
-                  >= SPECK_HYPHEN_PAIR_COUNT]
+                  if self.lm.bigram_count(applied.get(offset - len(left), left).lower(),
+                                          applied.get(offset + 1, right).lower()) >= SPECK_HYPHEN_PAIR_COUNT]
         fixes += _applied_fixes(norm, [PunctuationFix(offset, offset + 1, " ") for offset in specks],
                                 [c[0] for c in changes])
         fixes += _suggested_signs(norm, [offset for offset, _, _ in hyphens if offset not in specks], " ", changes)
         fixes += _suggested_signs(norm, area_unit_marks(norm), "²", changes)
         if not periods:
             return changes + fixes
-        applied = {c[0].start: c[1] for c in changes if not c[3]}
         by_end = {c[0].end: k for k, c in enumerate(changes) if not c[3] and c[0].kind != SPECK}
         out = list(changes)
         for offset, before, after in periods:
