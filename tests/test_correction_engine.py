@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.correction import Corrector
 from pipeline.correction import corrector as engine
-from pipeline.correction.candidates import weighted_edit
+from pipeline.correction.candidates import tone_swap, weighted_edit
 from pipeline.correction.tokens import tokenize
 from pipeline.correction.viet import is_valid_syllable, strip_marks
 from pipeline.resources import models_dir
@@ -566,3 +566,42 @@ def test_learned_confusions_score_the_token_as_read_by_its_likeliest_string(corr
     # capital's small score once stood for the token, lifting "khử" by 4 nats over "khu"
     learned = dict(corrector.generator.learned("khu"))
     assert learned.get("khử", -1.0) < 0.0
+
+
+def test_pieces_split_by_ocr_are_joined_only_in_one_case_pattern(corrector: Corrector) -> None:
+    assert corrector.correct("thực hi ện nhi ệm vụ; THỰC HI ỆN\n").text == "thực hiện nhiệm vụ; THỰC HIỆN\n"
+    result = corrector.correct("năm 2024 và Ng]úd định số 168/2024/NĐ-CP\n")
+    assert result.text.startswith("năm 2024 và Ng]")
+    assert any(c.flagged and c.original == "Ng" for c in result.changes)
+
+
+def test_a_euro_sign_glued_to_letters_reads_as_c(corrector: Corrector) -> None:
+    assert corrector.correct("tăng cường €ông tác quản lý\n").text == "tăng cường công tác quản lý\n"
+
+
+_BLURRED_LETTER = (
+    "Ủy ban nhân dân huyện yêu cầu các phòng, ban chuyên môn tố chức kiếm tra việc thực hiện kế hoạch; "
+    "báo cáo kết quả về Ủy ban nhân dân huyện đế tống hợp. Các đơn vị chủ động phối hợp với Ủy ban nhân dân các xã "
+    "đế triển khai thực hiện có hiệu quả các nhiệm vụ được giao, bảo đảm đúng tiến độ và chất lượng. "
+    "Trong quá trình tố chức thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị báo cáo kịp thời về "
+    "Văn phòng Ủy ban nhân dân huyện đế tống hợp, trình Chủ tịch Ủy ban nhân dân huyện xem xét, giải quyết. "
+    "Phòng Tài chính - Kế hoạch bố trí kinh phí đế thực hiện; Phòng Nội vụ theo dõi, kiếm tra, đôn đốc việc thực hiện "
+    "của các đơn vị và tống hợp kết quả báo cáo Ủy ban nhân dân tính theo quy định.\n")
+
+
+def test_candidates_know_a_swap_of_one_tone() -> None:
+    assert tone_swap("tính", "tỉnh") == (2, 3) and tone_swap("kiếm", "kiểm") == (2, 3)
+    assert tone_swap("tin", "tỉnh") is None and tone_swap("tố", "tờ") is None and tone_swap("tin", "tín") is None
+
+
+def test_a_tone_swap_the_document_repeats_is_learned_from_it(corrector: Corrector, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a blurred page reads hỏi as sắc again and again: the sure fixes ("kiếm tra", "đế") teach the
+    # document's rate of that swap, which then mends a real word read so ("Ủy ban nhân dân tính")
+    learned: list[engine.DocumentNoise | None] = []
+    adapt = engine.Corrector._adapted_noise
+    monkeypatch.setattr(engine.Corrector, "_adapted_noise", staticmethod(lambda *a: learned.append(adapt(*a)) or learned[-1]))
+    result = corrector.correct(_BLURRED_LETTER)
+    assert result.text.count("kiểm tra") == 2 and "nhân dân tỉnh theo" in result.text
+    sac, hoi = 2, 3
+    assert learned[-1] is not None and dict(learned[-1].tone_swaps)[sac, hoi] > 0.1
+    assert learned[-1].wrong_mark < 0.01  # the other marks keep their low rate

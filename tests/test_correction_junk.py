@@ -109,3 +109,15 @@ def test_english_model_text_loses_its_page_numbers_but_keeps_its_symbols(correct
     result = corrector.correct(text)
     dropped = [c.original for c in result.changes if c.corrected == "" and not c.flagged]
     assert dropped == ["2"]
+
+
+def test_an_address_with_a_speck_in_it_is_kept() -> None:
+    text = "thư điện tử\nbqlchovankhe(@lacgiang.gov.vn.\nxem tại www,soyte.gov.vn«\n"
+    assert dropped(text) == []
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_a_broken_address_is_kept_and_flagged(corrector: Corrector) -> None:
+    result = corrector.correct("Ban Quản lý chợ, thư điện tử\nbqlchovankhe(@lacgiang.gov.vn.\n")
+    assert result.text.endswith("bqlchovankhe(@lacgiang.gov.vn.\n")
+    assert any(c.flagged and c.original == "bqlchovankhe" for c in result.changes)

@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.correction import Corrector
 from pipeline.correction.punctuation import (
+    abbreviation_letter_fixes,
     area_unit_marks,
     clause_number_fixes,
     glued_number_fixes,
@@ -185,3 +186,12 @@ def test_a_capital_label_in_a_list_of_small_ones_is_lowered() -> None:
     # a heading's line in capitals keeps its capital label; so does a list in capitals
     assert point_label_fixes("a) Một\nb) Hai\nC) BA\nd) Bốn\n") == []
     assert point_label_fixes("A) Một\nB) Hai\nC) Ba\n") == []
+
+
+@pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
+def test_a_symbol_read_for_the_c_of_an_abbreviation_is_mended() -> None:
+    assert [(f.start, f.replacement) for f in abbreviation_letter_fixes("huyện (b/€); (đ/©); (b/c); (x/€)")] == [
+        (9, "c"), (16, "c")]
+    result = Corrector.load().correct("Nơi nhận:\n- UBND tỉnh (b/€);\n- UBND huyện (b/©);\n- Lưu: VT.\n")
+    assert result.text == "Nơi nhận:\n- UBND tỉnh (b/c);\n- UBND huyện (b/c);\n- Lưu: VT.\n"
+    assert not any(c.flagged for c in result.changes)

@@ -23,7 +23,7 @@ from .viet import VIET_LETTERS, has_marks, is_valid_syllable, split_tone, strip_
 LOOKALIKES: dict[str, str] = {
     "&": "e", "6": "o", "0": "o", "1": "l", "w": "uo", "q": "o", "p": "d", "¢": "ec",
     "ö": "o", "ï": "i", "ä": "a", "å": "a", "ë": "e", "ü": "u", "ç": "c", "ñ": "n", "ø": "o",
-    "î": "i", "û": "u", "ÿ": "y", "€": "e", "@": "a", "3": "a", "4": "a", "5": "s", "8": "a",
+    "î": "i", "û": "u", "ÿ": "y", "€": "ec", "©": "c", "@": "a", "3": "a", "4": "a", "5": "s", "8": "a",
     "y": "uư", "i": "uaăl", "e": "c", "j": "i", "f": "t", "t": "u", "l": "i",
 }
 OTHER_SUBSTITUTION = 1.5  # cost of a letter substitution that is no known look-alike
@@ -44,6 +44,9 @@ class Candidate:
     collapsed: float = 0.0  # Latin-1 marked letters standing for other marks (é for ề)
     learned: float | None = None  # log P(token|word) - log P(token|token) from the learned confusions
     vowel_lost: bool = False  # the token has no vowel letter ("tnh" for "tỉnh"): its marks went with it
+    # (tone read, tone meant) when the reading differs from the token in its tone alone ("tính"
+    # for "tỉnh": sắc for hỏi), the misread a blurred page repeats (DocumentNoise.tone_swaps)
+    tone_swap: tuple[int, int] | None = None
 
 
 def _sub_cost(o: str, s: str) -> float:
@@ -73,6 +76,15 @@ def weighted_edit(observed: str, intended: str) -> float:
             )
         prev = cur
     return prev[m]
+
+
+def tone_swap(observed: str, intended: str) -> tuple[int, int] | None:
+    """(tone read, tone meant) when two words differ only in a tone both of them carry."""
+    o_bare, o_tone = split_tone(observed)
+    s_bare, s_tone = split_tone(intended)
+    if o_bare != s_bare or not o_tone or not s_tone or o_tone == s_tone:
+        return None
+    return o_tone, s_tone
 
 
 def mark_difference(observed: str, intended: str) -> tuple[float, float, float]:
@@ -208,7 +220,7 @@ class CandidateGenerator:
         for w in self.lexicon.same_key(lower, restore_only=not ocr):
             if w != lower:
                 dropped, changed, collapsed = mark_difference(lower, w)
-                out[w] = Candidate(w, dropped, changed, 0.0, collapsed)
+                out[w] = Candidate(w, dropped, changed, 0.0, collapsed, tone_swap=tone_swap(lower, w))
         if not ocr:
             return list(out.values())
         observed = strip_marks(lower)
@@ -242,7 +254,8 @@ class CandidateGenerator:
                 if old is None:
                     out[w] = Candidate(w, 0.0, 0.0, 0.0, 0.0, ratio)
                 else:
-                    out[w] = Candidate(w, old.dropped, old.changed, old.edits, old.collapsed, ratio)
+                    out[w] = Candidate(w, old.dropped, old.changed, old.edits, old.collapsed, ratio,
+                                       tone_swap=old.tone_swap)
         return list(out.values())
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference, weighted_edit
+from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference, tone_swap, weighted_edit
 from .dates import broken_dates
 from .decoder import Position, decode_with_posteriors, pair_posteriors
 from .junk import SPECK, SPECK_CONFIDENCE, Speck, speck_spans
@@ -72,6 +72,7 @@ from .punctuation import (
     FIX_CONFIDENCE,
     PUNCTUATION,
     PunctuationFix,
+    abbreviation_letter_fixes,
     area_unit_marks,
     clause_number_fixes,
     glued_number_fixes,
@@ -102,6 +103,7 @@ from .viet import (
     is_valid_syllable,
     nfc,
     place_tone,
+    split_tone,
     strip_marks,
     tone_style_of,
 )
@@ -114,6 +116,9 @@ ADAPT_SURE = 0.9  # posterior of a mark fix counted as sure
 ADAPT_MIN_MARKED = 50  # marked words a document needs before its own rate is trusted
 ADAPT_FACTOR = 2.0  # re-decode only when the measured rate is this many times the estimate
 ADAPT_MAX_RATE = 0.05
+TONE_SWAPS = True  # ...and the rate of each tone pair misread far more often (DocumentNoise.tone_swaps)
+TONE_SWAP_MIN_FIXES = 4  # sure fixes of one (read, meant) tone pair before it gets its own rate
+TONE_SWAP_MAX_RATE = 0.25
 PAIR_DOUBT = True  # the doubt score sees posteriors of readings decided in pairs (decoder.pair_posteriors)
 MARKED_SHARE = 0.85  # share of words with marks in normal Vietnamese administrative text
 APPLY_THRESHOLD = 0.5  # a change below this posterior is flagged instead of applied
@@ -242,6 +247,9 @@ class DocumentNoise:
     collapsed: float = 0.002  # P(a Latin-1 marked letter stands for another marked letter)
     letters: bool = True  # letters may be changed (False in "diacritics" mode: marks only)
     latin_marks: bool = False  # marks are Latin-1 only: text read with an English model
+    # P(a tone read as another) for the (read, meant) pairs a first decoding found this document
+    # misreads far more often than marks at large (Corrector._adapted_noise)
+    tone_swaps: tuple[tuple[tuple[int, int], float], ...] = ()
 
     @classmethod
     def estimate(cls, words: Sequence[str], lexicon: Lexicon, mode: str) -> DocumentNoise:
@@ -282,6 +290,10 @@ class DocumentNoise:
         return max(own, LEARNED_WEIGHT * cand.learned) if LEARNED_MAX else own
 
     def _features(self, cand: Candidate) -> float:
+        if cand.tone_swap is not None and self.tone_swaps:
+            rate = dict(self.tone_swaps).get(cand.tone_swap)
+            if rate is not None and cand.changed == 1.0 and not (cand.dropped or cand.edits or cand.collapsed):
+                return math.log(rate)
         if cand.vowel_lost and not self.latin_marks:
             # (a Vietnamese model that lost a vowel lost its marks with it; an English model also
             # writes look-alike consonants for vowels, "j" for "i", so its marks stay in doubt)
@@ -834,6 +846,7 @@ class Corrector:
         learned = self.learned.active
         drop_strays = noise.letters and noise.edit >= STRAY_EDIT_LEVEL
         junk = _junk_letters(text, tokens) if noise.ocr else set()
+        abbreviation_letters = {fix.start: fix.replacement for fix in abbreviation_letter_fixes(text)}
         specks = self._specks(tokens, noise)
         dot_decimals = _dot_decimals(text, tokens)
         styled = _styled_capitals(text, tokens)
@@ -888,6 +901,9 @@ class Corrector:
                     hint = word
                 if self.learned.keeps(tok.text, left, right):
                     continue
+            if tok.start in abbreviation_letters:  # "(b/€)": "(b/c)"
+                out.append((tok, abbreviation_letters[tok.start], FIX_CONFIDENCE, False, ()))
+                continue
             if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
@@ -1391,18 +1407,36 @@ class Corrector:
         quyền"), which the estimate from ill-formed words cannot see, and the sure mark fixes
         of a first pass measure them."""
         marked = fixed = 0
+        toned: Counter[int] = Counter()  # marked words by the tone read
+        swapped: Counter[tuple[int, int]] = Counter()  # sure fixes of a tone alone
         for tok, slot, j, post in zip(tokens, slots, best, posts, strict=True):
             if tok.kind != WORD or slot.fixed or tok.text.isascii() or not has_marks(tok.text):
                 continue
             marked += 1
+            tone = split_tone(slot.own)[1]
+            toned[tone] += 1
             if j and post is not None and post[j] >= ADAPT_SURE and strip_marks(slot.words[j]) == strip_marks(slot.own):
                 fixed += 1
+                swap = tone_swap(slot.own, slot.words[j])
+                if swap is not None:
+                    swapped[swap] += 1
         if marked < ADAPT_MIN_MARKED:
             return None
-        rate = min(fixed / marked, ADAPT_MAX_RATE)
-        if rate < ADAPT_FACTOR * noise.wrong_mark:
+        # a blurred page swaps one tone for another again and again (hỏi read as sắc on ê and ô):
+        # such a pair gets its own rate, counted over the words read with that tone, when it is
+        # far above the rate of the other mark fixes
+        swaps: dict[tuple[int, int], float] = {}
+        pairs = {pair: count / toned[pair[0]] for pair, count in swapped.items() if count >= TONE_SWAP_MIN_FIXES}
+        for pair, pair_rate in sorted(pairs.items(), key=lambda item: -item[1]) if TONE_SWAPS else ():
+            rest = (fixed - sum(swapped[p] for p in (*swaps, pair))) / marked
+            if pair_rate >= ADAPT_FACTOR * max(rest, noise.wrong_mark):
+                swaps[pair] = min(pair_rate, TONE_SWAP_MAX_RATE)
+        rate = min((fixed - sum(swapped[p] for p in swaps)) / marked, ADAPT_MAX_RATE)
+        adapted = rate >= ADAPT_FACTOR * noise.wrong_mark
+        if not adapted and not swaps:
             return None
-        return dataclasses.replace(noise, wrong_mark=rate)
+        return dataclasses.replace(noise, wrong_mark=rate if adapted else noise.wrong_mark,
+                                   tone_swaps=tuple(sorted(swaps.items())))
 
     def _odd_capital(self, word: str) -> bool:
         """A capital that may be OCR's scaled-up small letter: every letter has the shape of a
@@ -1448,7 +1482,8 @@ class Corrector:
         return doubt
 
     def _merge_pieces(self, text: str, tokens: list[Token]) -> list[Token]:
-        """Join two words split by OCR ("nhi ệm") when one piece is unknown and the whole is a word."""
+        """Join two words split by OCR ("nhi ệm") when one piece is unknown and the whole is a word
+        written in one case pattern ("và Ng]úd" is no "vàng")."""
         counts = [self.known.get(canonical(t.text), 0) if t.kind == WORD else -1 for t in tokens]
         out: list[Token] = []
         i = 0
@@ -1460,8 +1495,10 @@ class Corrector:
                 and text[a.end : tokens[i + 1].start] == " "
             ):
                 b = tokens[i + 1]
-                if self.known.get(canonical(a.text + b.text), 0) >= MERGE_MIN_COUNT and is_valid_syllable(a.text + b.text):
-                    out.append(Token(a.start, b.end, a.text + b.text, WORD, joined=True))
+                whole = a.text + b.text
+                if (self.known.get(canonical(whole), 0) >= MERGE_MIN_COUNT and is_valid_syllable(whole)
+                        and (whole.islower() or whole.isupper() or whole[1:].islower())):
+                    out.append(Token(a.start, b.end, whole, WORD, joined=True))
                     i += 2
                     continue
             out.append(a)

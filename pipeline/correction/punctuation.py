@@ -252,6 +252,16 @@ def half_spaced_dash_fixes(text: str) -> list[PunctuationFix]:
     return fixes
 
 
+# "(b/c)" (báo cáo), "(đ/c)" (đồng chí) closing a recipient's line, the "c" read as a symbol
+_ABBREVIATION_C = re.compile(r"\([bđ]/([€©¢])\)")
+
+
+def abbreviation_letter_fixes(text: str) -> list[PunctuationFix]:
+    """ "(b/€)", "(đ/©)": the symbol OCR made of the "c" of a drafter's abbreviation (the
+    corrector reads it as that letter, not as a word)."""
+    return [PunctuationFix(m.start(1), m.end(1), "c") for m in _ABBREVIATION_C.finditer(text)]
+
+
 def joining_hyphens(text: str, *, capitals: bool = False) -> list[tuple[int, str, str]]:
     """(offset, left, right) of each hyphen joining two small-letter syllables ("phê-duyệt"), or
     with ``capitals`` two syllables in capitals ("ỦY-BAN"), lower-cased."""

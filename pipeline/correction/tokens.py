@@ -21,7 +21,7 @@ MIXED = "mixed"  # letters and digits ("s6", "16n"): only a flagged suggestion i
 
 _URL = r"(?:https?://|www\.)[^\s<>\"”“]+[^\s<>\"”“.,;:!?)]"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_CHUNK = r"[\w&¢©®§¥£]+(?:[/\-–—.&@_'’][\w&¢©®§¥£]+)*"
+_CHUNK = r"[\w&¢©®§¥£€]+(?:[/\-–—.&@_'’][\w&¢©®§¥£€]+)*"
 CHUNK_RE = re.compile(f"{_URL}|{_EMAIL}|{_CHUNK}")
 _SPLIT_RE = re.compile(r"[/\-–—.@_'’]+")
 _PIECE_RE = re.compile(r"[^/\-–—.@_'’]+")
