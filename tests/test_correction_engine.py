@@ -355,6 +355,20 @@ def test_heading_numbers_mended_from_their_sequence(corrector: Corrector) -> Non
         ("I", "II."), ("HI", "III")}
     right = "I. MỤC ĐÍCH\nII. NỘI DUNG\nV. KINH PHÍ\nIII. TỔ CHỨC\n"  # a gap or a step back: no guess
     assert corrector.correct(right).text == right
+    # the first heading glued to its title is no numeral; "H" and "II" still fit only II and III
+    glued = "IL.MỤC ĐÍCH, YÊU CẦU\nnội dung\nH. NỘI DUNG\nnội dung\nII. KINH PHÍ\nIV. TỔ CHỨC THỰC HIỆN\n"
+    assert "\nII. NỘI DUNG\nnội dung\nIII. KINH PHÍ\nIV." in corrector.correct(glued).text
+
+
+def test_heading_values_cost_least() -> None:
+    from pipeline.correction.corrector import _heading_values
+
+    assert _heading_values(["H", "II", "IV"]) == [2, 3, 4]
+    assert _heading_values(["I", "I", "HI"]) == [1, 2, 3]
+    assert _heading_values(["I", "H", "II"]) == [1, 2, 3]  # two misreads rather than a word no number
+    assert _heading_values(["I", "II", "II", "II1"]) == [1, 2, 3, None]  # the earlier numbered at a tie
+    assert _heading_values(["I", "II", "IV"]) == [1, 2, 4]  # nothing reads as III
+    assert _heading_values(["I", "V", "VI"]) == [1, None, None]  # (left as read)
 
 
 def test_mark_misread_rate_is_learned_from_the_first_decoding() -> None:

@@ -15,6 +15,7 @@ from pipeline.correction.punctuation import (
     labels_in_order,
     list_dash_fixes,
     point_label_fixes,
+    signer_prefix_fixes,
     stray_periods,
 )
 from pipeline.correction.tokens import tokenize
@@ -195,3 +196,9 @@ def test_a_symbol_read_for_the_c_of_an_abbreviation_is_mended() -> None:
     result = Corrector.load().correct("Nơi nhận:\n- UBND tỉnh (b/€);\n- UBND huyện (b/©);\n- Lưu: VT.\n")
     assert result.text == "Nơi nhận:\n- UBND tỉnh (b/c);\n- UBND huyện (b/c);\n- Lưu: VT.\n"
     assert not any(c.flagged for c in result.changes)
+
+
+def test_the_stop_after_a_signers_authority() -> None:
+    text = "in KT, CHÁNH VĂN PHÒNG\nKT: CHỦ TỊCH\nTM, ỦY BAN NHÂN DÂN\nphòng KT, Hạ tầng\nKT, Ban\nTL. GIÁM ĐỐC\n"
+    assert [(text[f.start - 2:f.start], f.replacement) for f in signer_prefix_fixes(text)] == [
+        ("KT", "."), ("KT", "."), ("TM", ".")]

@@ -81,6 +81,7 @@ from .punctuation import (
     labels_in_order,
     list_dash_fixes,
     point_label_fixes,
+    signer_prefix_fixes,
     stray_periods,
 )
 from .segment import COMMA, canonical, sentences, symbol_of
@@ -569,7 +570,8 @@ class Corrector:
         the LM prefers between the words as corrected; clause numbers and list dashes as the
         rules write them. A stop glued to a word that is itself changed joins that change."""
         dropped = [c[0] for c in changes if c[0].kind == SPECK]
-        fixes = _applied_fixes(norm, clause_number_fixes(norm) + list_dash_fixes(norm) + half_spaced_dash_fixes(norm),
+        fixes = _applied_fixes(norm, clause_number_fixes(norm) + list_dash_fixes(norm) + half_spaced_dash_fixes(norm)
+                               + signer_prefix_fixes(norm),
                                dropped)
         # (its stop may sit inside a changed token: "I.MUC")
         fixes += _applied_fixes(norm, glued_number_fixes(norm), [c[0] for c in changes])
@@ -2704,6 +2706,46 @@ def _heading_numerals(text: str, tokens: list[Token]) -> list[tuple[int, bool]]:
     return out
 
 
+# costs of a reading of the headings' numbers (_heading_values): Tesseract often makes "H" of "II"
+# or loses a stroke of "III"; a drafter never skips a number, and a numeral-like word opening a
+# capitals line is seldom anything but a heading's number
+HEADING_MISREAD_COST = 1.0
+HEADING_GAP_COST = 2.0  # each number missing from the sequence
+HEADING_NOT_NUMBER_COST = 2.5  # the word is left as read, no number of the sequence
+
+
+def _heading_values(reads: list[str]) -> list[int | None]:
+    """The numbers of headings read ``reads`` (in order): the increasing sequence that costs least
+    in misreads and missing numbers; None for a word left as read. "H, II, IV" after a first
+    heading OCR glued to its title ("IL.MỤC") is II, III, IV."""
+    top = max(len(reads) + 4, 12)
+    # last number given -> (cost, numbers so far)
+    best: dict[int, tuple[float, list[int | None]]] = {0: (0.0, [])}
+    for read in reads:
+        step: dict[int, tuple[float, list[int | None]]] = {}
+        for last, (cost, path) in best.items():
+            _offer(step, last, cost + HEADING_NOT_NUMBER_COST, [*path, None])
+            for value in range(last + 1, top + 1):
+                roman = ROMAN_NUMERALS.get(value)
+                if roman is None:
+                    break
+                misread = 0.0 if read == roman else HEADING_MISREAD_COST if _reads_as(read, roman) else None
+                if misread is not None:
+                    _offer(step, value, cost + misread + HEADING_GAP_COST * (value - last - 1), [*path, value])
+        best = step
+    return min(best.values(), key=lambda item: _path_key(*item))[1]
+
+
+def _offer(step: dict[int, tuple[float, list[int | None]]], last: int, cost: float, path: list[int | None]) -> None:
+    if last not in step or _path_key(cost, path) < _path_key(*step[last]):
+        step[last] = (cost, path)
+
+
+def _path_key(cost: float, path: list[int | None]) -> tuple[float, tuple[bool, ...]]:
+    # at equal cost the earlier headings are numbered ("I, II, II, II1": III rather than IV's "II1")
+    return round(cost, 6), tuple(value is None for value in path)
+
+
 def _reads_as(read: str, roman: str) -> bool:
     """OCR's reading of a Roman numeral: "HI" or "Il" for III, or one stroke lost ("II" for III)."""
     strokes = read.replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I")
@@ -2733,18 +2775,11 @@ def _renumber_headings(
         return changes
     dotted = sum(dot for _, dot in headings) * 2 > len(headings)
     fixes: dict[int, str] = {}
-    expected = 1
-    for i, dot in headings:
-        read = tokens[i].text
-        value = ROMAN_VALUES.get(read)
-        if value is not None and value >= expected:
-            expected = value + 1
-            continue
-        roman = ROMAN_NUMERALS.get(expected)
-        if roman is None or not _reads_as(read, roman):
-            continue
-        fixes[i] = roman + ("." if dotted and not dot else "")
-        expected += 1
+    values = _heading_values([tokens[i].text for i, _ in headings])
+    for (i, dot), value in zip(headings, values, strict=True):
+        roman = ROMAN_NUMERALS.get(value) if value is not None else None
+        if roman is not None and roman != tokens[i].text:
+            fixes[i] = roman + ("." if dotted and not dot else "")
     if not fixes:
         return changes
     by_start = {tokens[i].start: fix for i, fix in fixes.items()}
