@@ -619,3 +619,9 @@ def test_a_tone_swap_the_document_repeats_is_learned_from_it(corrector: Correcto
     sac, hoi = 2, 3
     assert learned[-1] is not None and dict(learned[-1].tone_swaps)[sac, hoi] > 0.1
     assert learned[-1].wrong_mark < 0.01  # the other marks keep their low rate
+
+
+def test_a_small_i_among_capitals_is_a_capital(corrector: Corrector) -> None:
+    text = "CONG HOA XA HOI CHU NGHiA VIET NAM\nIII. KINH PHi THUC HIEN\nPhong Tai nguyen va MOi truong\n"
+    assert corrector.correct(text).text == (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nIII. KINH PHÍ THỰC HIỆN\nPhòng Tài nguyên và Môi trường\n")

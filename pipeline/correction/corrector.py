@@ -909,6 +909,8 @@ class Corrector:
             if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
+            if surface != tok.text and _small_letter_among_capitals(text, tokens, i):
+                surface = surface.upper()  # "CHỦ NGHiA VIỆT NAM": the mark read as the dot of an i
             if noise.latin_marks and surface != tok.text and _capitals_among_small(text, tokens, i):
                 surface = surface[:1] + surface[1:].lower()  # "Giám đốc SO Nội vụ": "Sở"
             if (surface != tok.text and surface.isupper() and noise.letters and noise.drop < 0.5
@@ -2246,6 +2248,18 @@ def _capitals_among_small(text: str, tokens: list[Token], i: int) -> bool:
     around = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens) and _same_line(
         text, tokens[min(i, j)], tokens[max(i, j)])]
     return len(around) == 2 and all(t.kind == WORD and not t.text.isupper() for t in around)
+
+
+def _small_letter_among_capitals(text: str, tokens: list[Token], i: int) -> bool:
+    """A word of capitals but for a small letter, between words in capitals on its line: an
+    English model reads "Í", "Ĩ" as "i" ("CHU NGHiA VIET NAM", "KINH PHi"), so the word is in
+    capitals too, not a title-case name ("MOi" for "Môi" stands among small words)."""
+    word = tokens[i].text
+    if word.isupper() or word.islower() or sum(c.isupper() for c in word) < 2:
+        return False
+    around = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens) and _same_line(
+        text, tokens[min(i, j)], tokens[max(i, j)])]
+    return bool(around) and all(t.kind != MIXED and len(t.text) >= 2 and t.text.isupper() for t in around)
 
 
 def _odd_case(word: str) -> bool:
