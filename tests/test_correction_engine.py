@@ -625,3 +625,10 @@ def test_a_small_i_among_capitals_is_a_capital(corrector: Corrector) -> None:
     text = "CONG HOA XA HOI CHU NGHiA VIET NAM\nIII. KINH PHi THUC HIEN\nPhong Tai nguyen va MOi truong\n"
     assert corrector.correct(text).text == (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nIII. KINH PHÍ THỰC HIỆN\nPhòng Tài nguyên và Môi trường\n")
+
+
+def test_an_english_models_capitals_opening_a_line_before_small_words(corrector: Corrector) -> None:
+    text = ("Ty 1é tiém chiing day da cho tré em dudi 1 tudi dat 96,5%; cac hoat déng tiém chimg dugc thuc hién "
+            "tai cac tram y té xa.\nNoi nhan:\n- BO Y té (b/c);\n- BO tri dia diém, nhan luc\nSO 48/2023/ND-CP\nMUC DICH\n")
+    out = corrector.correct(text).text
+    assert "\n- Bộ Y tế (b/c);\n- Bố trí địa điểm" in out and out.endswith("\nSỐ 48/2023/ND-CP\nMỤC ĐÍCH\n")

@@ -2247,6 +2247,11 @@ def _capitals_among_small(text: str, tokens: list[Token], i: int) -> bool:
         return False
     around = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens) and _same_line(
         text, tokens[min(i, j)], tokens[max(i, j)])]
+    if len(around) == 1 and i + 1 < len(tokens) and around[0] is tokens[i + 1]:
+        # opening its line ("- BO tri", "- BO Y tế"): before a small word, or a letter and a small word
+        after = [t for t in tokens[i + 1:i + 3] if _same_line(text, tokens[i], t)]
+        return (after[0].kind == WORD and after[0].text.islower()) or (
+            len(after) == 2 and len(after[0].text) == 1 and after[1].kind == WORD and after[1].text.islower())
     return len(around) == 2 and all(t.kind == WORD and not t.text.isupper() for t in around)
 
 
