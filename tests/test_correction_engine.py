@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.correction import Corrector
 from pipeline.correction import corrector as engine
 from pipeline.correction.candidates import tone_swap, weighted_edit
+from pipeline.correction.headings import heading_values
 from pipeline.correction.tokens import tokenize
 from pipeline.correction.viet import is_valid_syllable, strip_marks
 from pipeline.resources import models_dir
@@ -361,14 +362,12 @@ def test_heading_numbers_mended_from_their_sequence(corrector: Corrector) -> Non
 
 
 def test_heading_values_cost_least() -> None:
-    from pipeline.correction.corrector import _heading_values
-
-    assert _heading_values(["H", "II", "IV"]) == [2, 3, 4]
-    assert _heading_values(["I", "I", "HI"]) == [1, 2, 3]
-    assert _heading_values(["I", "H", "II"]) == [1, 2, 3]  # two misreads rather than a word no number
-    assert _heading_values(["I", "II", "II", "II1"]) == [1, 2, 3, None]  # the earlier numbered at a tie
-    assert _heading_values(["I", "II", "IV"]) == [1, 2, 4]  # nothing reads as III
-    assert _heading_values(["I", "V", "VI"]) == [1, None, None]  # (left as read)
+    assert heading_values(["H", "II", "IV"]) == [2, 3, 4]
+    assert heading_values(["I", "I", "HI"]) == [1, 2, 3]
+    assert heading_values(["I", "H", "II"]) == [1, 2, 3]  # two misreads rather than a word no number
+    assert heading_values(["I", "II", "II", "II1"]) == [1, 2, 3, None]  # the earlier numbered at a tie
+    assert heading_values(["I", "II", "IV"]) == [1, 2, 4]  # nothing reads as III
+    assert heading_values(["I", "V", "VI"]) == [1, None, None]  # (left as read)
 
 
 def test_mark_misread_rate_is_learned_from_the_first_decoding() -> None:
