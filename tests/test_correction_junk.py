@@ -121,3 +121,8 @@ def test_a_broken_address_is_kept_and_flagged(corrector: Corrector) -> None:
     result = corrector.correct("Ban Quản lý chợ, thư điện tử\nbqlchovankhe(@lacgiang.gov.vn.\n")
     assert result.text.endswith("bqlchovankhe(@lacgiang.gov.vn.\n")
     assert any(c.flagged and c.original == "bqlchovankhe" for c in result.changes)
+
+
+def test_a_tables_vertical_rule_between_cells_is_dropped() -> None:
+    text = "Diện tích rừng (ha) | Đường băng cản lửa (km) || Tổ xung kích\n1 | Xã Thạch Bình\nSố: | 4/UBND-VP\n"
+    assert dropped(text) == [" |", " ||", " |"]  # (after a label it may be a handwritten 1)

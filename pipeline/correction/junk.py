@@ -87,13 +87,17 @@ def _line_specks(line: str, offset: int, protected: ProtectedWords) -> list[Spec
         return [Speck(offset + pieces[0][0], offset + pieces[-1][1])]
     stray = _stray_colons(pieces, kinds)
     tail = _speck_tail(kinds, stray)
+    # (not after a label: "Số: | 4/UBND" is a handwritten 1)
+    rules = [i for i in range(1, tail) if _TABLE_RULE.fullmatch(pieces[i][2]) and not pieces[i - 1][2].endswith(":")]
     # (the whitespace before a dropped piece goes with it)
-    specks = [Speck(offset + pieces[i - 1][1], offset + pieces[i][1]) for i in stray if i < tail]
+    specks = [Speck(offset + pieces[i - 1][1], offset + pieces[i][1]) for i in sorted({*stray, *rules}) if i < tail]
     if tail < len(pieces):
         specks.append(Speck(offset + pieces[tail - 1][1], offset + pieces[-1][1]))
     return specks
 
 
+# "|" between the cells of a table row: its vertical rule, which no running text writes
+_TABLE_RULE = re.compile(r"[|¦]+")
 # ":", ": :", ": ;", "_": dust beside a line read as punctuation. Running text never sets a colon
 # apart, nor a colon before a small letter: "Kính gửi:", "gồm: a)".
 _STRAY_COLON = re.compile(r"[:;_]*[:_][:;_]*")
