@@ -849,7 +849,7 @@ class Corrector:
         learned = self.learned.active
         drop_strays = noise.letters and noise.edit >= STRAY_EDIT_LEVEL
         junk = _junk_letters(text, tokens) if noise.ocr else set()
-        abbreviation_letters = {fix.start: fix.replacement for fix in abbreviation_letter_fixes(text)}
+        abbreviation_letters = {(fix.start, fix.end): fix.replacement for fix in abbreviation_letter_fixes(text)}
         specks = self._specks(tokens, noise)
         dot_decimals = _dot_decimals(text, tokens)
         styled = _styled_capitals(text, tokens)
@@ -904,8 +904,8 @@ class Corrector:
                     hint = word
                 if self.learned.keeps(tok.text, left, right):
                     continue
-            if tok.start in abbreviation_letters:  # "(b/€)": "(b/c)"
-                out.append((tok, abbreviation_letters[tok.start], FIX_CONFIDENCE, False, ()))
+            if (tok.start, tok.end) in abbreviation_letters:  # "(b/€)", "(b€)": "(b/c)"
+                out.append((tok, abbreviation_letters[tok.start, tok.end], FIX_CONFIDENCE, False, ()))
                 continue
             if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))

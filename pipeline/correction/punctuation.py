@@ -263,14 +263,22 @@ def signer_prefix_fixes(text: str) -> list[PunctuationFix]:
             if not any(c.islower() for c in text[m.end():m.end() + 12].split("\n")[0].split()[0])]
 
 
-# "(b/c)" (báo cáo), "(đ/c)" (đồng chí) closing a recipient's line, the "c" read as a symbol
-_ABBREVIATION_C = re.compile(r"\([bđ]/([€©¢])\)")
+# "(b/c)" (báo cáo), "(đ/c)" (đồng chí) closing a recipient's line, the "c" read as a symbol and
+# the slash lost or read as a letter ("(b/€)", "(b€)", "(bíc)")
+_ABBREVIATION_C = re.compile(r"\(([bđ])(/|[íìl1I|]?)([€©¢c])\)")
 
 
 def abbreviation_letter_fixes(text: str) -> list[PunctuationFix]:
-    """ "(b/€)", "(đ/©)": the symbol OCR made of the "c" of a drafter's abbreviation (the
-    corrector reads it as that letter, not as a word)."""
-    return [PunctuationFix(m.start(1), m.end(1), "c") for m in _ABBREVIATION_C.finditer(text)]
+    """ "(b/€)", "(đ/©)", "(b€)", "(bíc)": a drafter's "(b/c)" as OCR read it. Each fix covers the
+    token(s) the corrector reads in its place: the symbol after a slash, else the whole."""
+    fixes = []
+    for m in _ABBREVIATION_C.finditer(text):
+        if m.group(2) == "/":
+            if m.group(3) != "c":
+                fixes.append(PunctuationFix(m.start(3), m.end(3), "c"))
+        elif m.group(2) or m.group(3) != "c":  # ("(bc)" may be as written)
+            fixes.append(PunctuationFix(m.start(1), m.end(3), m.group(1) + "/c"))
+    return fixes
 
 
 def joining_hyphens(text: str, *, capitals: bool = False) -> list[tuple[int, str, str]]:
