@@ -486,9 +486,12 @@ class Corrector:
         best, posts = self._decode(groups, tokens, slots)
         adapted = self._adapted_noise(tokens, slots, best, posts, noise) if ADAPT_MARK_NOISE else None
         if adapted is not None:
-            # (capitalised words keep the estimate: names and headings are where the LM knows least)
+            # (capitalised words keep the estimate: names and headings are where the LM knows least;
+            # but a swap the page repeats is its blur, no guess of the LM's, and they get it too)
             noise, memo, before = adapted, {}, noises
             noises = _line_noise(norm, tokens, noise)
+            if noise.tone_swaps:
+                before = [dataclasses.replace(n, tone_swaps=noise.tone_swaps) for n in before]
             slots = [self._slot(tok, noises[i] if tok.text[:1].islower() else before[i], confs[i], cache, memo,
                                 i in inside, i in openers, in_names.get(i))
                      for i, tok in enumerate(tokens)]
