@@ -534,7 +534,7 @@ def test_a_share_above_a_hundred_percent_is_doubted(corrector: Corrector) -> Non
     for res in (corrector.correct(text), corrector.correct(text, token_confidences=_spans(text, 95.0))):
         assert [(c.original, c.corrected) for c in res.changes if c.original.isdigit() and c.flagged] == [
             ("986", "98,6"), ("120", "120")]
-        assert res.text == text
+        assert res.text == text.replace(" |", "")  # (the table's rule goes)
 
 
 def test_a_figure_between_small_letters_is_doubted_however_sure_the_decoder(corrector: Corrector) -> None:
