@@ -368,6 +368,7 @@ def test_heading_values_cost_least() -> None:
     assert heading_values(["I", "II", "II", "II1"]) == [1, 2, 3, None]  # the earlier numbered at a tie
     assert heading_values(["I", "II", "IV"]) == [1, 2, 4]  # nothing reads as III
     assert heading_values(["I", "V", "VI"]) == [1, None, None]  # (left as read)
+    assert heading_values(["I", "IH", "II", "IV"]) == [1, 2, 3, 4]  # "IH." for "II.": its stop in the H
 
 
 def test_mark_misread_rate_is_learned_from_the_first_decoding() -> None:

@@ -80,9 +80,12 @@ def _path_key(cost: float, path: list[int | None]) -> tuple[float, tuple[bool, .
 
 
 def _reads_as(read: str, roman: str) -> bool:
-    """OCR's reading of a Roman numeral: "HI" or "Il" for III, or one stroke lost ("II" for III)."""
-    strokes = read.replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I")
-    return strokes == roman or (roman.startswith(strokes) and len(roman) == len(strokes) + 1 and roman.endswith("I"))
+    """OCR's reading of a Roman numeral: "HI" or "Il" for III, or one stroke lost ("II" for III).
+    An H is two strokes, or beside another stroke one stroke and its stop ("IH." for "II.")."""
+    plain = read.replace("l", "I").replace("1", "I").replace("|", "I")
+    readings = {plain.replace("H", "II"), plain.replace("H", "I") if len(plain) > 1 else plain.replace("H", "II")}
+    return any(strokes == roman or (roman.startswith(strokes) and len(roman) == len(strokes) + 1 and roman.endswith("I"))
+               for strokes in readings)
 
 
 def renumber_headings(
