@@ -634,3 +634,10 @@ def test_an_english_models_capitals_opening_a_line_before_small_words(corrector:
             "tai cac tram y té xa.\nNoi nhan:\n- BO Y té (b/c);\n- BO tri dia diém, nhan luc\nSO 48/2023/ND-CP\nMUC DICH\n")
     out = corrector.correct(text).text
     assert "\n- Bộ Y tế (b/c);\n- Bố trí địa điểm" in out and out.endswith("\nSỐ 48/2023/ND-CP\nMỤC ĐÍCH\n")
+
+
+def test_a_word_beside_a_mended_mix_of_letters_and_figures_is_read_with_it(corrector: Corrector) -> None:
+    # "d6c" is mended to "đốc": the context doubts read "Giam" beside "đốc", not beside a number
+    text = ("Cac co quan, don vi triién khai thuc hién nghiém tic ké hoach nay.\n\n"
+            "2. Giam d6c Sd Gido duc va Dao tao: Chi dao cac co sé gido duc mam non.\n")
+    assert "2. Giám đốc Sở Giáo dục và Đào tạo" in corrector.correct(text).text

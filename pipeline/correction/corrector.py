@@ -1203,7 +1203,9 @@ class Corrector:
         a change the decoder applied is doubted too, and is then only suggested beside it."""
         taken = {c[0].start: c for c in changes}
         applied = {start: c[1] for start, c in taken.items() if not c[3]}
-        symbols = np.array([self.lm.id_of(canonical(applied.get(t.start, t.text)) if t.kind == WORD else symbol_of(t))
+        # (a mix of letters and figures the decoder mended counts as its word: "Giam d6c" is "Giám đốc")
+        symbols = np.array([self.lm.id_of(canonical(applied.get(t.start, t.text))
+                                          if t.kind == WORD or t.kind == MIXED and applied.get(t.start) else symbol_of(t))
                             for t in tokens], dtype=np.int64)
         judged = []  # (token index, the word as it stands, its near readings)
         for i, tok in enumerate(tokens):
