@@ -32,7 +32,7 @@ import re
 import sys
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -1088,6 +1088,10 @@ def render_sample(src: SourceDoc | str | Path, variant: str = "scan") -> Rendere
     blocks = _blocks_json(src.stem, layouts, matrices, size, recipe, seals_out)
     for page, page_seals in zip(pages, blocks["pages"], strict=True):
         page.stamps = [Stamp(kind="seal", bbox=tuple(s["bbox"]), color="red") for s in page_seals["seals"]]
+    if len(images) > 1 and recipe.fmt in ("png", "jpg"):
+        # a PNG or JPEG holds one page: a letter that runs onto a second is saved as a TIFF (scans)
+        # or a PDF (the degraded variant's JPEG pages), not cut to its first page
+        recipe = replace(recipe, fmt="pdf" if recipe.fmt == "jpg" else "tif")
     data = encode(images, recipe, src.stem)
     ext = {"png": "png", "jpg": "jpg", "tif": "tif", "pdf": "pdf"}[recipe.fmt]
     scan_rel = f"samples/scans/{src.stem}.{ext}" if variant == "scan" else f"scans/{src.stem}.{ext}"

@@ -641,3 +641,17 @@ def test_a_word_beside_a_mended_mix_of_letters_and_figures_is_read_with_it(corre
     text = ("Cac co quan, don vi triién khai thuc hién nghiém tic ké hoach nay.\n\n"
             "2. Giam d6c Sd Gido duc va Dao tao: Chi dao cac co sé gido duc mam non.\n")
     assert "2. Giám đốc Sở Giáo dục và Đào tạo" in corrector.correct(text).text
+
+
+def test_a_tone_tesseract_read_surely_is_taken_off_only_when_the_decoder_is_sure() -> None:
+    from pipeline.correction.corrector import _removes_sure_tone
+    from pipeline.correction.tokens import WORD, Token
+
+    def word(text: str) -> Token:
+        return Token(0, len(text), text, WORD)
+
+    assert _removes_sure_tone(word("Lĩnh"), "Linh", 97.0, True) and _removes_sure_tone(word("sản"), "san", 96.0, True)
+    assert not _removes_sure_tone(word("Lĩnh"), "Linh", 80.0, True)  # (read unsurely)
+    assert not _removes_sure_tone(word("chỉ"), "chi", 97.0, True)  # a speck on an i's dot reads as a hook
+    assert not _removes_sure_tone(word("tô"), "tổ", 97.0, True)  # (a tone added)
+    assert not _removes_sure_tone(word("Lĩnh"), "Linh", None, True)  # (plain text)

@@ -8,6 +8,7 @@ from pipeline.correction.shapes import (
     _opens_line,
     _same_line,
     _signature_zone_start,
+    glued_code_doubts,
 )
 from pipeline.correction.tokens import tokenize
 
@@ -39,3 +40,10 @@ def test_positions_on_lines():
     tokens = list(tokenize(text))
     assert _same_line(text, tokens[0], tokens[1]) and not _same_line(text, tokens[1], tokens[2])
     assert [_opens_line(text, tokens, i) for i in range(3)] == [True, False, True]
+
+
+def test_a_code_or_amount_glued_to_a_word_is_flagged_as_read() -> None:
+    text = "chiều 16/3/202Bình Ngọc Trì P8.000.000; số 45/QĐ-UBND, GD&ĐT, QL1A, ĐT.295, 62 m2, 16/3/2025"
+    doubted = glued_code_doubts(list(tokenize(text)), [])
+    assert [(c[0].text, c[1], c[3]) for c in doubted] == [("16/3/202Bình", "16/3/202Bình", True),
+                                                          ("P8.000.000", "P8.000.000", True)]

@@ -97,6 +97,7 @@ from .shapes import (
     _same_line,
     _signature_zone_doubts,
     _with_doubts,
+    glued_code_doubts,
 )
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
 from .viet import (
@@ -553,6 +554,8 @@ class Corrector:
         if everyday:  # (the doubts above may have flagged them again: "chây ì" is no speck)
             changes = [c for c in changes if c[0].start not in everyday]
         changes = _broken_addresses(changes, addresses)
+        if noise.letters:
+            changes = glued_code_doubts(tokens, changes)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
@@ -972,6 +975,7 @@ class Corrector:
             if changed:
                 unsure = confidence < written[2] or (
                     unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
+                    confidence < SURE_TONE_REMOVAL and _removes_sure_tone(tok, surface, confs[i], slot.own in self.known)) or (
                     confs[i] is not None and _clear_abbreviation(tok.text, confs[i])
                     and strip_marks(surface) != strip_marks(tok.text)) or (i in garbled)
                 alts = alts_of.get((alternatives_key, surface))
@@ -1669,6 +1673,9 @@ DOUBT_WEIGHTS_TEXT = (10.28, 2.31, 0.0, 0.0, 0.0, 3.63, 2.18, -1.49, 0.0, 0.19, 
 # with OCR confidences, a change this much above the flag threshold is only suggested: the word is
 # most likely wrong either way, and a clerk should see it (below it, changes >= APPLY_THRESHOLD apply)
 UNAPPLY_DOUBT = 4.5
+# a change that takes off a tone Tesseract read with this confidence applies only from this posterior
+SURE_TONE_CONF = 95.0
+SURE_TONE_REMOVAL = 0.99
 UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of the change ("Sô:" -> "Số:")
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
@@ -2278,6 +2285,16 @@ def _capitals_among_small(text: str, tokens: list[Token], i: int) -> bool:
         return (after[0].kind == WORD and after[0].text.islower()) or (
             len(after) == 2 and len(after[0].text) == 1 and after[1].kind == WORD and after[1].text.islower())
     return len(around) == 2 and all(t.kind == WORD and not t.text.isupper() for t in around)
+
+
+def _removes_sure_tone(tok: Token, surface: str, conf: float | None, known: bool) -> bool:
+    """The change takes off the tone of a known word Tesseract read surely ("Lĩnh" -> "Linh", "đặc
+    sản" -> "san"): OCR seldom writes a tone that is not there, but for a speck on the dot of an
+    i, which it reads as a hook ("chỉ" for "chi")."""
+    if conf is None or conf < SURE_TONE_CONF or not known or tok.kind != WORD or "ỉ" in tok.text.lower():
+        return False
+    (read, read_tone), (meant, meant_tone) = split_tone(tok.text.lower()), split_tone(surface.lower())
+    return bool(read_tone) and not meant_tone and read == meant
 
 
 def _small_letter_among_capitals(text: str, tokens: list[Token], i: int) -> bool:

@@ -5,7 +5,8 @@ doubts added (a flag with the token as read, or a suggestion): specks in the rec
 signer's block (``_signature_zone_doubts``), shapes running text does not take
 (``_odd_shape_doubts``: short non-syllables, clause numbers that lost their stop, figures inside
 marked words, a date's day or month that is none, a lone short word between blank lines), a lone
-capital among small words (``_lone_capital_doubts``) and shares above 100 % (``_odd_percentages``).
+capital among small words (``_lone_capital_doubts``), shares above 100 % (``_odd_percentages``) and
+codes glued to words (``glued_code_doubts``, with word confidences too).
 Also the two position helpers the whole engine uses: ``_same_line`` and ``_opens_line``.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .tokens import MIXED, WORD, ProtectedWords, Token
+from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token
 from .viet import is_valid_syllable, strip_marks
 
 
@@ -102,6 +103,23 @@ def _with_doubts(
     doubted = dict(doubted)
     out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
     return sorted(out, key=lambda change: change[0].start)
+
+
+# a code, number or date glued to a word ("16/3/202Bình", "2028ân", a table's cells read as one) or
+# a letter glued before an amount ("P8.000.000"): codes write no marked letter but Đ
+_GLUED_TO_A_WORD = re.compile(r"\d[^\W\d_]*[^\x00-\x7fĐđ\W\d_]|^[A-Za-z]\d{1,3}(?:\.\d{3})+$")
+GLUED_CODE_CONFIDENCE = 0.5
+
+
+def glued_code_doubts(
+    tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag, as read, a protected token that is a code or number glued to a word: OCR joined two
+    cells or words, and no rule of the text can tell where (a clerk sees it against the image)."""
+    taken = {c[0].start for c in changes}
+    doubted = {tok.start: (tok, tok.text, GLUED_CODE_CONFIDENCE, True, ()) for tok in tokens
+               if tok.kind == PROTECTED and tok.start not in taken and _GLUED_TO_A_WORD.search(tok.text)}
+    return _with_doubts(changes, doubted) if doubted else changes
 
 
 def _odd_shape_doubts(
