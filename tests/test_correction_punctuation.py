@@ -193,8 +193,8 @@ def test_a_capital_label_in_a_list_of_small_ones_is_lowered() -> None:
 def test_a_symbol_read_for_the_c_of_an_abbreviation_is_mended() -> None:
     assert [(f.start, f.replacement) for f in abbreviation_letter_fixes("huyện (b/€); (đ/©); (b/c); (x/€)")] == [
         (9, "c"), (16, "c")]
-    assert [(f.start, f.end, f.replacement) for f in abbreviation_letter_fixes("(b€); (bíc); (bc); (b/c)")] == [
-        (1, 3, "b/c"), (7, 10, "b/c")]  # ("(bc)" may be as written)
+    assert [(f.start, f.end, f.replacement) for f in abbreviation_letter_fixes("(b€); (bíc); (bc); (b/c); (b/C)")] == [
+        (1, 3, "b/c"), (7, 10, "b/c"), (29, 30, "c")]  # ("(bc)" may be as written)
     result = Corrector.load().correct("Nơi nhận:\n- UBND tỉnh (b/€);\n- UBND huyện (b/©);\n- Sở Y tế (b€);\n- Lưu: VT.\n")
     assert result.text == "Nơi nhận:\n- UBND tỉnh (b/c);\n- UBND huyện (b/c);\n- Sở Y tế (b/c);\n- Lưu: VT.\n"
     assert not any(c.flagged for c in result.changes)

@@ -265,7 +265,7 @@ def signer_prefix_fixes(text: str) -> list[PunctuationFix]:
 
 # "(b/c)" (báo cáo), "(đ/c)" (đồng chí) closing a recipient's line, the "c" read as a symbol and
 # the slash lost or read as a letter ("(b/€)", "(b€)", "(bíc)")
-_ABBREVIATION_C = re.compile(r"\(([bđ])(/|[íìl1I|]?)([€©¢c])\)")
+_ABBREVIATION_C = re.compile(r"\(([bđ])(/|[íìl1I|]?)([€©¢cC])\)")
 
 
 def abbreviation_letter_fixes(text: str) -> list[PunctuationFix]:
@@ -274,7 +274,7 @@ def abbreviation_letter_fixes(text: str) -> list[PunctuationFix]:
     fixes = []
     for m in _ABBREVIATION_C.finditer(text):
         if m.group(2) == "/":
-            if m.group(3) != "c":
+            if m.group(3) != "c":  # ("(b/C)": a capital is a misread too)
                 fixes.append(PunctuationFix(m.start(3), m.end(3), "c"))
         elif m.group(2) or m.group(3) != "c":  # ("(bc)" may be as written)
             fixes.append(PunctuationFix(m.start(1), m.end(3), m.group(1) + "/c"))
