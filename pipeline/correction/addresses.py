@@ -17,6 +17,9 @@ from rapidfuzz.distance import Levenshtein
 # a whitespace-delimited piece around an "@" with letters on both sides (brackets, quotes and the
 # sentence's own punctuation around it are peeled off below)
 _PIECE = re.compile(r"(?<!\S)\S*\w\S{0,2}@\S{0,2}\w\S*")
+# an e-mail or web address in a piece, though OCR broke it ("bqlcho(@lacgiang.gov.vn",
+# "www,soyte.gov.vn"): no speck, whatever symbols it holds (junk.py keeps it)
+ADDRESS_LIKE = re.compile(r"\w{2,}\W{0,2}@\W{0,2}\w{2,}(?:\.\w{2,})+|(?:www|http)\W{1,4}\w{2,}\.\w{2,}")
 _VALID = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NOISE = re.compile(r"[()\[\]{}'\"‘’“”`]")  # what no address holds
 _LOOKALIKES = str.maketrans({"ø": "g"})  # (blur closes the tail of a g)

@@ -307,7 +307,7 @@ class DocumentNoise:
 
     def _features(self, cand: Candidate) -> float:
         if cand.tone_swap is not None and self.tone_swaps:
-            rate = dict(self.tone_swaps).get(cand.tone_swap)
+            rate = next((rate for pair, rate in self.tone_swaps if pair == cand.tone_swap), None)
             if rate is not None and cand.changed == 1.0 and not (cand.dropped or cand.edits or cand.collapsed):
                 return math.log(rate)
         if cand.vowel_lost and not self.latin_marks:
@@ -2137,17 +2137,14 @@ def _broken_dates(
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
     """Write the separators a numeric date after "ngày" lost ("29 11 2022" -> "29/11/2022"); one
     that makes no valid date is flagged. Either replaces what was decided for its numbers."""
-    repairs = broken_dates(text)
-    if not repairs:
-        return changes
-    out = [c for c in changes if not any(r.start <= c[0].start < r.end for r in repairs)]
-    for repair in repairs:
+    repairs = []
+    for repair in broken_dates(text):
         span = Token(repair.start, repair.end, repair.original, PROTECTED)
         if repair.repaired is None:
-            out.append((span, repair.original, DATE_DOUBT_CONFIDENCE, True, ()))
+            repairs.append((span, repair.original, DATE_DOUBT_CONFIDENCE, True, ()))
         else:
-            out.append((span, repair.repaired, DATE_REPAIR_CONFIDENCE, False, ()))
-    return sorted(out, key=lambda change: change[0].start)
+            repairs.append((span, repair.repaired, DATE_REPAIR_CONFIDENCE, False, ()))
+    return _over_spans(changes, repairs)
 
 
 def _broken_addresses(
@@ -2155,12 +2152,20 @@ def _broken_addresses(
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
     """Mend each e-mail address OCR broke ("tonghop(@quangnøai.gov.vn"): one applied change that
     replaces whatever was decided in its span."""
-    if not repairs:
+    return _over_spans(changes, [(Token(r.start, r.end, r.original, PROTECTED), r.repaired, ADDRESS_REPAIR_CONFIDENCE,
+                                  False, ()) for r in repairs])
+
+
+def _over_spans(
+    changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    spanning: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """The changes with ``spanning`` ones (a date, an address, a document number mended whole) in
+    place of whatever was decided inside their spans, in text order."""
+    if not spanning:
         return changes
-    out = [c for c in changes if not any(r.start <= c[0].start < r.end for r in repairs)]
-    out += [(Token(r.start, r.end, r.original, PROTECTED), r.repaired, ADDRESS_REPAIR_CONFIDENCE, False, ())
-            for r in repairs]
-    return sorted(out, key=lambda change: change[0].start)
+    out = [c for c in changes if not any(r[0].start <= c[0].start < r[0].end for r in spanning)]
+    return sorted(out + spanning, key=lambda change: change[0].start)
 
 
 # "Lưu: VT, ..." (the office's archive, first in the line of copies kept; NĐ 30/2020): the mark as
@@ -2190,7 +2195,7 @@ def _broken_numbers(
     codes are never changed, only flagged with the joined reading."""
     # (a doubt that only flags a piece, as read, gives way to the joined reading)
     taken = {c[0].start for c in changes if not (c[3] and c[1] == c[0].text)}
-    out = list(changes)
+    joins = []
     for k, (first, second) in enumerate(itertools.pairwise(tokens)):
         if first.kind != PROTECTED or second.kind != PROTECTED or taken & {first.start, second.start}:
             continue
@@ -2204,9 +2209,8 @@ def _broken_numbers(
         else:
             continue
         span = Token(first.start, second.end, text[first.start:second.end], PROTECTED)
-        out = [c for c in out if not span.start <= c[0].start < span.end]
-        out.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
-    return sorted(out, key=lambda change: change[0].start)
+        joins.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
+    return _over_spans(changes, joins)
 
 
 ODD_PERCENTAGES = True

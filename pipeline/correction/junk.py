@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from pipeline.correction.addresses import ADDRESS_LIKE
 from pipeline.correction.tokens import NO_PROTECTED, PROTECTED, WORD, ProtectedWords, Token, tokenize
 from pipeline.correction.viet import is_valid_syllable
 
@@ -24,8 +25,6 @@ SPECK_SYMBOLS = frozenset("|~#$^`@<>«»›‹¦\\€£¥©®™¬¤=ˆ⁄´¨¸
 MAX_WORDS_IN_SPECK_LINE = 1
 SPECK_CONFIDENCE = 0.9
 SPECK = "speck"  # Token.kind of a dropped stretch
-# "bqlcho(@lacgiang.gov.vn", "www,soyte.gov.vn": an address OCR broke, so it is not recognised
-_BROKEN_ADDRESS = re.compile(r"\w{2,}\W{0,2}@\W{0,2}\w{2,}(?:\.\w{2,})+|(?:www|http)\W{1,4}\w{2,}\.\w{2,}")
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ def _piece_kind(piece: str, protected: ProtectedWords) -> str:
     """"word" (syllables, numbers, codes, known abbreviations), "speck" (a speck symbol outside
     them: "«4.", "#-", "=" but not "nh@n", an English model's "ậ"), "mark" (punctuation of
     running text: "-", "+", "...") or "other" (letters that make no word: "G", "Lomwipham")."""
-    if _BROKEN_ADDRESS.search(piece):
+    if ADDRESS_LIKE.search(piece):
         return "other"  # an e-mail or web address with a speck in it is no speck: it is kept
     tokens = list(tokenize(piece, protected))
     residue = "".join(piece[a.end:b.start] for a, b in zip([_START, *tokens], [*tokens, _end(piece)], strict=True))
