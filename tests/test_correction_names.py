@@ -12,6 +12,7 @@ from pipeline.correction.names import (
     _agency_unit_slots,
     _inside_names,
     _year_names,
+    name_agreement_doubts,
 )
 from pipeline.correction.segment import sentences
 from pipeline.correction.tokens import tokenize
@@ -39,3 +40,26 @@ def test_a_year_of_the_cycle_and_the_unit_closing_an_agencys_name():
     assert _labels("Tết Nguyên đán Nhâm\nDần năm 2022.\n", _year_names) == {"Nhâm": YEAR_NAME, "Dần": YEAR_NAME}
     assert _labels("- Chi cục Kiểm lâm tính;\n- Hội LHPN tính;\n", _agency_unit_slots) == {"tính": PLACE_UNIT}
     assert _labels("Theo cách tính thuế như sau.\n", _agency_unit_slots) == {}
+
+
+def test_a_name_read_alike_twice_is_changed_at_neither_alone():
+    text = "TỈNH LAM THỦY\nLam Thủy, ngày 18 tháng 3 năm 2025\nhuyện Bình Sơn, Bình Sơn\n"
+    tokens = list(tokenize(text))
+    at = {tok.start: tok for tok in tokens}
+    header, date_line = tokens[1], tokens[3]  # "LAM", "Lam"
+    changes = [(date_line, "Lâm", 0.98, False, ("Làm",))]
+    doubted = {c[0].start: c for c in name_agreement_doubts(text, tokens, changes)}
+    # the change becomes a suggestion, and the other reading of the name is flagged with it
+    assert doubted[date_line.start][1:4] == ("Lâm", 0.98, True)
+    assert doubted[header.start][1] == "LAM" and doubted[header.start][3] is True
+    assert doubted[header.start][4] == ("LÂM",)
+    assert set(doubted) == {date_line.start, header.start} and all(s in at for s in doubted)
+
+
+def test_names_read_differently_or_changed_alike_are_left_to_the_decoder():
+    text = "Xã Tân Lộc\nxã Tân Lộc và Tân Lốc\n"
+    tokens = list(tokenize(text))
+    both = [(tokens[1], "Tấn", 0.99, False, ()), (tokens[4], "Tấn", 0.99, False, ())]
+    assert name_agreement_doubts(text, tokens, both) == both  # changed alike at both places
+    one = [(tokens[8], "Lộc", 0.99, False, ())]  # "Tân Lốc" is read otherwise than "Tân Lộc"
+    assert name_agreement_doubts(text, tokens, one) == one

@@ -80,6 +80,7 @@ from .names import (
     _spelled_places,
     _unit_of_agency,
     _year_names,
+    name_agreement_doubts,
 )
 from .punctuation import (
     FIX_CONFIDENCE,
@@ -539,6 +540,8 @@ class Corrector:
         everyday: set[int] = set()
         if marked and EVERYDAY_WORDS:
             everyday, changes = self._everyday_words(norm, tokens, changes, taught, style)
+        if marked and NAME_AGREEMENT:
+            changes = name_agreement_doubts(norm, tokens, changes)
         if marked and DICTIONARY_PAIR_GUARD:
             changes = self._dictionary_pair_guard(norm, tokens, changes, taught)
         if marked and not any(c is not None for c in confs):
@@ -1688,6 +1691,8 @@ UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of t
 # a change that takes off a tone Tesseract read with this confidence applies only from this posterior
 SURE_TONE_CONF = 95.0
 SURE_TONE_REMOVAL = 0.99
+# a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
+NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # taken from the doubt of a word kept as read that spells a dictionary word with a neighbour

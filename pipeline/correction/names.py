@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Container
 
 from .segment import canonical
-from .shapes import _same_line
+from .shapes import _same_line, _with_doubts
 from .tokens import MIXED, WORD, Token
 from .viet import has_marks, strip_marks
 
@@ -413,3 +413,62 @@ def _signer_line(text: str, tokens: list[Token], first: int, last: int) -> bool:
     above = next((line for line in reversed(text[:max(line_start - 1, 0)].splitlines())
                   if sum(c.isalpha() for c in line) >= 3), "")
     return above.isupper()
+
+
+NAME_AGREEMENT_CONFIDENCE = 0.5  # the posterior a kept occurrence's flag carries
+
+
+def name_agreement_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    *, flag_kept: bool = True,
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """A name read the same at two places of a letter, that the corrector changed at one and kept
+    at the other ("TỈNH LAM THỦY" kept, the date line's "Lam Thủy" made "Lâm Thủy"): two readings
+    of the page agree, and the LM knows names least. The change is only suggested, and the
+    occurrence kept as read is flagged with it, so the clerk decides the name once.
+
+    Names are pairs of capitalised words one space apart, compared by their letters without marks
+    or case; each occurrence's reading and output with marks, without case."""
+    by_start = {c[0].start: c for c in changes}
+
+    def output(tok: Token) -> str:
+        change = by_start.get(tok.start)
+        return (tok.text if change is None or change[3] else change[1]).lower()
+
+    occurrences: dict[tuple[str, str], list[tuple[Token, Token]]] = {}
+    for first, second in itertools.pairwise(tokens):
+        if (first.kind == WORD and second.kind == WORD and first.text[:1].isupper() and second.text[:1].isupper()
+                and text[first.end:second.start] == " "):
+            key = (strip_marks(first.text.lower()), strip_marks(second.text.lower()))
+            occurrences.setdefault(key, []).append((first, second))
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+    for pairs in occurrences.values():
+        if len(pairs) < 2:
+            continue
+        for pair in pairs:
+            read = tuple(tok.text.lower() for tok in pair)
+            changed = [tok for tok in pair if output(tok) != tok.text.lower()]
+            if not changed:
+                continue
+            kept = [other for other in pairs if other is not pair
+                    and tuple(tok.text.lower() for tok in other) == read
+                    and all(output(tok) == tok.text.lower() for tok in other)]
+            if not kept:
+                continue
+            for tok in changed:
+                change = by_start[tok.start]
+                doubted[tok.start] = (tok, change[1], change[2], True, change[4])
+            if flag_kept:
+                for other in kept:
+                    for tok, mine in zip(other, pair, strict=True):
+                        if mine in changed and tok.start not in doubted and tok.start not in by_start:
+                            doubted[tok.start] = (tok, tok.text, NAME_AGREEMENT_CONFIDENCE, True,
+                                                  (_cased_like(by_start[mine.start][1], tok.text),))
+    return _with_doubts(changes, doubted) if doubted else changes
+
+
+def _cased_like(word: str, model: str) -> str:
+    """``word`` in the case of ``model`` ("Lâm" like "LAM" is "LÂM")."""
+    if model.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:].lower() if model[:1].isupper() else word.lower()
