@@ -406,6 +406,29 @@ def test_ocr_confidences_and_keep_decisions(tmp_path: Path, corrector: Corrector
     assert not [c for c in kept.changes if c.original == "Cu"]
 
 
+def test_a_name_tesseract_read_surely_is_suggested_not_changed(corrector: Corrector) -> None:
+    # the LM would read common words ("Lương", "Lâm", "Trăng"); the page's own reading stands, flagged
+    for text, name in (("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nLường Văn Thoại\n", "Lường"),
+                       ("Độc lập - Tự do - Hạnh phúc\nLam Giang, ngày 05 tháng 6 năm 2024\n", "Lam Giang"),
+                       ("tập trung ở huyện Vĩnh Tràng, huyện Hòa Đông\n", "Vĩnh Tràng")):
+        spans = [(m.start(), m.end(), 96.5) for m in re.finditer(r"\S+", text)]
+        result = corrector.correct(text, token_confidences=spans)
+        assert name in result.text
+        assert all(c.flagged for c in result.changes if c.original in name.split())
+
+
+def test_which_changes_of_a_name_are_guesses() -> None:
+    sac, hoi = engine.split_tone("tố")[1], engine.split_tone("tổ")[1]
+    base = engine.DocumentNoise(drop=0.05, wrong_mark=0.02, edit=0.01, ocr=False)
+    noise = engine.dataclasses.replace(base, tone_swaps=(((sac, hoi), 0.2),))  # (sắc read, hỏi meant) repeated
+    assert engine._guesses_name("Lường", "Lương", noise)
+    assert engine._guesses_name("Lam", "Lâm", noise)
+    assert not engine._guesses_name("Nguyên", "Nguyễn", noise)  # a tone added: OCR drops them
+    assert not engine._guesses_name("Tố", "Tổ", noise)  # the page's own swap
+    assert engine._guesses_name("Tố", "Tổ", base)
+    assert not engine._guesses_name("QUANG", "QUẢNG", noise)  # capitals lose their marks
+
+
 def test_missing_models(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         Corrector.load(models_dir=tmp_path)

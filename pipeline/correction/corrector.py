@@ -529,14 +529,16 @@ class Corrector:
         if ORDERED_LABELS_TRUSTED and noise.letters and not noise.latin_marks:
             confirmed = labels_in_order(norm)
             ordered = {i for i, tok in enumerate(tokens) if tok.start in confirmed}
-        changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered)
+        # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
+        marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
+        sure_names = _surely_read_names(tokens, in_names, confs) if SURE_NAMES else set()
+        changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered,
+                                        sure_names)
         changes = renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = _archive_mark(norm, tokens, _broken_numbers(norm, tokens, changes))
         changes = _broken_dates(norm, changes)
         if ODD_PERCENTAGES:
             changes = _odd_percentages(norm, tokens, changes)
-        # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
-        marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
         everyday: set[int] = set()
         if marked and EVERYDAY_WORDS:
             everyday, changes = self._everyday_words(norm, tokens, changes, taught, style)
@@ -865,6 +867,7 @@ class Corrector:
         pairs: list[float | None] | None = None,
         named: frozenset[int] | set[int] = frozenset(),
         ordered: frozenset[int] | set[int] = frozenset(),
+        sure_names: frozenset[int] | set[int] = frozenset(),
     ) -> tuple[list[tuple[Token, str, float, bool, tuple[str, ...]]], set[int]]:
         """The decoder's choices as changes and flags, and the starts of the tokens a clerks'
         decision settles in their context (never doubted again). ``named``: listed names, trusted
@@ -990,6 +993,7 @@ class Corrector:
                 unsure = confidence < written[2] or (
                     unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     confidence < SURE_TONE_REMOVAL and _removes_sure_tone(tok, surface, confs[i], slot.own in self.known)) or (
+                    i in sure_names and confidence < SURE_NAME_POSTERIOR and _guesses_name(tok.text, surface, noise)) or (
                     confs[i] is not None and _clear_abbreviation(tok.text, confs[i])
                     and strip_marks(surface) != strip_marks(tok.text)) or (i in garbled)
                 alts = alts_of.get((alternatives_key, surface))
@@ -1691,6 +1695,12 @@ UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of t
 # a change that takes off a tone Tesseract read with this confidence applies only from this posterior
 SURE_TONE_CONF = 95.0
 SURE_TONE_REMOVAL = 0.99
+# a word of a person's or a place's name that Tesseract read, as a syllable, with this confidence is
+# changed only from this posterior, else suggested: the LM knows names least ("Lường Văn Thoại",
+# "huyện Vĩnh Tràng", "tỉnh Lam Giang" are no misreads of "Lương", "Trăng", "Lâm")
+SURE_NAMES = True
+SURE_NAME_CONF = 90.0
+SURE_NAME_POSTERIOR = 1.01
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
@@ -2219,6 +2229,28 @@ def _broken_numbers(
 
 
 ODD_PERCENTAGES = True
+
+
+_NAME_LABELS = frozenset({FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, PLACE_FIRST, PLACE_NEXT})
+
+
+def _surely_read_names(tokens: list[Token], in_names: dict[int, str], confs: list[float | None]) -> set[int]:
+    """Tokens of a person's or a place's name read as a syllable with at least SURE_NAME_CONF.
+    (Plain text, without confidences, is left out: measured, holding its names' changes too cost
+    as much on held-out pages as it gained on letters.)"""
+    return {i for i, label in in_names.items() if label in _NAME_LABELS and confs[i] is not None
+            and confs[i] >= SURE_NAME_CONF and tokens[i].kind == WORD and is_valid_syllable(tokens[i].text.lower())}
+
+
+def _guesses_name(read: str, surface: str, noise: DocumentNoise) -> bool:
+    """The change of a name's word is the LM's guess, not a misread OCR is known for: not a tone
+    added to a word read without one ("Nguyên" -> "Nguyễn"), not the tone swap the page repeats
+    ("Tố" -> "Tổ" on a blurred page), not a word in capitals (whose marks Tesseract drops)."""
+    if read.isupper() or surface.lower() == read.lower():
+        return False
+    (read_bare, read_tone), (meant_bare, meant_tone) = split_tone(read.lower()), split_tone(surface.lower())
+    swapped = any(pair == (read_tone, meant_tone) for pair, _ in noise.tone_swaps)
+    return read_bare != meant_bare or not (not read_tone or swapped)
 
 
 def _removes_sure_tone(tok: Token, surface: str, conf: float | None, known: bool) -> bool:
