@@ -429,6 +429,18 @@ def test_which_changes_of_a_name_are_guesses() -> None:
     assert not engine._guesses_name("QUANG", "QUẢNG", noise)  # capitals lose their marks
 
 
+def test_a_tone_read_surely_is_swapped_only_when_blur_or_the_page_does_so() -> None:
+    base = engine.DocumentNoise(drop=0.05, wrong_mark=0.02, edit=0.01, ocr=False)
+    word = next(tokenize("sổ"))
+    assert engine._swaps_sure_tone(word, "số", 96.9, True, base)  # "có sổ ký nhận": hỏi read surely
+    assert not engine._swaps_sure_tone(word, "số", 80.0, True, base)  # read unsurely
+    assert not engine._swaps_sure_tone(word, "sơ", 96.9, True, base)  # a tone taken off: _removes_sure_tone
+    blurred = next(tokenize("kiếm"))
+    assert not engine._swaps_sure_tone(blurred, "kiểm", 96.9, True, base)  # a hook blurred into an acute
+    page = engine.dataclasses.replace(base, tone_swaps=((tone_swap("sổ", "số"), 0.2),))
+    assert not engine._swaps_sure_tone(word, "số", 96.9, True, page)  # the page repeats that swap
+
+
 def test_missing_models(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         Corrector.load(models_dir=tmp_path)

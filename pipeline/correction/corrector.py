@@ -994,6 +994,7 @@ class Corrector:
                     unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     confidence < SURE_TONE_REMOVAL and _removes_sure_tone(tok, surface, confs[i], slot.own in self.known)) or (
                     i in sure_names and confidence < SURE_NAME_POSTERIOR and _guesses_name(tok.text, surface, noise)) or (
+                    confidence < SURE_TONE_SWAP and _swaps_sure_tone(tok, surface, confs[i], slot.own in self.known, noise)) or (
                     confs[i] is not None and _clear_abbreviation(tok.text, confs[i])
                     and strip_marks(surface) != strip_marks(tok.text)) or (i in garbled)
                 alts = alts_of.get((alternatives_key, surface))
@@ -1695,6 +1696,11 @@ UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of t
 # a change that takes off a tone Tesseract read with this confidence applies only from this posterior
 SURE_TONE_CONF = 95.0
 SURE_TONE_REMOVAL = 0.99
+# ...and one that puts another tone in its place, from this posterior, unless the page repeats that swap
+# or it is blur's: a hỏi's hook read as a sắc (viet.split_tone numbers them 3 and 2), a third of the
+# character errors of the issue-5 renders, the reverse hardly ever ("có sổ ký nhận" is no "số")
+SURE_TONE_SWAP = 0.8
+BLUR_TONE_SWAPS = frozenset({(2, 3)})
 # a word of a person's or a place's name that Tesseract read, as a syllable, with this confidence is
 # changed only from this posterior, else suggested: the LM knows names least ("Lường Văn Thoại",
 # "huyện Vĩnh Tràng", "tỉnh Lam Giang" are no misreads of "Lương", "Trăng", "Lâm")
@@ -2251,6 +2257,15 @@ def _guesses_name(read: str, surface: str, noise: DocumentNoise) -> bool:
     (read_bare, read_tone), (meant_bare, meant_tone) = split_tone(read.lower()), split_tone(surface.lower())
     swapped = any(pair == (read_tone, meant_tone) for pair, _ in noise.tone_swaps)
     return read_bare != meant_bare or not (not read_tone or swapped)
+
+
+def _swaps_sure_tone(tok: Token, surface: str, conf: float | None, known: bool, noise: DocumentNoise) -> bool:
+    """The change puts another tone in place of one Tesseract read surely on a known word ("có sổ
+    ký nhận" -> "số"), and the page does not repeat that swap (DocumentNoise.tone_swaps)."""
+    if conf is None or conf < SURE_TONE_CONF or not known or tok.kind != WORD:
+        return False
+    pair = tone_swap(tok.text.lower(), surface.lower())
+    return pair is not None and pair not in BLUR_TONE_SWAPS and not any(pair == swap for swap, _ in noise.tone_swaps)
 
 
 def _removes_sure_tone(tok: Token, surface: str, conf: float | None, known: bool) -> bool:
