@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.correction import Corrector
-from pipeline.correction.addresses import broken_addresses
+from pipeline.correction.addresses import broken_addresses, odd_address
 from pipeline.resources import models_dir
 
 
@@ -47,3 +47,11 @@ def test_the_corrector_mends_a_broken_address_as_one_applied_change() -> None:
     assert result.text == "Mọi thắc mắc liên hệ Ban Quản lý chợ, thư điện tử\nbqlchovankhe@lacgiang.gov.vn.\n"
     assert [(c.original, c.corrected, c.flagged) for c in result.changes if "@" in c.original] == [
         ("bqlchovankhe(@lacgiang.gøov.vn", "bqlchovankhe@lacgiang.gov.vn", False)]
+
+
+def test_an_address_with_a_suffix_no_address_has_is_odd() -> None:
+    assert odd_address("nghiepvuy.syt@lamgiang.gov.vít")  # blur on "vn."
+    assert odd_address("vpubnd@vanlinh.pgv.vn")  # "gov" two letters off
+    for address in ("ttyt@soyte.gov.vn", "abc@gmail.com", "hieutruong@thpt.edu.vn", "info@mail.cty.vn",
+                    "lienhe@congty.com.vn", "no-address", "x@y"):
+        assert not odd_address(address), address

@@ -158,6 +158,16 @@ def test_dot_decimal_on_a_comma_decimal_line(corrector: Corrector) -> None:
     assert res.text == text
 
 
+def test_a_share_with_a_dot_a_year_no_letter_writes_and_a_number_glued_to_its_type(corrector: Corrector) -> None:
+    text = "Tái đàn gia cầm\n2.350\n2.100\n89.4%\nTổng kết năm 23024 và năm 2024, năm 1995.\nSố: 26GM-UBND\n"
+    res = corrector.correct(text, token_confidences=_spans(text, 95.0))
+    flagged = _flagged(res)
+    assert flagged.get("89.4") == "89,4"  # a share groups no thousands, though alone on its line
+    assert "23024" in flagged and "26GM-UBND" in flagged
+    assert not {"2.350", "2.100", "2024", "1995"} & set(flagged)
+    assert res.text == text
+
+
 def test_flag_share_on_gold_text_is_small(corrector: Corrector) -> None:
     text = " ".join([SENTENCE] * 5)
     res = corrector.correct(text, token_confidences=_spans(text, 93.0))

@@ -29,6 +29,12 @@ _TRAILING = ".,;:)]}'\"”’/"
 _SUFFIXES = ("gov.vn", "edu.vn", "com.vn", "org.vn", "net.vn", "gmail.com", "yahoo.com", "com", "vn")
 
 
+# the top-level labels of the addresses Vietnamese letters print, and the public second-level ones
+# before ".vn" (an agency's "gov.vn", a school's "edu.vn")
+_TOP_LEVEL = frozenset({"vn", "com", "net", "org", "edu", "gov", "info", "int", "biz", "io"})
+_SECOND_LEVEL = ("gov", "edu", "com", "org", "net")
+
+
 @dataclass(frozen=True)
 class AddressRepair:
     start: int
@@ -77,3 +83,19 @@ def _mend_suffix(domain: str) -> str:
         if Levenshtein.distance(tail, suffix) <= 1 and len(tail) >= len(suffix) - 1:
             return ".".join([*labels[:-size], suffix])
     return domain
+
+
+def odd_address(token: str) -> bool:
+    """An e-mail address, valid in form, whose suffix no address has: an unknown top-level label
+    ("lamgiang.gov.vít", blur on "vn."), or a label before ".vn" a letter or two from a public one
+    ("vanlinh.pgv.vn"). Too far from the suffix to mend (``_mend_suffix``), so a clerk looks."""
+    local, at, domain = token.lower().rpartition("@")
+    labels = domain.rstrip(".").split(".")
+    if not at or not local or len(labels) < 2:
+        return False  # (no address: "x@y")
+    if labels[-1] not in _TOP_LEVEL:
+        return True
+    second = labels[-2]
+    # (two letters off "gov" only: an agency's own domain may be any three letters, "cty.vn")
+    return (labels[-1] == "vn" and len(labels) >= 3 and second not in _SECOND_LEVEL and len(second) == 3
+            and any(Levenshtein.distance(second, public) <= (2 if public == "gov" else 1) for public in _SECOND_LEVEL))

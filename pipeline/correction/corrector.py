@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .addresses import AddressRepair, broken_addresses
+from .addresses import AddressRepair, broken_addresses, odd_address
 from .candidates import Candidate, CandidateGenerator, Lexicon, mark_difference, tone_swap, weighted_edit
 from .case import (
     _LOOKALIKE_CAPITALS,
@@ -904,7 +904,7 @@ class Corrector:
                     out.append((tok, tok.text.replace(".", ","), DECIMAL_SUGGESTION_CONFIDENCE, True,
                                 (tok.text.replace(".", ","),)))
                 elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text) or (
-                        _split_document_number(text, tokens, i)):
+                        _split_document_number(text, tokens, i)) or odd_address(tok.text) or _odd_year(text, tokens, i):
                     out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
                                 True, ()))
                 continue
@@ -1612,7 +1612,8 @@ class Corrector:
             return False
         if code.isalpha():
             return False  # initials ("PTHa"), not a document number
-        if _ODD_CODE_SEPARATOR.search(code) or _LETTER_AMID_DIGITS.search(code) or _YEAR_GLUED.search(code):
+        if (_ODD_CODE_SEPARATOR.search(code) or _LETTER_AMID_DIGITS.search(code) or _YEAR_GLUED.search(code)
+                or _NUMBER_GLUED_TO_TYPE.match(code)):
             return True
         year = _CODE_YEAR.search(code)
         if year and not _FIRST_CODE_YEAR <= int(year.group(1)) <= _LAST_CODE_YEAR:
@@ -1747,6 +1748,8 @@ def _legislature_suggestion(code: str) -> str | None:
 _ODD_CODE_SEPARATOR = re.compile(r"[^\w/.\-]")
 _LETTER_AMID_DIGITS = re.compile(r"\d[a-zđ]\d")  # "0/2i3i0": a seal's rim read into a number
 _YEAR_GLUED = re.compile(r"(/\d{4})(?=[A-ZĐ])")  # "167/2025NĐ-CP": the stop between year and type lost
+# "26GM-UBND": a letter's number glued to its type, the "/" between them lost
+_NUMBER_GLUED_TO_TYPE = re.compile(r"\d{1,5}[A-ZĐ]{2,}-[A-ZĐ]")
 _CODE_YEAR = re.compile(r"^\d{1,5}/(\d{4})/[A-ZĐ]")  # a legal document's number/year/type
 _FIRST_CODE_YEAR, _LAST_CODE_YEAR = 1945, 2099
 _DOT_DECIMAL = re.compile(r"^\d{1,3}\.\d{1,2}$")
@@ -2307,6 +2310,17 @@ def _neighbour_confidence(confs: list[float | None], i: int) -> float | None:
     return min(around) if around else None
 
 
+def _odd_year(text: str, tokens: list[Token], i: int) -> bool:
+    """A year after "năm" that no letter writes: five figures or more ("năm 23024"), or four outside
+    1900-2099. (Fewer are counts: "trong 5 năm 10 lần".)"""
+    tok = tokens[i]
+    if i == 0 or not tok.text.isdigit() or len(tok.text) < 4 or text[tokens[i - 1].end:tok.start] != " ":
+        return False
+    if canonical(tokens[i - 1].text) != "năm":
+        return False
+    return len(tok.text) > 4 or not 1900 <= int(tok.text) <= 2099
+
+
 def _dot_decimals(text: str, tokens: list[Token]) -> set[int]:
     """Numbers like "30.05" on a line that writes decimals with a comma ("22,72"): a misread comma.
 
@@ -2320,7 +2334,9 @@ def _dot_decimals(text: str, tokens: list[Token]) -> set[int]:
         line_start = text.rfind("\n", 0, tok.start) + 1
         line_end = text.find("\n", tok.end)
         line = text[line_start : len(text) if line_end < 0 else line_end]
-        if text[line_start : tok.start].strip() and len(_COMMA_DECIMAL.findall(line)) >= 2:
+        # (or a share: "89.4%" groups no thousands, wherever it stands, as a table's cell alone)
+        if text[line_start : tok.start].strip() and len(_COMMA_DECIMAL.findall(line)) >= 2 or (
+                text.startswith("%", tok.end)):
             out.add(i)
     return out
 
