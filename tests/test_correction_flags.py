@@ -164,6 +164,9 @@ def test_a_share_with_a_dot_a_year_no_letter_writes_and_a_number_glued_to_its_ty
     flagged = _flagged(res)
     assert flagged.get("89.4") == "89,4"  # a share groups no thousands, though alone on its line
     assert "23024" in flagged and "26GM-UBND" in flagged
+    share = "- 00% hồ sơ được tiếp nhận, 5% còn lại, 100% đã xử lý.\n"
+    assert [c.original for c in corrector.correct(share, token_confidences=_spans(share, 95.0)).changes
+            if c.flagged] == ["00"]  # a lost "1"
     assert not {"2.350", "2.100", "2024", "1995"} & set(flagged)
     assert res.text == text
 

@@ -8,6 +8,7 @@ from pipeline.correction.shapes import (
     _opens_line,
     _same_line,
     _signature_zone_start,
+    deputy_signer_doubts,
     glued_code_doubts,
 )
 from pipeline.correction.tokens import tokenize
@@ -47,3 +48,16 @@ def test_a_code_or_amount_glued_to_a_word_is_flagged_as_read() -> None:
     doubted = glued_code_doubts(list(tokenize(text)), [])
     assert [(c[0].text, c[1], c[3]) for c in doubted] == [("16/3/202Bình", "16/3/202Bình", True),
                                                           ("P8.000.000", "P8.000.000", True)]
+
+
+def test_what_stands_for_kt_over_a_deputys_title_is_flagged():
+    def doubted(text):
+        tokens = list(tokenize(text))
+        return [(c[0].text, c[1], c[3]) for c in deputy_signer_doubts(text, tokens, [])]
+
+    assert doubted("TM. ỦY BAN NHÂN DÂN\n11. CHU TỊCH\nPHO CHU TỊCH\nLâm Văn Trọng\n") == [("11", "KT", True)]
+    assert doubted("K1. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n") == [("K1", "KT", True)]
+    for kept in ("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n", "KT, CHỦ TỊCH\nPHÓ CHỦ TỊCH\n",  # (its stop: punctuation.py)
+                 "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n", "1. Giám đốc\nPhó Giám đốc\n",
+                 "11. CHỦ TỊCH\nPHÓ GIÁM ĐỐC\n"):
+        assert doubted(kept) == [], kept

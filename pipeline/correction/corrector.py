@@ -109,6 +109,7 @@ from .shapes import (
     _same_line,
     _signature_zone_doubts,
     _with_doubts,
+    deputy_signer_doubts,
     glued_code_doubts,
 )
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
@@ -563,6 +564,8 @@ class Corrector:
             changes = _signature_zone_doubts(norm, tokens, changes, protected)
         if marked and LONE_CAPITAL_FLAGS:
             changes = _lone_capital_doubts(norm, tokens, changes, protected)
+        if marked:
+            changes = deputy_signer_doubts(norm, tokens, changes)
         if CONTEXT_DOUBTS and marked:
             changes = self._context_doubts(norm, tokens, changes, style)
         elif CONTEXT_DOUBTS and noise.letters and noise.latin_marks and CONTEXT_DOUBT_GAIN_ENGLISH is not None:
@@ -904,7 +907,8 @@ class Corrector:
                     out.append((tok, tok.text.replace(".", ","), DECIMAL_SUGGESTION_CONFIDENCE, True,
                                 (tok.text.replace(".", ","),)))
                 elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text) or (
-                        _split_document_number(text, tokens, i)) or odd_address(tok.text) or _odd_year(text, tokens, i):
+                        _split_document_number(text, tokens, i)) or odd_address(tok.text) or _odd_year(text, tokens, i) or (
+                        _odd_share(text, tok)):
                     out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
                                 True, ()))
                 continue
@@ -2319,6 +2323,11 @@ def _odd_year(text: str, tokens: list[Token], i: int) -> bool:
     if canonical(tokens[i - 1].text) != "năm":
         return False
     return len(tok.text) > 4 or not 1900 <= int(tok.text) <= 2099
+
+
+def _odd_share(text: str, tok: Token) -> bool:
+    """A share with a leading zero before more figures ("00%", "05%"): a lost "1", or "0,5%"."""
+    return text.startswith("%", tok.end) and len(tok.text) > 1 and tok.text[0] == "0" and tok.text.isdigit()
 
 
 def _dot_decimals(text: str, tokens: list[Token]) -> set[int]:

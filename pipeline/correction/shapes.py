@@ -245,3 +245,28 @@ def _odd_percentages(
         suggestion = figures if figures.endswith("0") else f"{figures[:-1]},{figures[-1]}"
         out.append((tok, suggestion, GARBLED_CONFIDENCE, True, (suggestion,)))
     return sorted(out, key=lambda change: change[0].start)
+
+
+# "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH": a deputy signs for the head (NĐ 30/2020), and the line above
+# the deputy's title opens with "KT." ("11. CHỦ TỊCH": a blurred "KT." read as a clause number).
+# The titles are compared without marks: OCR drops them on capitals ("PHO CHU TỊCH")
+_DEPUTY_SIGNER = re.compile(r"^[ \t]*(\S+)[ \t]+([^\n]+?)[ \t]*\n[ \t]*PH[OÓ][ \t]+([^\n]+?)[ \t]*$", re.MULTILINE)
+_SIGNER_AUTHORITIES = frozenset({"KT", "TM", "TL", "TUQ", "Q"})  # (their stop may be misread)
+DEPUTY_SIGNER_CONFIDENCE = 0.5
+
+
+def deputy_signer_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag, with "KT" suggested, what opens the line above a deputy's title in place of "KT.":
+    "11. CHỦ TỊCH" over "PHÓ CHỦ TỊCH"."""
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+    for m in _DEPUTY_SIGNER.finditer(text):
+        title, deputy = m.group(2), m.group(3)
+        if (m.group(1).rstrip(".,:;") in _SIGNER_AUTHORITIES or not title.isupper() or not deputy.isupper()
+                or strip_marks(title) != strip_marks(deputy)):
+            continue
+        inside = [tok for tok in tokens if m.start(1) <= tok.start < m.end(1)]
+        for k, tok in enumerate(inside):
+            doubted[tok.start] = (tok, "KT" if k == 0 else tok.text, DEPUTY_SIGNER_CONFIDENCE, True, ())
+    return _with_doubts(changes, doubted) if doubted else changes
