@@ -412,9 +412,12 @@ def test_a_name_tesseract_read_surely_is_suggested_not_changed(corrector: Correc
                        ("Độc lập - Tự do - Hạnh phúc\nLam Giang, ngày 05 tháng 6 năm 2024\n", "Lam Giang"),
                        ("tập trung ở huyện Vĩnh Tràng, huyện Hòa Đông\n", "Vĩnh Tràng")):
         spans = [(m.start(), m.end(), 96.5) for m in re.finditer(r"\S+", text)]
-        result = corrector.correct(text, token_confidences=spans)
-        assert name in result.text
-        assert all(c.flagged for c in result.changes if c.original in name.split())
+        for result in (corrector.correct(text, token_confidences=spans), corrector.correct(text)):
+            assert name in result.text
+            assert all(c.flagged for c in result.changes if c.original in name.split())
+    # ...but a family name read as none is mended: "Đỉnh" is no family name, "Đinh" is
+    signer = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nĐỉnh Quang Khải\n"
+    assert "Đinh Quang Khải" in corrector.correct(signer).text
 
 
 def test_which_changes_of_a_name_are_guesses() -> None:

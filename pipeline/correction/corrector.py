@@ -532,7 +532,7 @@ class Corrector:
             ordered = {i for i, tok in enumerate(tokens) if tok.start in confirmed}
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
         marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
-        sure_names = _surely_read_names(tokens, in_names, confs) if SURE_NAMES else set()
+        sure_names = _surely_read_names(tokens, in_names, confs, marked) if SURE_NAMES else {}
         changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered,
                                         sure_names)
         changes = renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
@@ -870,12 +870,14 @@ class Corrector:
         pairs: list[float | None] | None = None,
         named: frozenset[int] | set[int] = frozenset(),
         ordered: frozenset[int] | set[int] = frozenset(),
-        sure_names: frozenset[int] | set[int] = frozenset(),
+        sure_names: dict[int, str] | None = None,
     ) -> tuple[list[tuple[Token, str, float, bool, tuple[str, ...]]], set[int]]:
         """The decoder's choices as changes and flags, and the starts of the tokens a clerks'
         decision settles in their context (never doubted again). ``named``: listed names, trusted
         where Tesseract read them surely; ``ordered``: points' labels their list's order confirms,
-        trusted however Tesseract read them."""
+        trusted however Tesseract read them; ``sure_names``: names' words read surely, by their part
+        (a change of one is suggested unless it mends a misread)."""
+        sure_names = sure_names or {}
         out = []
         taught: set[int] = set()
         learned = self.learned.active
@@ -997,7 +999,8 @@ class Corrector:
                 unsure = confidence < written[2] or (
                     unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     confidence < SURE_TONE_REMOVAL and _removes_sure_tone(tok, surface, confs[i], slot.own in self.known)) or (
-                    i in sure_names and confidence < SURE_NAME_POSTERIOR and _guesses_name(tok.text, surface, noise)) or (
+                    i in sure_names and confidence < SURE_NAME_POSTERIOR and _guesses_name(tok.text, surface, noise)
+                    and not self._mends_unlisted_name(sure_names[i], tok.text, surface)) or (
                     confidence < SURE_TONE_SWAP and _swaps_sure_tone(tok, surface, confs[i], slot.own in self.known, noise)) or (
                     confs[i] is not None and _clear_abbreviation(tok.text, confs[i])
                     and strip_marks(surface) != strip_marks(tok.text)) or (i in garbled)
@@ -1023,6 +1026,12 @@ class Corrector:
         if own in self.known and not ocr_weights and noise.drop < 0.5 and not noise.latin_marks:
             return REAL_WORD_APPLY_THRESHOLD
         return APPLY_THRESHOLD
+
+    def _mends_unlisted_name(self, part: str, read: str, surface: str) -> bool:
+        """A family or middle name read as no listed one, changed to one ("Đỉnh Quang Khải" ->
+        "Đinh"): a misread mended, not a name guessed at. (Given names are too many to list.)"""
+        listed = self._name_words.get(part) if part in (FAMILY_NAME, MIDDLE_NAME) else None
+        return listed is not None and canonical(read) not in listed and canonical(surface) in listed
 
     def _listed_name_words(self, text: str, tokens: list[Token], in_names: dict[int, str]) -> set[int]:
         """Tokens inside a person's or a place's name that are, as read, a listed word of that
@@ -1712,6 +1721,7 @@ BLUR_TONE_SWAPS = frozenset({(2, 3)})
 SURE_NAMES = True
 SURE_NAME_CONF = 90.0
 SURE_NAME_POSTERIOR = 1.01
+SURE_NAMES_TEXT = True
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
@@ -2247,12 +2257,14 @@ ODD_PERCENTAGES = True
 _NAME_LABELS = frozenset({FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, PLACE_FIRST, PLACE_NEXT})
 
 
-def _surely_read_names(tokens: list[Token], in_names: dict[int, str], confs: list[float | None]) -> set[int]:
-    """Tokens of a person's or a place's name read as a syllable with at least SURE_NAME_CONF.
-    (Plain text, without confidences, is left out: measured, holding its names' changes too cost
-    as much on held-out pages as it gained on letters.)"""
-    return {i for i, label in in_names.items() if label in _NAME_LABELS and confs[i] is not None
-            and confs[i] >= SURE_NAME_CONF and tokens[i].kind == WORD and is_valid_syllable(tokens[i].text.lower())}
+def _surely_read_names(
+    tokens: list[Token], in_names: dict[int, str], confs: list[float | None], marked: bool,
+) -> dict[int, str]:
+    """Tokens of a person's or a place's name read as a syllable with at least SURE_NAME_CONF, or,
+    in plain text read with its marks (no confidences), with SURE_NAMES_TEXT."""
+    return {i: label for i, label in in_names.items() if label in _NAME_LABELS
+            and (marked and SURE_NAMES_TEXT if confs[i] is None else confs[i] >= SURE_NAME_CONF)
+            and tokens[i].kind == WORD and is_valid_syllable(tokens[i].text.lower())}
 
 
 def _guesses_name(read: str, surface: str, noise: DocumentNoise) -> bool:
