@@ -6,6 +6,7 @@ from pipeline.correction.case import (
     _all_lookalike,
     _capital_lost_under_heading,
     _capitals_among_small,
+    _capitals_then_small,
     _odd_case,
     _small_letter_among_capitals,
     _styled_capitals,
@@ -39,3 +40,9 @@ def test_an_english_models_capitals_among_small_words_and_a_small_i_among_capita
 def test_a_capital_the_document_repeats_mid_sentence_is_its_writers() -> None:
     text = "thực hiện Chương trình số 1; theo Chương trình này; các Chương trình và Kế hoạch"
     assert "Chương" in _styled_capitals(text, list(tokenize(text)))
+
+
+def test_a_small_letter_after_two_capitals_is_a_case_slip() -> None:
+    assert _capitals_then_small("VƯỢt") and _capitals_then_small("ĐƯợc")
+    assert not _capitals_then_small("Vượt") and not _capitals_then_small("VƯỢT") and not _capitals_then_small("TTg")
+

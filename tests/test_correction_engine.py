@@ -444,6 +444,11 @@ def test_a_tone_read_surely_is_swapped_only_when_blur_or_the_page_does_so() -> N
     assert not engine._swaps_sure_tone(word, "số", 96.9, True, page)  # the page repeats that swap
 
 
+def test_a_word_in_mixed_case_takes_its_lines_case(corrector: Corrector) -> None:
+    text = "Chỉ số tại nhiều điểm giám sát VƯỢt\nngưỡng. BÁO CÁO NHIỆM VỤ ĐƯợc GIAO\n"
+    assert corrector.correct(text).text == "Chỉ số tại nhiều điểm giám sát vượt\nngưỡng. BÁO CÁO NHIỆM VỤ ĐƯỢC GIAO\n"
+
+
 def test_missing_models(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         Corrector.load(models_dir=tmp_path)

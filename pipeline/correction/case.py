@@ -122,6 +122,13 @@ def _odd_case(word: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word)) and is_valid_syllable(word)
 
 
+def _capitals_then_small(word: str) -> bool:
+    """A syllable with a small letter after two capitals ("VƯỢt", "ĐƯợc"): a case slip too, where
+    the word is one (else it may be a speck's letters: "RẺng")."""
+    return any(a.isupper() and b.isupper() and c.islower()
+               for a, b, c in zip(word, word[1:], word[2:], strict=False)) and is_valid_syllable(word)
+
+
 def _running_text_before(tokens: list[Token], last: int) -> bool:
     """Whether the words up to ``last`` end in running text: two small-letter words."""
     return last >= 1 and all(

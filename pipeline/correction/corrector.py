@@ -45,8 +45,10 @@ from .case import (
     _capital_lost_under_heading,
     _capitals_among_running_text,
     _capitals_among_small,
+    _capitals_then_small,
     _lookalike_capital,
     _odd_case,
+    _running_text_before,
     _small_letter_among_capitals,
     _styled_capitals,
 )
@@ -922,7 +924,8 @@ class Corrector:
             if written is None:
                 # (and the posterior a change needs to apply)
                 written = written_as[id(slot), tok.text, tok.kind] = (
-                    [self._surface(tok.text, w, style) for w in slot.words], _odd_case(tok.text),
+                    [self._surface(tok.text, w, style) for w in slot.words], _odd_case(tok.text) or (
+                        _capitals_then_small(tok.text) and canonical(tok.text) in self.known),
                     self._apply_threshold(tok, slot.own, noise, ocr_weights))
             surface = tok.text if slot.words[j] == slot.own and not written[1] else written[0][j]
             hint = None
@@ -945,6 +948,8 @@ class Corrector:
             if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
+            if written[1] and surface.istitle() and i >= 2 and _running_text_before(tokens, i - 1):
+                surface = surface.lower()  # "giám sát VƯỢt ngưỡng": a case slip inside running text
             if surface != tok.text and _small_letter_among_capitals(text, tokens, i):
                 surface = surface.upper()  # "CHỦ NGHiA VIỆT NAM": the mark read as the dot of an i
             if noise.latin_marks and surface != tok.text and _capitals_among_small(text, tokens, i):
