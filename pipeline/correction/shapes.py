@@ -7,7 +7,8 @@ signer's block (``_signature_zone_doubts``), shapes running text does not take
 marked words, a date's day or month that is none, a lone short word between blank lines), a lone
 capital among small words (``_lone_capital_doubts``), shares above 100 % (``_odd_percentages``) and
 codes glued to words (``glued_code_doubts``, with word confidences too).
-Also the two position helpers the whole engine uses: ``_same_line`` and ``_opens_line``.
+Also the helpers the whole engine uses: ``_same_line`` and ``_opens_line`` (positions),
+``_with_doubts`` and ``over_spans`` (putting doubts and whole-span repairs among the changes).
 """
 
 from __future__ import annotations
@@ -103,6 +104,18 @@ def _with_doubts(
     doubted = dict(doubted)
     out = [doubted.pop(c[0].start, c) for c in changes] + list(doubted.values())
     return sorted(out, key=lambda change: change[0].start)
+
+
+def over_spans(
+    changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    spanning: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """The changes with ``spanning`` ones (a date, an address, a document number mended whole) in
+    place of whatever was decided inside their spans, in text order."""
+    if not spanning:
+        return changes
+    out = [c for c in changes if not any(r[0].start <= c[0].start < r[0].end for r in spanning)]
+    return sorted(out + spanning, key=lambda change: change[0].start)
 
 
 # a code, number or date glued to a word ("16/3/202Bình", "2028ân", a table's cells read as one) or

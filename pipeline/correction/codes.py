@@ -1,0 +1,190 @@
+"""Numbers and codes as OCR reads them: a letter's and a law's numbers, shares, years, the
+archive's mark.
+
+Codes are never changed by the decoder (tokens.PROTECTED): these rules flag the ones that are
+probably misread (``odd_code``, ``odd_year``, ``odd_share``, ``split_document_number``,
+``dot_decimals``), suggest what a code lost (``glued_year_suggestion``, ``legislature_suggestion``,
+``broken_numbers``) and mend the one mark whose reading is certain (``archive_mark``). Pure
+functions on the text and its tokens.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Container
+
+from .headings import HEADING_FIX_CONFIDENCE
+from .segment import canonical
+from .shapes import over_spans
+from .tokens import PROTECTED, Token
+from .viet import strip_marks
+
+_WEB_ADDRESS = re.compile(r"^(https?://|www\.)|\.(vn|com|org|net|gov|edu|int)\b", re.I)
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+# a law's or a resolution's number ends with its legislature, which its year fixes ("31/2024/QH15")
+_LEGISLATURE_CODE = re.compile(r"(\d+/)((?:19|20)\d\d)(/(?:[A-ZĐ]+-)?(?:UBTV)?QH)(\d{1,2})")
+# the years of each National Assembly (a year of elections belongs to both)
+LEGISLATURE_YEARS = {10: (1997, 2002), 11: (2002, 2007), 12: (2007, 2011), 13: (2011, 2016), 14: (2016, 2021),
+                     15: (2021, 2026), 16: (2026, 2031)}
+
+
+def glued_year_suggestion(code: str) -> str | None:
+    """The stop a legal document's code lost between its year and its type ("167/2025NĐ-CP")."""
+    joined = _YEAR_GLUED.sub(r"\1/", code, count=1)
+    return joined if joined != code else None
+
+
+def legislature_suggestion(code: str) -> str | None:
+    """The code with its year's legislature, when the one it was read with cannot have passed it
+    that year ("31/2024/QH13": "QH15"); None when it can, or the year is an election year."""
+    m = _LEGISLATURE_CODE.fullmatch(code)
+    if m is None:
+        return None
+    year, read = int(m.group(2)), int(m.group(4))
+    terms = [k for k, (start, end) in LEGISLATURE_YEARS.items() if start <= year <= end]
+    if len(terms) != 1 or read in terms:
+        return None
+    return m.group(1) + m.group(2) + m.group(3) + str(terms[0])
+
+
+_ODD_CODE_SEPARATOR = re.compile(r"[^\w/.\-]")
+_LETTER_AMID_DIGITS = re.compile(r"\d[a-zđ]\d")  # "0/2i3i0": a seal's rim read into a number
+_YEAR_GLUED = re.compile(r"(/\d{4})(?=[A-ZĐ])")  # "167/2025NĐ-CP": the stop between year and type lost
+# "26GM-UBND": a letter's number glued to its type, the "/" between them lost
+_NUMBER_GLUED_TO_TYPE = re.compile(r"\d{1,5}[A-ZĐ]{2,}-[A-ZĐ]")
+_CODE_YEAR = re.compile(r"^\d{1,5}/(\d{4})/[A-ZĐ]")  # a legal document's number/year/type
+_FIRST_CODE_YEAR, _LAST_CODE_YEAR = 1945, 2099
+_DOT_DECIMAL = re.compile(r"^\d{1,3}\.\d{1,2}$")
+_COMMA_DECIMAL = re.compile(r"\d,\d{1,2}(?!\d)")
+
+
+def odd_code(code: str, code_pieces: Container[str], known: Container[str], protected: Container[str]) -> bool:
+    """A code with a letter group never seen in a code or as a word ("536/TTI-CP", "QĐÐ" with an
+    Icelandic eth), an odd separator ("NĐ:CP"), a small letter between digits ("0/2i3i0"), a year
+    glued to the type ("167/2025NĐ-CP") or one no document bears ("06/3021/NĐ-CP"): probably misread."""
+    if not any(c.isalpha() for c in code) or "@" in code or code in protected or _WEB_ADDRESS.search(code):
+        return False
+    if code.isalpha():
+        return False  # initials ("PTHa"), not a document number
+    if (_ODD_CODE_SEPARATOR.search(code) or _LETTER_AMID_DIGITS.search(code) or _YEAR_GLUED.search(code)
+            or _NUMBER_GLUED_TO_TYPE.match(code)):
+        return True
+    year = _CODE_YEAR.search(code)
+    if year and not _FIRST_CODE_YEAR <= int(year.group(1)) <= _LAST_CODE_YEAR:
+        return True  # "06/3021/NĐ-CP": no document bears that year
+    for piece in _LETTER_RUN.findall(code):
+        if piece not in code_pieces and piece.lower() not in known and piece not in protected:
+            return True
+    return False
+
+
+def split_document_number(text: str, tokens: list[Token], i: int) -> bool:
+    """A short number after "số" and before a code, one space apart ("số 1 56/TNMT-QLĐĐ"): the
+    code's first digits, parted from it by blur or a handwritten stroke."""
+    if not (tokens[i].text.isdigit() and len(tokens[i].text) <= 3) or i == 0 or i + 1 >= len(tokens):
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    return (strip_marks(before.text.lower()) == "so" and "/" in after.text and after.text[:1].isdigit()
+            and text[tokens[i].end:after.start] == " " and text[before.end:tokens[i].start].strip() in ("", ":"))
+
+
+_NUMBER_WITHOUT_ISSUER = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ]{2,6}")
+_ISSUER = re.compile(r"[A-ZĐ][A-ZĐa-zđ]{1,7}")
+_BROKEN_HYPHEN = re.compile(r"-? -?|- -")  # "2269/QĐ TTg", "2269/QĐ- -TTg"
+_SPLIT_NUMBER_HEAD = re.compile(r"\d{1,3}")
+_NUMBERED_CODE = re.compile(r"\d{1,4}/(?:\d{4}/)?[A-ZĐ]")
+BROKEN_NUMBER_CONFIDENCE = 0.8
+
+
+# "Lưu: VT, ..." (the office's archive, first in the line of copies kept; NĐ 30/2020): the mark as
+# OCR reads it ("VI", "V1", "VTF"), after "Lưu:" opening a line (after a list dash)
+_ARCHIVE_MARK = re.compile(r"^[ \t]*(?:[-–—~•][ \t]*)?L[ưu]u[ \t]*[:;.][ \t]*(V[Il1|ÏÍÌĨ]|VT[FEIl1])(?=[ \t]*[,.;]|[ \t]*$|[ \t]+[A-ZĐ])",
+                           re.MULTILINE)
+
+
+def archive_mark(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Mend the archive's mark "VT" after "Lưu:" that OCR read as "VI", "V1" or "VTF"."""
+    starts = {m.start(1) for m in _ARCHIVE_MARK.finditer(text)}
+    if not starts:
+        return changes
+    marks = [tok for tok in tokens if tok.start in starts and tok.end - tok.start == len(tok.text)]
+    out = [c for c in changes if c[0].start not in starts]
+    out += [(tok, "VT", HEADING_FIX_CONFIDENCE, False, ()) for tok in marks if tok.text != "VT"]
+    return sorted(out, key=lambda change: change[0].start)
+
+
+def broken_numbers(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Suggest the hyphen a document number lost between its type and its issuer ("2269/QĐ TTg"
+    -> "2269/QĐ-TTg"), and the figures of its number spaced apart ("số 2 269/QĐ-TTg" -> "2269/QĐ-TTg"):
+    codes are never changed, only flagged with the joined reading."""
+    # (a doubt that only flags a piece, as read, gives way to the joined reading)
+    taken = {c[0].start for c in changes if not (c[3] and c[1] == c[0].text)}
+    joins = []
+    for k, (first, second) in enumerate(itertools.pairwise(tokens)):
+        if first.kind != PROTECTED or second.kind != PROTECTED or taken & {first.start, second.start}:
+            continue
+        gap = text[first.end:second.start]
+        if (_BROKEN_HYPHEN.fullmatch(gap) and _NUMBER_WITHOUT_ISSUER.fullmatch(first.text)
+                and _ISSUER.fullmatch(second.text) and second.text[1:] != second.text[1:].lower()):
+            joined = f"{first.text}-{second.text}"
+        elif (gap == " " and k > 0 and strip_marks(tokens[k - 1].text.lower()) == "so" and _SPLIT_NUMBER_HEAD.fullmatch(first.text)
+              and _NUMBERED_CODE.match(second.text)):
+            joined = f"{first.text}{second.text}"  # a number's figures spaced apart: "số 2 269/QĐ-TTg"
+        else:
+            continue
+        span = Token(first.start, second.end, text[first.start:second.end], PROTECTED)
+        joins.append((span, joined, BROKEN_NUMBER_CONFIDENCE, True, (joined,)))
+    return over_spans(changes, joins)
+
+
+def odd_year(text: str, tokens: list[Token], i: int) -> bool:
+    """A year after "năm" that no letter writes: five figures or more ("năm 23024"), or four outside
+    1900-2099. (Fewer are counts: "trong 5 năm 10 lần".)"""
+    tok = tokens[i]
+    if i == 0 or not tok.text.isdigit() or len(tok.text) < 4 or text[tokens[i - 1].end:tok.start] != " ":
+        return False
+    if canonical(tokens[i - 1].text) != "năm":
+        return False
+    return len(tok.text) > 4 or not 1900 <= int(tok.text) <= 2099
+
+
+def odd_share(text: str, tok: Token) -> bool:
+    """A share with a leading zero before more figures ("00%", "05%"): a lost "1", or "0,5%"."""
+    return text.startswith("%", tok.end) and len(tok.text) > 1 and tok.text[0] == "0" and tok.text.isdigit()
+
+
+def dot_decimals(text: str, tokens: list[Token]) -> set[int]:
+    """Numbers like "30.05" on a line that writes decimals with a comma ("22,72"): a misread comma.
+
+    Vietnamese writes decimals with a comma and groups thousands by three with a dot, so "30.05"
+    among "22,72" and "4,29" is most likely "30,05" (a suggestion, never applied).
+    """
+    out: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.kind != PROTECTED or not _DOT_DECIMAL.match(tok.text):
+            continue
+        line_start = text.rfind("\n", 0, tok.start) + 1
+        line_end = text.find("\n", tok.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        # (or a share: "89.4%" groups no thousands, wherever it stands, as a table's cell alone)
+        if text[line_start : tok.start].strip() and len(_COMMA_DECIMAL.findall(line)) >= 2 or (
+                text.startswith("%", tok.end)):
+            out.add(i)
+    return out
+
+
+_LOOKALIKE_DIGITS = set("0134568")
+# QH15; 10a, 12B (an article or class number takes a letter from a to h, as points do)
+_CODE_LIKE = re.compile(r"^[A-ZĐ]{2,}\d+$|^\d{2,}[A-HĐa-hđ]$")
+
+
+def lookalike_digits(token: str) -> bool:
+    """A word with one or two look-alike digits ("s6", "d6i", "1a"), not a code like QH15 or 10a."""
+    digits = [c for c in token if c.isdigit()]
+    return 0 < len(digits) <= 2 and set(digits) <= _LOOKALIKE_DIGITS and not _CODE_LIKE.match(token)

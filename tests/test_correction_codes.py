@@ -1,0 +1,70 @@
+"""Numbers and codes as OCR reads them (pipeline/correction/codes.py), on the text and its tokens alone."""
+
+from __future__ import annotations
+
+from pipeline.correction.codes import (
+    archive_mark,
+    broken_numbers,
+    dot_decimals,
+    glued_year_suggestion,
+    legislature_suggestion,
+    lookalike_digits,
+    odd_code,
+    odd_share,
+    odd_year,
+    split_document_number,
+)
+from pipeline.correction.tokens import ProtectedWords, tokenize
+from pipeline.resources import dictionaries_dir
+
+
+def _index(tokens, text):
+    return next(i for i, tok in enumerate(tokens) if tok.text == text)
+
+
+def test_a_codes_lost_stop_and_a_laws_legislature_are_suggested():
+    assert glued_year_suggestion("167/2025NĐ-CP") == "167/2025/NĐ-CP"
+    assert glued_year_suggestion("167/2025/NĐ-CP") is None
+    assert legislature_suggestion("31/2024/QH13") == "31/2024/QH15"
+    assert legislature_suggestion("31/2024/QH15") is None
+    assert legislature_suggestion("45/2021/QH14") is None  # an election year belongs to both
+
+
+def test_odd_codes():
+    pieces, known, protected = {"NĐ", "CP", "UBND", "KH", "TTg"}, {"tt"}, {"GD&ĐT"}
+    for code in ("536/TTI-CP", "NĐ:CP", "0/2i3i0", "167/2025NĐ-CP", "06/3021/NĐ-CP", "26GM-UBND"):
+        assert odd_code(code, pieces, known, protected), code
+    for code in ("12/KH-UBND", "09/2017/NĐ-CP", "PTHa", "GD&ĐT", "abc@quangngai.gov.vn", "www.chinhphu.vn", "2024"):
+        assert not odd_code(code, pieces, known, protected), code
+
+
+def test_a_year_no_letter_writes_and_a_share_with_a_leading_zero():
+    text = "năm 23024, năm 2024, năm 1850 và 5 năm 10 lần; 00% và 0% và 05%"
+    tokens = list(tokenize(text))
+    assert [tok.text for i, tok in enumerate(tokens) if odd_year(text, tokens, i)] == ["23024", "1850"]
+    assert [tok.text for tok in tokens if odd_share(text, tok)] == ["00", "05"]
+
+
+def test_a_decimal_read_with_a_dot():
+    text = "Tỷ lệ 22,72 4,29 30.05 1,76\n1.2. Nội dung\n89.4%\n2.350\n"
+    tokens = list(tokenize(text))
+    assert sorted(tokens[i].text for i in dot_decimals(text, tokens)) == ["30.05", "89.4"]
+
+
+def test_lookalike_digits_inside_a_word_but_not_a_code():
+    assert lookalike_digits("s6") and lookalike_digits("d6i")
+    assert not lookalike_digits("QH15") and not lookalike_digits("10a") and not lookalike_digits("2024")
+
+
+def test_a_document_numbers_parted_figures_and_lost_hyphen():
+    text = "Căn cứ Quyết định số 2 269/QĐ-TTg và Quyết định số 45/QĐ UBND của tỉnh.\n"
+    tokens = list(tokenize(text, ProtectedWords.load(dictionaries_dir())))
+    assert split_document_number(text, tokens, _index(tokens, "2"))
+    joined = {(c[0].text, c[1]) for c in broken_numbers(text, tokens, [])}
+    assert joined == {("2 269/QĐ-TTg", "2269/QĐ-TTg"), ("45/QĐ UBND", "45/QĐ-UBND")}
+
+
+def test_the_archive_mark_after_luu():
+    text = "Nơi nhận:\n- Như trên;\n- Lưu: VI, NV.\n"
+    tokens = list(tokenize(text))
+    assert [(c[0].text, c[1]) for c in archive_mark(text, tokens, [])] == [("VI", "VT")]
