@@ -55,3 +55,11 @@ def test_an_address_with_a_suffix_no_address_has_is_odd() -> None:
     for address in ("ttyt@soyte.gov.vn", "abc@gmail.com", "hieutruong@thpt.edu.vn", "info@mail.cty.vn",
                     "lienhe@congty.com.vn", "no-address", "x@y"):
         assert not odd_address(address), address
+
+
+def test_a_crossed_letter_is_read_as_the_g_or_the_o_that_makes_an_address():
+    mended = {r.original: r.repaired for r in broken_addresses(
+        "gửi tonghop(@quangnøai.gov.vn và vpubnd(@vanlinh.pøv.vn, x(@abc.pqv.vn")}
+    assert mended == {"tonghop(@quangnøai.gov.vn": "tonghop@quangngai.gov.vn",
+                      "vpubnd(@vanlinh.pøv.vn": "vpubnd@vanlinh.gov.vn",
+                      "x(@abc.pqv.vn": "x@abc.pqv.vn"}  # (still odd: the corrector only suggests it)

@@ -22,7 +22,8 @@ _PIECE = re.compile(r"(?<!\S)\S*\w\S{0,2}@\S{0,2}\w\S*")
 ADDRESS_LIKE = re.compile(r"\w{2,}\W{0,2}@\W{0,2}\w{2,}(?:\.\w{2,})+|(?:www|http)\W{1,4}\w{2,}\.\w{2,}")
 _VALID = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NOISE = re.compile(r"[()\[\]{}'\"‘’“”`]")  # what no address holds
-_LOOKALIKES = str.maketrans({"ø": "g"})  # (blur closes the tail of a g)
+# (blur closes the tail of a g, and crosses an o: "quangnøai", "pøv.vn" for "gov.vn")
+_LOOKALIKES = (str.maketrans({"ø": "g"}), str.maketrans({"ø": "o"}))
 _LEADING = "([{'\"“‘"
 _TRAILING = ".,;:)]}'\"”’/"
 # the public suffixes of Vietnamese agencies' and their people's addresses, longest first
@@ -62,12 +63,21 @@ def broken_addresses(text: str) -> list[AddressRepair]:
 
 
 def _repair(original: str) -> str | None:
-    local, _, domain = _NOISE.sub("", original).translate(_LOOKALIKES).partition("@")
-    if not local or "." not in domain:
-        return None
-    domain = domain.replace(",", ".")
-    repaired = f"{local}@{_mend_suffix(domain)}"
-    return repaired if _VALID.fullmatch(repaired) else None
+    """The address with its noise dropped and its look-alikes read back: the first reading that is
+    valid and has a suffix addresses have, else the first valid one (``odd_address`` flags it)."""
+    valid = []
+    for lookalikes in _LOOKALIKES:
+        local, _, domain = _NOISE.sub("", original).translate(lookalikes).partition("@")
+        if not local or "." not in domain:
+            return None
+        repaired = f"{local}@{_mend_suffix(domain.replace(',', '.'))}"
+        if _VALID.fullmatch(repaired):
+            if not odd_address(repaired):
+                return repaired
+            valid.append(repaired)
+        if "ø" not in original:
+            break  # (one reading only)
+    return valid[0] if valid else None
 
 
 def _mend_suffix(domain: str) -> str:

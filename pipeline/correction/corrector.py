@@ -2134,10 +2134,11 @@ def _broken_dates(
 def _broken_addresses(
     changes: list[tuple[Token, str, float, bool, tuple[str, ...]]], repairs: list[AddressRepair],
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-    """Mend each e-mail address OCR broke ("tonghop(@quangnøai.gov.vn"): one applied change that
-    replaces whatever was decided in its span."""
+    """Mend each e-mail address OCR broke ("tonghop(@quangnøai.gov.vn"): one change that replaces
+    whatever was decided in its span, applied unless the mended address is still odd (then
+    suggested: "vanlinh.pgv.vn")."""
     return over_spans(changes, [(Token(r.start, r.end, r.original, PROTECTED), r.repaired, ADDRESS_REPAIR_CONFIDENCE,
-                                  False, ()) for r in repairs])
+                                  odd_address(r.repaired), ()) for r in repairs])
 
 
 ODD_PERCENTAGES = True
