@@ -18,7 +18,8 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from collections.abc import Container
+from collections import Counter
+from collections.abc import Callable, Container
 
 from .segment import canonical
 from .shapes import _same_line, _with_doubts
@@ -464,7 +465,31 @@ def name_agreement_doubts(
                         if mine in changed and tok.start not in doubted and tok.start not in by_start:
                             doubted[tok.start] = (tok, tok.text, NAME_AGREEMENT_CONFIDENCE, True,
                                                   (_cased_like(by_start[mine.start][1], tok.text),))
+        _doubt_odd_spellings(pairs, output, by_start, doubted)
     return _with_doubts(changes, doubted) if doubted else changes
+
+
+def _doubt_odd_spellings(
+    pairs: list[tuple[Token, Token]], output: Callable[[Token], str],
+    by_start: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]],
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> None:
+    """A name (in title case) the letter writes one way at least twice, and once another ("chợ Văn
+    Khê" among six "Vân Khê"): the odd one is flagged, the usual spelling suggested."""
+    spellings = Counter(tuple(output(tok) for tok in pair) for pair in pairs if not any(t.text.isupper() for t in pair))
+    if len(spellings) < 2:
+        return
+    (usual, count), (_, runner_up) = spellings.most_common(2)
+    if count < 2 or runner_up == count:
+        return
+    for pair in pairs:
+        spelled = tuple(output(tok) for tok in pair)
+        if spelled == usual or spellings[spelled] != 1 or any(t.text.isupper() for t in pair):
+            continue
+        for tok, word in zip(pair, usual, strict=True):
+            if output(tok) != word and tok.start not in doubted:
+                # (the token as read stays: the decoder's own reading of it is as odd)
+                doubted[tok.start] = (tok, _cased_like(word, tok.text), NAME_AGREEMENT_CONFIDENCE, True, ())
 
 
 def _cased_like(word: str, model: str) -> str:
