@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.correction.codes import (
     archive_mark,
     broken_numbers,
+    cited_year_doubts,
     dot_decimals,
     glued_year_suggestion,
     legislature_suggestion,
@@ -68,3 +69,12 @@ def test_the_archive_mark_after_luu():
     text = "Nơi nhận:\n- Như trên;\n- Lưu: VI, NV.\n"
     tokens = list(tokenize(text))
     assert [(c[0].text, c[1]) for c in archive_mark(text, tokens, [])] == [("VI", "VT")]
+
+
+def test_a_cited_documents_number_and_date_bear_the_same_year():
+    text = ("Căn cứ Luật số 35/2023/QH15 ngày 27 tháng 11 năm\n2025; Nghị định số 117/2007/NĐ-CP ngày\n"
+            "11/7/2007; Quyết định số 12/2024/QĐ-UBND ngày 5/3/2025 của tỉnh.\n")
+    tokens = list(tokenize(text, ProtectedWords.load(dictionaries_dir())))
+    doubted = [(c[0].text, c[1], c[3]) for c in cited_year_doubts(text, tokens, [])]
+    assert doubted == [("35/2023/QH15", "35/2025/QH15", True), ("2025", "2023", True),
+                       ("12/2024/QĐ-UBND", "12/2025/QĐ-UBND", True), ("5/3/2025", "5/3/2024", True)]

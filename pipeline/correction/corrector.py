@@ -55,6 +55,7 @@ from .case import (
 from .codes import (
     archive_mark,
     broken_numbers,
+    cited_year_doubts,
     dot_decimals,
     glued_year_suggestion,
     legislature_suggestion,
@@ -589,7 +590,7 @@ class Corrector:
             changes = [c for c in changes if c[0].start not in everyday]
         changes = _broken_addresses(changes, addresses)
         if noise.letters:
-            changes = glued_code_doubts(tokens, changes)
+            changes = cited_year_doubts(norm, tokens, glued_code_doubts(tokens, changes))
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
