@@ -6,6 +6,7 @@ from pipeline.correction.codes import (
     archive_mark,
     broken_numbers,
     cited_year_doubts,
+    clause_sequence_doubts,
     dot_decimals,
     glued_year_suggestion,
     legislature_suggestion,
@@ -78,3 +79,10 @@ def test_a_cited_documents_number_and_date_bear_the_same_year():
     doubted = [(c[0].text, c[1], c[3]) for c in cited_year_doubts(text, tokens, [])]
     assert doubted == [("35/2023/QH15", "35/2025/QH15", True), ("2025", "2023", True),
                        ("12/2024/QĐ-UBND", "12/2025/QĐ-UBND", True), ("5/3/2025", "5/3/2024", True)]
+
+
+def test_a_clause_number_that_breaks_its_lists_count_is_flagged():
+    text = "1. Mục đích\nx.\n2. Yêu cầu\nx.\n5. Thời gian\nx.\n4. Kinh phí\nII. TỔ CHỨC\n1. Lại\n2. Hai\n3) Ba\n9) Chín\n"
+    tokens = list(tokenize(text))
+    doubted = [(c[0].text, c[1], c[3]) for c in clause_sequence_doubts(text, tokens, [])]
+    assert doubted == [("5", "3", True)]  # (a list restarting keeps its count; "3)" and "9)" have none after)

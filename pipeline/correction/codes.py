@@ -3,7 +3,7 @@ archive's mark.
 
 Codes are never changed by the decoder (tokens.PROTECTED): these rules flag the ones that are
 probably misread (``odd_code``, ``odd_year``, ``odd_share``, ``split_document_number``,
-``dot_decimals``, ``cited_year_doubts``), suggest what a code lost (``glued_year_suggestion``, ``legislature_suggestion``,
+``dot_decimals``, ``cited_year_doubts``, ``clause_sequence_doubts``), suggest what a code lost (``glued_year_suggestion``, ``legislature_suggestion``,
 ``broken_numbers``) and mend the one mark whose reading is certain (``archive_mark``). Pure
 functions on the text and its tokens.
 """
@@ -217,4 +217,26 @@ def cited_year_doubts(
             if code is not None and code.end - code.start == len(code.text):
                 suggestion = text[code.start:m.start(1)] + m.group(2) + text[m.end(1):code.end]
                 doubted[code.start] = (code, suggestion, CITED_YEAR_CONFIDENCE, True, ())
+    return _with_doubts(changes, doubted) if doubted else changes
+
+
+# a clause's number opening a line: "3. Sở Giáo dục...", "2) Thời gian"
+_CLAUSE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})([.)])[ \t]", re.MULTILINE)
+CLAUSE_NUMBER_CONFIDENCE = 0.5
+
+
+def clause_sequence_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag a clause's number that breaks its list's count between two that keep it ("4. ... 3. ...
+    6." or "4. ... 9. ... 6."), with the number due suggested: a list restarting ("3. ... 1. ... 2.")
+    keeps its count and is left."""
+    labels = [(m.start(1), int(m.group(1)), m.group(2)) for m in _CLAUSE_NUMBER.finditer(text)]
+    starts = {tok.start: tok for tok in tokens}
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+    for before, (offset, number, stop), after in zip(labels, labels[1:], labels[2:], strict=False):
+        due = before[1] + 1
+        tok = starts.get(offset)
+        if after[1] == due + 1 and number != due and before[2] == stop == after[2] and tok is not None:
+            doubted[offset] = (tok, str(due), CLAUSE_NUMBER_CONFIDENCE, True, ())
     return _with_doubts(changes, doubted) if doubted else changes

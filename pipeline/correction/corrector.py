@@ -56,6 +56,7 @@ from .codes import (
     archive_mark,
     broken_numbers,
     cited_year_doubts,
+    clause_sequence_doubts,
     dot_decimals,
     glued_year_suggestion,
     legislature_suggestion,
@@ -591,6 +592,7 @@ class Corrector:
         changes = _broken_addresses(changes, addresses)
         if noise.letters:
             changes = cited_year_doubts(norm, tokens, glued_code_doubts(tokens, changes))
+            changes = clause_sequence_doubts(norm, tokens, changes)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
         if noise.letters and not noise.latin_marks:
