@@ -86,3 +86,5 @@ def test_a_clause_number_that_breaks_its_lists_count_is_flagged():
     tokens = list(tokenize(text))
     doubted = [(c[0].text, c[1], c[3]) for c in clause_sequence_doubts(text, tokens, [])]
     assert doubted == [("5", "3", True)]  # (a list restarting keeps its count; "3)" and "9)" have none after)
+    text = "Điều 1. Phê duyệt\nx.\nĐiều 7. Giao\nx.\nĐiều 3. Hiệu lực\n"
+    assert [(c[0].text, c[1]) for c in clause_sequence_doubts(text, list(tokenize(text)), [])] == [("7", "2")]

@@ -220,23 +220,25 @@ def cited_year_doubts(
     return _with_doubts(changes, doubted) if doubted else changes
 
 
-# a clause's number opening a line: "3. Sở Giáo dục...", "2) Thời gian"
-_CLAUSE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})([.)])[ \t]", re.MULTILINE)
+# a clause's number opening a line: "3. Sở Giáo dục...", "2) Thời gian"; an article's ("Điều 3.")
+_CLAUSE_NUMBERS = (re.compile(r"^[ \t]*(\d{1,2})([.)])[ \t]", re.MULTILINE),
+                   re.compile(r"^[ \t]*Điều[ \t]+(\d{1,2})([.:]?)", re.MULTILINE))
 CLAUSE_NUMBER_CONFIDENCE = 0.5
 
 
 def clause_sequence_doubts(
     text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-    """Flag a clause's number that breaks its list's count between two that keep it ("4. ... 3. ...
-    6." or "4. ... 9. ... 6."), with the number due suggested: a list restarting ("3. ... 1. ... 2.")
-    keeps its count and is left."""
-    labels = [(m.start(1), int(m.group(1)), m.group(2)) for m in _CLAUSE_NUMBER.finditer(text)]
+    """Flag a clause's or an article's number that breaks its list's count between two that keep it
+    ("4. ... 3. ... 6.", "Điều 1. ... Điều 7. ... Điều 3."), with the number due suggested: a list
+    restarting ("3. ... 1. ... 2.") keeps its count and is left."""
     starts = {tok.start: tok for tok in tokens}
     doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
-    for before, (offset, number, stop), after in zip(labels, labels[1:], labels[2:], strict=False):
-        due = before[1] + 1
-        tok = starts.get(offset)
-        if after[1] == due + 1 and number != due and before[2] == stop == after[2] and tok is not None:
-            doubted[offset] = (tok, str(due), CLAUSE_NUMBER_CONFIDENCE, True, ())
+    for pattern in _CLAUSE_NUMBERS:
+        labels = [(m.start(1), int(m.group(1)), m.group(2)) for m in pattern.finditer(text)]
+        for before, (offset, number, stop), after in zip(labels, labels[1:], labels[2:], strict=False):
+            due = before[1] + 1
+            tok = starts.get(offset)
+            if after[1] == due + 1 and number != due and before[2] == stop == after[2] and tok is not None:
+                doubted[offset] = (tok, str(due), CLAUSE_NUMBER_CONFIDENCE, True, ())
     return _with_doubts(changes, doubted) if doubted else changes
