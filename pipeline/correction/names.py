@@ -11,6 +11,9 @@ turns a label into readings and bonuses for that slot (``Corrector._make_slot``)
 - ``_agency_unit_slots``: "tính" closing an agency's name before a clause's end (PLACE_UNIT);
 - ``_year_names``, ``_after_parens``, ``_number_labels``: a year of the sexagenary cycle, a word
   that lost its first letters into a "(", the "Số" label of a letter's number.
+
+And ``name_agreement_doubts``, on the corrector's changes: a name the letter writes more than once
+is read alike at each place.
 """
 
 from __future__ import annotations
@@ -421,12 +424,11 @@ NAME_AGREEMENT_CONFIDENCE = 0.5  # the posterior a kept occurrence's flag carrie
 
 def name_agreement_doubts(
     text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
-    *, flag_kept: bool = True,
 ) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
-    """A name read the same at two places of a letter, that the corrector changed at one and kept
-    at the other ("TỈNH LAM THỦY" kept, the date line's "Lam Thủy" made "Lâm Thủy"): two readings
-    of the page agree, and the LM knows names least. The change is only suggested, and the
-    occurrence kept as read is flagged with it, so the clerk decides the name once.
+    """Doubts from the readings of a name the letter writes more than once: changed at one place
+    and kept at another that reads it alike (``_doubt_one_sided_changes``), or spelled once otherwise
+    than the letter spells it (``_doubt_odd_spellings``). The LM knows names least, the page's own
+    readings best.
 
     Names are pairs of capitalised words one space apart, compared by their letters without marks
     or case; each occurrence's reading and output with marks, without case."""
@@ -444,29 +446,36 @@ def name_agreement_doubts(
             occurrences.setdefault(key, []).append((first, second))
     doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
     for pairs in occurrences.values():
-        if len(pairs) < 2:
-            continue
-        for pair in pairs:
-            read = tuple(tok.text.lower() for tok in pair)
-            changed = [tok for tok in pair if output(tok) != tok.text.lower()]
-            if not changed:
-                continue
-            kept = [other for other in pairs if other is not pair
-                    and tuple(tok.text.lower() for tok in other) == read
-                    and all(output(tok) == tok.text.lower() for tok in other)]
-            if not kept:
-                continue
-            for tok in changed:
-                change = by_start[tok.start]
-                doubted[tok.start] = (tok, change[1], change[2], True, change[4])
-            if flag_kept:
-                for other in kept:
-                    for tok, mine in zip(other, pair, strict=True):
-                        if mine in changed and tok.start not in doubted and tok.start not in by_start:
-                            doubted[tok.start] = (tok, tok.text, NAME_AGREEMENT_CONFIDENCE, True,
-                                                  (_cased_like(by_start[mine.start][1], tok.text),))
-        _doubt_odd_spellings(pairs, output, by_start, doubted)
+        if len(pairs) >= 2:
+            _doubt_one_sided_changes(pairs, output, by_start, doubted)
+            _doubt_odd_spellings(pairs, output, by_start, doubted)
     return _with_doubts(changes, doubted) if doubted else changes
+
+
+def _doubt_one_sided_changes(
+    pairs: list[tuple[Token, Token]], output: Callable[[Token], str],
+    by_start: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]],
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> None:
+    """A name read alike at two places, changed at one and kept at the other ("TỈNH LAM THỦY" kept,
+    the date line's "Lam Thủy" made "Lâm Thủy"): the change is only suggested, and the place kept
+    as read is flagged with it, so the clerk decides the name once."""
+    for pair in pairs:
+        read = tuple(tok.text.lower() for tok in pair)
+        changed = [tok for tok in pair if output(tok) != tok.text.lower()]
+        kept = [other for other in pairs if other is not pair and changed
+                and tuple(tok.text.lower() for tok in other) == read
+                and all(output(tok) == tok.text.lower() for tok in other)]
+        if not kept:
+            continue
+        for tok in changed:
+            change = by_start[tok.start]
+            doubted[tok.start] = (tok, change[1], change[2], True, change[4])
+        for other in kept:
+            for tok, mine in zip(other, pair, strict=True):
+                if mine in changed and tok.start not in doubted and tok.start not in by_start:
+                    doubted[tok.start] = (tok, tok.text, NAME_AGREEMENT_CONFIDENCE, True,
+                                          (_cased_like(by_start[mine.start][1], tok.text),))
 
 
 def _doubt_odd_spellings(
