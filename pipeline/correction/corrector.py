@@ -1717,10 +1717,10 @@ UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of t
 SURE_TONE_CONF = 95.0
 SURE_TONE_REMOVAL = 0.99
 # ...and one that puts another tone in its place, from this posterior, unless the page repeats that swap
-# or it is blur's: a hỏi's hook read as a sắc (viet.split_tone numbers them 3 and 2), a third of the
-# character errors of the issue-5 renders, the reverse hardly ever ("có sổ ký nhận" is no "số")
+# or it is blur's: a hỏi's hook read as a sắc (read, meant), a third of the character errors of the
+# issue-5 renders, the reverse hardly ever ("có sổ ký nhận" is no "số")
 SURE_TONE_SWAP = 0.8
-BLUR_TONE_SWAPS = frozenset({(2, 3)})
+BLUR_TONE_SWAPS = frozenset({(split_tone("á")[1], split_tone("ả")[1])})
 # a word of a person's or a place's name that Tesseract read, as a syllable, with this confidence is
 # changed only from this posterior, else suggested: the LM knows names least ("Lường Văn Thoại",
 # "huyện Vĩnh Tràng", "tỉnh Lam Giang" are no misreads of "Lương", "Trăng", "Lâm")
