@@ -315,6 +315,12 @@ class DocumentNoise:
     def emission(self, cand: Candidate) -> float:
         return CHANNEL_WEIGHT * self._emission(cand)
 
+    def swap_rate(self, pair: tuple[int, int] | None) -> float | None:
+        """The page's own rate of the tone swap ``pair`` (read, meant) when it repeats it, else None."""
+        if pair is None or not self.tone_swaps:
+            return None
+        return next((rate for swap, rate in self.tone_swaps if swap == pair), None)
+
     def _emission(self, cand: Candidate) -> float:
         own = self._features(cand)
         if cand.learned is None:
@@ -325,8 +331,8 @@ class DocumentNoise:
         return max(own, LEARNED_WEIGHT * cand.learned) if LEARNED_MAX else own
 
     def _features(self, cand: Candidate) -> float:
-        if cand.tone_swap is not None and self.tone_swaps:
-            rate = next((rate for pair, rate in self.tone_swaps if pair == cand.tone_swap), None)
+        if cand.tone_swap is not None and self.tone_swaps:  # (inline: every reading passes here)
+            rate = self.swap_rate(cand.tone_swap)
             if rate is not None and cand.changed == 1.0 and not (cand.dropped or cand.edits or cand.collapsed):
                 return math.log(rate)
         if cand.vowel_lost and not self.latin_marks:
@@ -2167,27 +2173,31 @@ def _guesses_name(read: str, surface: str, noise: DocumentNoise) -> bool:
     if read.isupper() or surface.lower() == read.lower():
         return False
     (read_bare, read_tone), (meant_bare, meant_tone) = split_tone(read.lower()), split_tone(surface.lower())
-    swapped = any(pair == (read_tone, meant_tone) for pair, _ in noise.tone_swaps)
-    return read_bare != meant_bare or not (not read_tone or swapped)
+    return read_bare != meant_bare or bool(read_tone) and noise.swap_rate((read_tone, meant_tone)) is None
 
 
 def _swaps_sure_tone(tok: Token, surface: str, conf: float | None, known: bool, noise: DocumentNoise) -> bool:
     """The change puts another tone in place of one Tesseract read surely on a known word ("có sổ
     ký nhận" -> "số"), and the page does not repeat that swap (DocumentNoise.tone_swaps)."""
-    if conf is None or conf < SURE_TONE_CONF or not known or tok.kind != WORD:
+    if not _surely_read_known(tok, conf, known):
         return False
     pair = tone_swap(tok.text.lower(), surface.lower())
-    return pair is not None and pair not in BLUR_TONE_SWAPS and not any(pair == swap for swap, _ in noise.tone_swaps)
+    return pair is not None and pair not in BLUR_TONE_SWAPS and noise.swap_rate(pair) is None
 
 
 def _removes_sure_tone(tok: Token, surface: str, conf: float | None, known: bool) -> bool:
     """The change takes off the tone of a known word Tesseract read surely ("Lĩnh" -> "Linh", "đặc
     sản" -> "san"): OCR seldom writes a tone that is not there, but for a speck on the dot of an
     i, which it reads as a hook ("chỉ" for "chi")."""
-    if conf is None or conf < SURE_TONE_CONF or not known or tok.kind != WORD or "ỉ" in tok.text.lower():
+    if not _surely_read_known(tok, conf, known) or "ỉ" in tok.text.lower():
         return False
     (read, read_tone), (meant, meant_tone) = split_tone(tok.text.lower()), split_tone(surface.lower())
     return bool(read_tone) and not meant_tone and read == meant
+
+
+def _surely_read_known(tok: Token, conf: float | None, known: bool) -> bool:
+    """A known word Tesseract read with at least SURE_TONE_CONF."""
+    return conf is not None and conf >= SURE_TONE_CONF and known and tok.kind == WORD
 
 
 ABBREVIATION_CONF = 85.0

@@ -27,7 +27,7 @@ from collections.abc import Callable, Container
 from .segment import canonical
 from .shapes import _same_line, _with_doubts
 from .tokens import MIXED, WORD, Token
-from .viet import has_marks, strip_marks
+from .viet import apply_case, has_marks, strip_marks
 
 FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, TITLE = "family", "middle", "given", "title"
 
@@ -475,7 +475,7 @@ def _doubt_one_sided_changes(
             for tok, mine in zip(other, pair, strict=True):
                 if mine in changed and tok.start not in doubted and tok.start not in by_start:
                     doubted[tok.start] = (tok, tok.text, NAME_AGREEMENT_CONFIDENCE, True,
-                                          (_cased_like(by_start[mine.start][1], tok.text),))
+                                          (apply_case(tok.text, by_start[mine.start][1].lower()),))
 
 
 def _doubt_odd_spellings(
@@ -498,11 +498,4 @@ def _doubt_odd_spellings(
         for tok, word in zip(pair, usual, strict=True):
             if output(tok) != word and tok.start not in doubted:
                 # (the token as read stays: the decoder's own reading of it is as odd)
-                doubted[tok.start] = (tok, _cased_like(word, tok.text), NAME_AGREEMENT_CONFIDENCE, True, ())
-
-
-def _cased_like(word: str, model: str) -> str:
-    """``word`` in the case of ``model`` ("Lâm" like "LAM" is "LÂM")."""
-    if model.isupper():
-        return word.upper()
-    return word[:1].upper() + word[1:].lower() if model[:1].isupper() else word.lower()
+                doubted[tok.start] = (tok, apply_case(tok.text, word.lower()), NAME_AGREEMENT_CONFIDENCE, True, ())
