@@ -206,18 +206,25 @@ def cited_year_doubts(
     read as "5" in either is the usual cause ("35/2023/QH15 ngày 27 tháng 11 năm 2025")."""
     doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
     for m in _CITED_WITH_DATE.finditer(text):
-        coded, year = m.group(1), m.start(2)
-        # (the year alone, or the end of a date token: "5/3/2025")
-        tok = next((tok for tok in tokens if tok.start <= year < tok.end), None)
-        if coded != m.group(2) and tok is not None and tok.end - tok.start == len(tok.text):
-            suggestion = text[tok.start:year] + coded + text[m.end(2):tok.end]
+        if m.group(1) == m.group(2):
+            continue
+        dated = _with_year(text, tokens, m.span(2), m.group(1))
+        if dated is None:
+            continue
+        # (either may be the misread one: the number is flagged too, with the date's year)
+        for tok, suggestion in filter(None, (dated, _with_year(text, tokens, m.span(1), m.group(2)))):
             doubted[tok.start] = (tok, suggestion, CITED_YEAR_CONFIDENCE, True, ())
-            # (either may be the misread one: the number is flagged too, with the date's year)
-            code = next((tok for tok in tokens if tok.start <= m.start(1) < tok.end), None)
-            if code is not None and code.end - code.start == len(code.text):
-                suggestion = text[code.start:m.start(1)] + m.group(2) + text[m.end(1):code.end]
-                doubted[code.start] = (code, suggestion, CITED_YEAR_CONFIDENCE, True, ())
     return _with_doubts(changes, doubted) if doubted else changes
+
+
+def _with_year(text: str, tokens: list[Token], span: tuple[int, int], year: str) -> tuple[Token, str] | None:
+    """The token holding the year at ``span`` (the year alone, a code, the end of a date: "5/3/2025")
+    and its text with ``year`` there; None unless a token holds it as written."""
+    start, end = span
+    tok = next((tok for tok in tokens if tok.start <= start < tok.end), None)
+    if tok is None or tok.end - tok.start != len(tok.text):
+        return None
+    return tok, text[tok.start:start] + year + text[end:tok.end]
 
 
 # a clause's number opening a line: "3. Sở Giáo dục...", "2) Thời gian"; an article's ("Điều 3.")
