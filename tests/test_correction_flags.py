@@ -559,3 +559,43 @@ def test_a_figure_between_small_letters_is_doubted_however_sure_the_decoder(corr
 def test_a_short_word_alone_between_blank_lines_is_flagged(corrector: Corrector) -> None:
     text = "Tổng kinh phí 1.110 triệu đồng), trong đó:\n\fna\n\n- Ngân sách huyện hỗ trợ.\nCác xã, phường và\nxã\n"
     assert set(_flagged(corrector.correct(text))) == {"na"}
+
+
+PIG_LETTER = ("Các hộ không bán chạy heo bệnh cho thương lái. Tiêu hủy heo bệnh chậm nhất 48 giờ.\n"
+              "Không vận chuyển heo bệnh ra khỏi vùng dịch; rắc vôi bột quanh chuồng heo.")
+
+
+def test_a_word_the_page_reads_surely_again_and_again_is_its_own(corrector: Corrector) -> None:
+    """"heo" read at 97 four times is the letter's word: neither made "theo" nor flagged."""
+    res = corrector.correct(PIG_LETTER, token_confidences=_spans(PIG_LETTER, 97.0))
+    assert res.text.count("heo bệnh") == 3 and "theo" not in res.text
+    assert "heo" not in _flagged(res)
+
+
+def test_repeated_sure_words_need_every_reading_sure_enough() -> None:
+    tokens = list(tokenize(PIG_LETTER, engine.ProtectedWords.from_words((), ())))
+    confs = [97.0] * len(tokens)
+    heo = [i for i, t in enumerate(tokens) if t.text == "heo"]
+    assert set(heo) <= engine._repeated_sure_words(tokens, confs, {})
+    confs[heo[0]] = 40.0  # once read shakily: the page is not sure of it
+    assert not set(heo) & engine._repeated_sure_words(tokens, confs, {})
+
+
+def test_only_another_tone_keeps_the_doubt_of_a_repeated_sure_word() -> None:
+    assert engine._rival_is_no_tone_swap(["heo", "theo"], [0.4, 0.6], 0)
+    assert engine._rival_is_no_tone_swap(["heo", "hẻo"], [0.4, 0.6], 0)
+    assert not engine._rival_is_no_tone_swap(["bế", "bể"], [0.4, 0.6], 0)  # blur's misread: still doubted
+    assert engine._rival_is_no_tone_swap(["yang"], [1.0], 0)
+
+
+def test_units_of_measure_are_not_flagged(corrector: Corrector) -> None:
+    text = "Tuyến đường dài 9,75 km, tiêu hủy 41.275 kg heo hơi."
+    res = corrector.correct(text, token_confidences=_spans(text, 96.0))
+    assert res.text == text
+    assert not {"km", "kg", "km,"} & set(_flagged(res))
+
+
+def test_a_common_word_read_surely_again_and_again_is_still_judged() -> None:
+    tokens = list(tokenize(PIG_LETTER, engine.ProtectedWords.from_words((), ())))
+    heo = {i for i, t in enumerate(tokens) if t.text == "heo"}
+    assert not heo & engine._repeated_sure_words(tokens, [97.0] * len(tokens), {"heo": engine.OWN_WORD_RARE})

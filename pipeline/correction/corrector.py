@@ -30,7 +30,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -556,8 +556,10 @@ class Corrector:
         # text read with a Vietnamese model, its marks kept (not English-model, not de-accented text)
         marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
         sure_names = _surely_read_names(tokens, in_names, confs, marked) if SURE_NAMES else {}
+        plain_marked = marked and OWN_WORDS_TEXT and all(c is None for c in confs)
+        own_words = _repeated_sure_words(tokens, confs, self.known, plain_marked) if OWN_WORDS else set()
         changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered,
-                                        sure_names)
+                                        sure_names, own_words)
         changes = renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
         changes = archive_mark(norm, tokens, broken_numbers(norm, tokens, changes))
         changes = _broken_dates(norm, changes)
@@ -895,12 +897,15 @@ class Corrector:
         named: frozenset[int] | set[int] = frozenset(),
         ordered: frozenset[int] | set[int] = frozenset(),
         sure_names: dict[int, str] | None = None,
+        own_words: frozenset[int] | set[int] = frozenset(),
     ) -> tuple[list[tuple[Token, str, float, bool, tuple[str, ...]]], set[int]]:
         """The decoder's choices as changes and flags, and the starts of the tokens a clerks'
         decision settles in their context (never doubted again). ``named``: listed names, trusted
         where Tesseract read them surely; ``ordered``: points' labels their list's order confirms,
         trusted however Tesseract read them; ``sure_names``: names' words read surely, by their part
-        (a change of one is suggested unless it mends a misread)."""
+        (a change of one is suggested unless it mends a misread); ``own_words``: words the page reads
+        alike and surely again and again (_repeated_sure_words): kept as read against a change of
+        their letters, and not doubted unless for another tone (blur's misread)."""
         sure_names = sure_names or {}
         out = []
         taught: set[int] = set()
@@ -979,6 +984,8 @@ class Corrector:
             if (surface != tok.text and surface.isupper() and noise.letters and noise.drop < 0.5
                     and tok.text not in styled and _capitals_among_running_text(text, tokens, i, surface)):
                 surface = surface.lower()  # "số VỤ VỈ\nphạm": "vi", as "VỤ" is "vụ" (_case_slip)
+            if i in own_words and surface != tok.text and strip_marks(surface.lower()) != strip_marks(tok.text.lower()):
+                surface = tok.text  # "heo" read surely 20 times is the letter's word, not "theo"
             changed = surface != tok.text or tok.joined
             if not changed and noise.letters and noise.drop < 0.5 and tok.text not in styled:
                 lowered = self._case_slip(text, tokens, i, tok.text)
@@ -990,8 +997,9 @@ class Corrector:
                 continue
             # without OCR confidences a change's doubt is unused (applied by its posterior alone)
             doubt = -10.0
-            if not changed and (i in ordered or i in named and (confs[i] is None or confs[i] >= NAMES_TRUSTED_CONF)):
-                pass  # a listed name in its place ("huyện Mộ Đức", "bà Huỳnh Thị Gái"): the LM knows names least
+            if not changed and (i in ordered or i in named and (confs[i] is None or confs[i] >= NAMES_TRUSTED_CONF)
+                                or i in own_words and _rival_is_no_tone_swap(slot.words, post, j)):
+                pass  # a listed name in its place ("huyện Mộ Đức"), the page's own word: the LM knows them least
             elif not changed or ocr_weights or (noise.ocr and UNAPPLY_DOUBT_TEXT is not None):
                 # a word left as read is judged by its posterior decided with a neighbour, when that
                 # is lower (a change keeps its own: whether it applies is the decoder's call)
@@ -1734,6 +1742,15 @@ SURE_NAMES = True
 SURE_NAME_CONF = 90.0
 SURE_NAME_POSTERIOR = 1.01
 SURE_NAMES_TEXT = True
+# a rare syllable (small letters or title case) read this surely this often, never below the floor, is
+# the letter's own word: its letters are kept against the LM, and it is doubted only for another tone
+OWN_WORDS = True
+OWN_WORD_CONF = 95.0
+OWN_WORD_REPEATS = 3
+OWN_WORD_FLOOR = 60.0
+OWN_WORD_RARE = 100  # (corpus count below which the LM knows a word too little to overrule the page)
+OWN_WORDS_TEXT = True  # in plain text with its marks: a rare small-letter word written alike this often
+OWN_WORD_REPEATS_TEXT = 4
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
@@ -2164,6 +2181,42 @@ def _surely_read_names(
     return {i: label for i, label in in_names.items() if label in _NAME_LABELS
             and (marked and SURE_NAMES_TEXT if confs[i] is None else confs[i] >= SURE_NAME_CONF)
             and tokens[i].kind == WORD and is_valid_syllable(tokens[i].text.lower())}
+
+
+def _repeated_sure_words(
+    tokens: list[Token], confs: list[float | None], known: Mapping[str, int], plain: bool = False,
+) -> set[int]:
+    """Syllables in small letters or opening with a capital (not in capitals, whose marks Tesseract
+    drops) read alike with at least OWN_WORD_CONF at OWN_WORD_REPEATS places or more, and never
+    below OWN_WORD_FLOOR, that the corpus writes fewer than OWN_WORD_RARE times: the letter's own
+    words, which the legal LM knows too little to judge ("heo bệnh" in a letter on swine fever is
+    no "theo"; "huyện Krông Yang"). A common word read surely is still doubted: "có gắng" is "cố"."""
+    sure: Counter[str] = Counter()
+    shaky: set[str] = set()
+    for tok, conf in zip(tokens, confs, strict=False):
+        if conf is None and plain:
+            conf = OWN_WORD_CONF if tok.text.islower() else None  # (plain text: repeats alone, small letters)
+        if (tok.kind != WORD or conf is None or not (tok.text.islower() or tok.text.istitle())
+                or not is_valid_syllable(tok.text.lower())):
+            continue
+        if conf >= OWN_WORD_CONF:
+            sure[tok.text] += 1
+        elif conf < OWN_WORD_FLOOR:
+            shaky.add(tok.text)
+    words = {w for w, n in sure.items()
+             if n >= (OWN_WORD_REPEATS_TEXT if plain else OWN_WORD_REPEATS) and w not in shaky
+             and known.get(canonical(w), 0) < OWN_WORD_RARE}
+    return {i for i, tok in enumerate(tokens) if tok.kind == WORD and tok.text in words}
+
+
+def _rival_is_no_tone_swap(words: Sequence[str], post: list[float] | None, j: int) -> bool:
+    """There is no other reading, or the likeliest one does not put another tone in place of the
+    one read (the doubt of "heo" is "theo" or "hẻo"; that of "bế lọc" on a blurred page is "bể",
+    a hỏi read as a sắc, which blur does however surely the word was read)."""
+    if post is None or len(words) < 2:
+        return True  # no other reading at all
+    rival = max((k for k in range(len(words)) if k != j), key=post.__getitem__)
+    return tone_swap(words[j], words[rival]) is None
 
 
 def _guesses_name(read: str, surface: str, noise: DocumentNoise) -> bool:
