@@ -90,6 +90,7 @@ def split_document_number(text: str, tokens: list[Token], i: int) -> bool:
             and text[tokens[i].end:after.start] == " " and text[before.end:tokens[i].start].strip() in ("", ":"))
 
 
+# a document number cut after its type where its hyphen was lost or broken: "2269/QĐ TTg"
 _NUMBER_WITHOUT_ISSUER = re.compile(r"\d{1,5}(?:/\d{4})?/[A-ZĐ]{2,6}")
 _ISSUER = re.compile(r"[A-ZĐ][A-ZĐa-zđ]{1,7}")
 _BROKEN_HYPHEN = re.compile(r"-? -?|- -")  # "2269/QĐ TTg", "2269/QĐ- -TTg"

@@ -2137,7 +2137,6 @@ def _junk_shaped(text: str, tok: Token, protected: ProtectedWords, known: dict[s
     return not is_valid_syllable(tok.text) and canonical(tok.text) not in known
 
 
-# a document number cut after its type where its hyphen was lost or broken: "2269/QĐ TTg"
 DATE_REPAIR_CONFIDENCE = 0.97  # separators only: the digits are the reader's
 DATE_DOUBT_CONFIDENCE = 0.5
 

@@ -463,7 +463,9 @@ def _doubt_one_sided_changes(
     for pair in pairs:
         read = tuple(tok.text.lower() for tok in pair)
         changed = [tok for tok in pair if output(tok) != tok.text.lower()]
-        kept = [other for other in pairs if other is not pair and changed
+        if not changed:
+            continue
+        kept = [other for other in pairs if other is not pair
                 and tuple(tok.text.lower() for tok in other) == read
                 and all(output(tok) == tok.text.lower() for tok in other)]
         if not kept:
