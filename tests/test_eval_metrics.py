@@ -53,6 +53,12 @@ def test_ser_insertion_and_deletion():
     assert m.syllable_error_rate("Ủy nhân dân", "Ủy ban nhân dân") == m.ErrorCounts(1, 4)
 
 
+def test_superscript_digits_compare_as_digits():
+    # OCR prints no superscripts: "m2" is the reading of a printed "m²"
+    assert m.syllable_error_rate("3.260 m2 đất, 5 m3", "3.260 m² đất, 5 m³") == m.ErrorCounts(0, 5)
+    assert m.cer("m2", "m²").errors == 0
+
+
 def test_ser_punctuation_insensitive_variant():
     pred, gold = "Củ Chi ngày 11", "Củ Chi, ngày 11 -"
     assert m.syllable_error_rate(pred, gold) == m.ErrorCounts(2, 5)

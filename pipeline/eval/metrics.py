@@ -4,7 +4,9 @@ Pure functions on plain values (strings, lists, dicts of the JSON contract). Eve
 metric returns raw counts, not only a rate, so that totals over many documents are
 micro-averages: sum the numerators, sum the denominators, divide once.
 
-Text is compared after NFC and whitespace folding. A syllable is a whitespace-split
+Text is compared after NFC and whitespace folding, with superscript and subscript digits read as
+digits: OCR engines print no superscripts, so "m2" is the faithful reading of a printed "m²" (and
+what a typist writes too). A syllable is a whitespace-split
 token (Vietnamese writes one syllable per token). Alignment and edit distance come
 from rapidfuzz's Levenshtein; tokens are mapped to integers first so that the token
 alignment runs on the same fast code path as the character one.
@@ -33,6 +35,8 @@ HEADER_FIELDS = (
 )
 SIGNATURE_FIELDS = ("authority", "title", "signer")
 
+# superscript and subscript digits compared as digits ("m²" is "m2": see the module docstring)
+_SCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", "01234567890123456789")
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-"})
 
 
@@ -130,8 +134,9 @@ class Token:
 
 
 def normalize_text(text: str) -> str:
-    """NFC, every run of whitespace (form feeds and line breaks too) -> one space."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC, script digits as digits, every run of whitespace (form feeds and line breaks too) ->
+    one space."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(_SCRIPT_DIGITS).split())
 
 
 def fold(value: str) -> str:
@@ -168,7 +173,7 @@ def tokenize(text: str, *, punct_insensitive: bool = False) -> list[Token]:
     for raw in text.split():
         start = text.index(raw, pos)
         pos = start + len(raw)
-        value = unicodedata.normalize("NFC", raw)
+        value = unicodedata.normalize("NFC", raw).translate(_SCRIPT_DIGITS)
         if punct_insensitive:
             value = strip_punct(value)
             if not value:
