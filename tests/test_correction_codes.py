@@ -47,6 +47,12 @@ def test_a_year_no_letter_writes_and_a_share_with_a_leading_zero():
     assert [tok.text for tok in tokens if odd_share(text, tok)] == ["00", "05"]
 
 
+def test_a_span_of_years_closed_by_five_figures_is_odd():
+    text = "giai đoạn 2022 - 20257; giai đoạn 2021 - 2025, từ 2024 - 3000 và 2024 - 12 lần, 5 - 12345"
+    tokens = list(tokenize(text))
+    assert [tok.text for i, tok in enumerate(tokens) if odd_year(text, tokens, i)] == ["20257", "3000"]
+
+
 def test_a_decimal_read_with_a_dot():
     text = "Tỷ lệ 22,72 4,29 30.05 1,76\n1.2. Nội dung\n89.4%\n2.350\n"
     tokens = list(tokenize(text))

@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.correction import Corrector
 from pipeline.correction import corrector as engine
+from pipeline.correction.segment import sentences
 from pipeline.correction.tokens import tokenize
 from pipeline.correction.viet import strip_marks
 from pipeline.resources import models_dir
@@ -599,3 +600,52 @@ def test_a_common_word_read_surely_again_and_again_is_still_judged() -> None:
     tokens = list(tokenize(PIG_LETTER, engine.ProtectedWords.from_words((), ())))
     heo = {i for i, t in enumerate(tokens) if t.text == "heo"}
     assert not heo & engine._repeated_sure_words(tokens, [97.0] * len(tokens), {"heo": engine.OWN_WORD_RARE})
+
+
+HIGHLAND_LETTER = ("Đoàn kiểm tra làm việc tại huyện Krông Yang và xã Ea Lang. Huyện Krông Yang báo cáo "
+                   "tiến độ; xã Ea Lang nêu khó khăn. UBND huyện Krông Yang và xã Ea Lang thống nhất.")
+
+
+def test_a_name_the_page_reads_alike_and_fairly_surely_is_its_own() -> None:
+    """Tesseract is less sure of minority names ("Krông", "Ea") however clear the print: a name's
+    word counts from OWN_NAME_CONF, and may be no Vietnamese syllable if the corpus writes it."""
+    tokens = list(tokenize(HIGHLAND_LETTER, engine.ProtectedWords.from_words((), ())))
+    known = {"krông": 8, "yang": 3, "ea": 30}
+    own = {tokens[i].text for i in engine._repeated_sure_words(tokens, [91.0] * len(tokens), known)}
+    assert {"Krông", "Yang", "Ea"} <= own
+    assert "tiến" not in own  # small letters still need OWN_WORD_CONF
+
+
+def test_a_name_with_the_tone_the_page_misreads_needs_the_full_confidence() -> None:
+    text = "bản Khuối Lừ, bản Khuối Lừ và bản Khuối Lừ"
+    tokens = list(tokenize(text, engine.ProtectedWords.from_words((), ())))
+    sac = engine.split_tone("á")[1]
+    assert "Khuối" in {tokens[i].text for i in engine._repeated_sure_words(tokens, [91.0] * len(tokens), {})}
+    blurred = engine._repeated_sure_words(tokens, [91.0] * len(tokens), {}, swapped_tones=frozenset({sac}))
+    assert "Khuối" not in {tokens[i].text for i in blurred}
+
+
+def test_a_word_the_page_reads_surely_elsewhere_is_less_in_doubt_where_it_is_blotted(corrector: Corrector) -> None:
+    text = ("Thí sinh có mặt tại điểm thi lúc 7 giờ. Mỗi điểm thi có một tổ y tế; "
+            "danh sách điểm thi niêm yết tại trường.\n")
+    spans = _spans(text, 96.0)
+    third = text.rindex("điểm")
+    blotted = [(s, e, 62.0 if s == third else c) for s, e, c in spans]
+    assert "điểm" not in _flagged(corrector.correct(text, token_confidences=blotted))
+    alone = "Thí sinh có mặt tại điểm thi lúc 7 giờ.\n"
+    assert "điểm" in _flagged(corrector.correct(alone, token_confidences=[
+        (s, e, 62.0 if alone[s:e] == "điểm" else c) for s, e, c in _spans(alone, 96.0)]))
+
+
+def test_a_slash_parts_two_words_for_the_lm(corrector: Corrector) -> None:
+    """"đồng/hộ" is no "đồng hồ" (a clock): the LM reads the words on either side apart."""
+    text = "Hỗ trợ 40.000.000 đồng/hộ; sửa nhà 20.000.000 đồng/hộ.\n"
+    assert corrector.correct(text, token_confidences=_spans(text, 96.5)).text == text
+    tokens = list(tokenize("đồng/hộ và", engine.ProtectedWords.from_words((), ())))
+    assert sentences("đồng/hộ và", tokens, slash_parts=True) == [[0, -1, 1, 2]]
+    assert sentences("đồng/hộ và", tokens) == [[0, 1, 2]]
+
+
+def test_a_word_in_mixed_case_inside_running_text_is_written_small(corrector: Corrector) -> None:
+    text = "phun khử trùng 01 lần/tuần tại các khu\nvực CÒNn lại;\n"
+    assert "vực còn lại" in corrector.correct(text, token_confidences=_spans(text, 90.0)).text

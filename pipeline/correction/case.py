@@ -129,6 +129,12 @@ def _capitals_then_small(word: str) -> bool:
                for a, b, c in zip(word, word[1:], word[2:], strict=False)) and is_valid_syllable(word)
 
 
+def _mixed_case(word: str) -> bool:
+    """Capitals and small letters in no writer's pattern (neither all small, all capitals nor a
+    capital first): "CÒNn", "ĐƯợc". OCR's, whatever the word turns out to be."""
+    return not (word.islower() or word.isupper() or word.istitle())
+
+
 def _running_text_before(tokens: list[Token], last: int) -> bool:
     """Whether the words up to ``last`` end in running text: two small-letter words."""
     return last >= 1 and all(

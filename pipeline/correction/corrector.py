@@ -47,6 +47,7 @@ from .case import (
     _capitals_among_small,
     _capitals_then_small,
     _lookalike_capital,
+    _mixed_case,
     _odd_case,
     _running_text_before,
     _small_letter_among_capitals,
@@ -499,7 +500,8 @@ class Corrector:
         memo: dict[tuple[str, str, bool, bool, str | None, float], _Slot] = {}
         # a full stop before a small letter is a misread (a comma or dust): the LM reads on over it
         periods = stray_periods(norm, tokens) if noise.letters and not noise.latin_marks else []
-        groups = sentences(_stops_to_commas(norm, periods), tokens)
+        groups = sentences(_stops_to_commas(norm, periods), tokens,
+                           SLASH_PARTS and noise.letters and not noise.latin_marks)
         # (OCR-garbled text has capitals in odd places: "Pang" for "Đảng")
         use_capitals = self._capital_logp is not None and not noise.ocr
         inside, openers = _capitalised_inside(groups, tokens) if self._capital_logp is not None else (set(), set())
@@ -557,7 +559,9 @@ class Corrector:
         marked = noise.letters and not noise.latin_marks and noise.drop < 0.5
         sure_names = _surely_read_names(tokens, in_names, confs, marked) if SURE_NAMES else {}
         plain_marked = marked and OWN_WORDS_TEXT and all(c is None for c in confs)
-        own_words = _repeated_sure_words(tokens, confs, self.known, plain_marked) if OWN_WORDS else set()
+        own_words = (_repeated_sure_words(tokens, confs, self.known, plain_marked,
+                                          frozenset(read for (read, _meant), _rate in noise.tone_swaps))
+                     if OWN_WORDS else set())
         changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered,
                                         sure_names, own_words)
         changes = renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
@@ -907,6 +911,10 @@ class Corrector:
         alike and surely again and again (_repeated_sure_words): kept as read against a change of
         their letters, and not doubted unless for another tone (blur's misread)."""
         sure_names = sure_names or {}
+        # how often the page reads each word surely: a word it reads so elsewhere is less in doubt
+        # where a blot or a seal lowers Tesseract's confidence in it
+        surely_read = Counter(tok.text for tok, conf in zip(tokens, confs, strict=False)
+                              if conf is not None and conf >= READ_ELSEWHERE_CONF)
         out = []
         taught: set[int] = set()
         learned = self.learned.active
@@ -975,8 +983,10 @@ class Corrector:
             if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
                 continue
-            if written[1] and surface.istitle() and i >= 2 and _running_text_before(tokens, i - 1):
-                surface = surface.lower()  # "giám sát VƯỢt ngưỡng": a case slip inside running text
+            slipped = written[1] or not noise.latin_marks and noise.drop < 0.5 and _mixed_case(tok.text)
+            if slipped and surface.istitle() and i >= 2 and _running_text_before(tokens, i - 1):
+                # "giám sát VƯỢt ngưỡng", "khu vực CÒNn lại": a case slip inside running text
+                surface = surface.lower()
             if surface != tok.text and _small_letter_among_capitals(text, tokens, i):
                 surface = surface.upper()  # "CHỦ NGHiA VIỆT NAM": the mark read as the dot of an i
             if noise.latin_marks and surface != tok.text and _capitals_among_small(text, tokens, i):
@@ -1005,6 +1015,10 @@ class Corrector:
                 # is lower (a change keeps its own: whether it applies is the decoder's call)
                 paired = confidence if changed or pairs is None or pairs[i] is None else min(confidence, pairs[i])
                 doubt = self._doubt(text, tokens, slots, i, j, paired, confs, surface, changed, weights, styled)
+                if (not changed and READ_ELSEWHERE_TRUST and confidence >= READ_ELSEWHERE_POSTERIOR
+                        and surely_read[tok.text] >= READ_ELSEWHERE_TIMES
+                        and not any(tone_swap(slot.words[j], w) for w in slot.words)):
+                    doubt -= READ_ELSEWHERE_TRUST
             doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or i in garbled or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
                 and not is_valid_syllable(tok.text)
@@ -1751,6 +1765,10 @@ OWN_WORD_FLOOR = 60.0
 OWN_WORD_RARE = 100  # (corpus count below which the LM knows a word too little to overrule the page)
 OWN_WORDS_TEXT = True  # in plain text with its marks: a rare small-letter word written alike this often
 OWN_WORD_REPEATS_TEXT = 4
+# a name's word (title case) is the page's own from this confidence: Tesseract is less sure of the
+# syllables of minority languages ("Krông", "Ea", "Pạt") however clearly they are printed, and the
+# corpus may spell them though they are no Vietnamese syllable
+OWN_NAME_CONF = 85.0
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
@@ -1951,6 +1969,13 @@ CONTEXT_DOUBT_TITLE_GAIN = 7.0
 CONTEXT_EDIT_COST = 4.0  # nats per letter edit (a mark change or a lost mark costs one)
 CONTEXT_DOUBT_CONFIDENCE = 0.5
 CONTEXT_DOUBTS = True
+# the per-document cache in the doubt: a word left as read, that the decoder is sure of, which the page
+# reads alike and surely at READ_ELSEWHERE_TIMES places, is this much less doubted
+READ_ELSEWHERE_TRUST = 2.0
+READ_ELSEWHERE_CONF = 95.0
+READ_ELSEWHERE_TIMES = 2
+READ_ELSEWHERE_POSTERIOR = 0.99
+SLASH_PARTS = True  # in text read with its marks, a slash between words parts them for the LM (segment.sentences)
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
 NAMES_TRUSTED = True
 ORDERED_LABELS_TRUSTED = True  # a point's label its list's order confirms ("c)" between "b)" and "d)") is no doubt
@@ -2184,21 +2209,27 @@ def _surely_read_names(
 
 def _repeated_sure_words(
     tokens: list[Token], confs: list[float | None], known: Mapping[str, int], plain: bool = False,
+    swapped_tones: frozenset[int] = frozenset(),
 ) -> set[int]:
     """Syllables in small letters or opening with a capital (not in capitals, whose marks Tesseract
     drops) read alike with at least OWN_WORD_CONF at OWN_WORD_REPEATS places or more, and never
     below OWN_WORD_FLOOR, that the corpus writes fewer than OWN_WORD_RARE times: the letter's own
     words, which the legal LM knows too little to judge ("heo bệnh" in a letter on swine fever is
-    no "theo"; "huyện Krông Yang"). A common word read surely is still doubted: "có gắng" is "cố"."""
+    no "theo"; "huyện Krông Yang"). A common word read surely is still doubted: "có gắng" is "cố".
+    A name's word counts from OWN_NAME_CONF, unless it carries a tone the page misreads for another
+    (``swapped_tones``, read tones of DocumentNoise.tone_swaps): a blurred page reads "Khuổi" as
+    "Khuối" at every place, and not so surely."""
     sure: Counter[str] = Counter()
     shaky: set[str] = set()
     for tok, conf in zip(tokens, confs, strict=False):
         if conf is None and plain:
             conf = OWN_WORD_CONF if tok.text.islower() else None  # (plain text: repeats alone, small letters)
-        if (tok.kind != WORD or conf is None or not (tok.text.islower() or tok.text.istitle())
-                or not is_valid_syllable(tok.text.lower())):
+        title = tok.text.istitle() and conf is not None
+        if (tok.kind != WORD or conf is None or not (tok.text.islower() or title) or not (
+                is_valid_syllable(tok.text.lower()) or title and canonical(tok.text) in known)):
             continue
-        if conf >= OWN_WORD_CONF:
+        name = title and split_tone(tok.text.lower())[1] not in swapped_tones
+        if conf >= (OWN_NAME_CONF if name else OWN_WORD_CONF):
             sure[tok.text] += 1
         elif conf < OWN_WORD_FLOOR:
             shaky.add(tok.text)

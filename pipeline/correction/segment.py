@@ -51,8 +51,13 @@ def is_boundary(gap: str, next_token: Token | None) -> bool:
     return next_token is None or next_token.text[:1].isupper() or next_token.text[:1].isdigit()
 
 
-def sentences(text: str, tokens: Sequence[Token]) -> list[list[int]]:
-    """Group token indexes into sentences; -1 stands for a comma between two tokens."""
+def sentences(text: str, tokens: Sequence[Token], slash_parts: bool = False) -> list[list[int]]:
+    """Group token indexes into sentences; -1 stands for a comma between two tokens.
+
+    ``slash_parts``: a slash between two words parts them as a comma does ("đồng/hộ" is no
+    "đồng hồ", a clock), but for lone letters that abbreviate ("b/c", "đ/c"). The decoder asks for
+    it on text read with its marks; the LM was built without it (its corpus writes few such pairs,
+    and English-model text reads letters as slashes)."""
     out: list[list[int]] = []
     current: list[int] = []
     prev_end = 0
@@ -63,7 +68,7 @@ def sentences(text: str, tokens: Sequence[Token]) -> list[list[int]]:
         elif current and is_boundary(gap, tok):
             out.append(current)
             current = []
-        elif current and "," in gap:
+        elif current and ("," in gap or slash_parts and gap == "/" and min(len(tokens[i - 1].text), len(tok.text)) > 1):
             current.append(-1)
         current.append(i)
         prev_end = tok.end
