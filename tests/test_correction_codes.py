@@ -12,6 +12,7 @@ from pipeline.correction.codes import (
     legislature_suggestion,
     lookalike_digits,
     odd_code,
+    odd_date_part,
     odd_share,
     odd_year,
     split_document_number,
@@ -45,6 +46,12 @@ def test_a_year_no_letter_writes_and_a_share_with_a_leading_zero():
     tokens = list(tokenize(text))
     assert [tok.text for i, tok in enumerate(tokens) if odd_year(text, tokens, i)] == ["23024", "1850"]
     assert [tok.text for tok in tokens if odd_share(text, tok)] == ["00", "05"]
+
+
+def test_a_written_dates_day_or_month_that_no_calendar_has_is_odd():
+    text = "ngày 21 tháng 0 năm 2024, ngày 32 tháng 5 năm 2024, ngày 12 tháng 12 năm 2024, trong 18 tháng năm 2024"
+    tokens = list(tokenize(text))
+    assert [tok.text for i, tok in enumerate(tokens) if odd_date_part(text, tokens, i)] == ["0", "32"]
 
 
 def test_a_span_of_years_closed_by_five_figures_is_odd():

@@ -649,3 +649,11 @@ def test_a_slash_parts_two_words_for_the_lm(corrector: Corrector) -> None:
 def test_a_word_in_mixed_case_inside_running_text_is_written_small(corrector: Corrector) -> None:
     text = "phun khử trùng 01 lần/tuần tại các khu\nvực CÒNn lại;\n"
     assert "vực còn lại" in corrector.correct(text, token_confidences=_spans(text, 90.0)).text
+
+
+def test_a_names_word_backs_no_small_word_in_the_document_cache(corrector: Corrector) -> None:
+    text = "Hộ ở bản Phiêng Hồ được 40.000.000 đồng/hộ; bản Phiêng Hồ có 12 hộ; HỒ CHỨA NƯỚC"
+    tokens = list(tokenize(text, corrector.protected))
+    confs = [96.0] * len(tokens)
+    assert corrector._document_cache(tokens, confs)["hồ"] == 3
+    assert corrector._document_cache(tokens, confs, small_only=True)["hồ"] == 1  # (the heading's capitals count)

@@ -160,6 +160,21 @@ def odd_year(text: str, tokens: list[Token], i: int) -> bool:
 
 
 _YEAR_SPAN_DASH = re.compile(r" ?[-–] ?")
+# a written date's day and month, by the words on either side: "ngày 21 tháng 0 năm 2024"
+_DATE_PART_RANGES = {("ngày", "tháng"): (1, 31), ("tháng", "năm"): (1, 12)}
+
+
+def odd_date_part(text: str, tokens: list[Token], i: int) -> bool:
+    """A day or a month of a written date that no calendar has: "ngày 32 tháng 5", "tháng 0 năm
+    2024" (a figure lost or misread). Between "ngày" and "tháng", or "tháng" and "năm", on one line."""
+    tok = tokens[i]
+    if not 0 < i < len(tokens) - 1 or not tok.text.isdigit():
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    if text[before.end:tok.start] != " " or text[tok.end:after.start] != " ":
+        return False
+    bounds = _DATE_PART_RANGES.get((canonical(before.text), canonical(after.text)))
+    return bounds is not None and not bounds[0] <= int(tok.text) <= bounds[1]
 
 
 def odd_share(text: str, tok: Token) -> bool:

@@ -63,6 +63,7 @@ from .codes import (
     legislature_suggestion,
     lookalike_digits,
     odd_code,
+    odd_date_part,
     odd_share,
     odd_year,
     split_document_number,
@@ -497,6 +498,9 @@ class Corrector:
         style = self.tone_style or _majority_style(tokens)
         confs = _confidences_by_token(tokens, token_confidences)
         cache = self._document_cache(tokens, confs)
+        # a word in small letters is not backed by the page's capitalised readings: a name's word is
+        # another word ("bản Phiêng Hồ" backs no "đồng/hồ" for "đồng/hộ")
+        small_cache = self._document_cache(tokens, confs, small_only=True) if SMALL_WORDS_OWN_CACHE else cache
         memo: dict[tuple[str, str, bool, bool, str | None, float], _Slot] = {}
         # a full stop before a small letter is a misread (a comma or dust): the LM reads on over it
         periods = stray_periods(norm, tokens) if noise.letters and not noise.latin_marks else []
@@ -525,7 +529,8 @@ class Corrector:
             # (garbled text still opens names where family names stand: "Ong Tran Quéc Vinh")
             inside = set()
         noises = _line_noise(norm, tokens, noise)
-        slots = [self._slot(tok, noises[i], confs[i], cache, memo, i in inside, i in openers, in_names.get(i))
+        slots = [self._slot(tok, noises[i], confs[i], small_cache if tok.text[:1].islower() else cache, memo,
+                            i in inside, i in openers, in_names.get(i))
                  for i, tok in enumerate(tokens)]
         best, posts = self._decode(groups, tokens, slots)
         adapted = self._adapted_noise(tokens, slots, best, posts, noise) if ADAPT_MARK_NOISE else None
@@ -536,7 +541,8 @@ class Corrector:
             noises = _line_noise(norm, tokens, noise)
             if noise.tone_swaps:
                 before = [dataclasses.replace(n, tone_swaps=noise.tone_swaps) for n in before]
-            slots = [self._slot(tok, noises[i] if tok.text[:1].islower() else before[i], confs[i], cache, memo,
+            slots = [self._slot(tok, noises[i] if tok.text[:1].islower() else before[i], confs[i],
+                                small_cache if tok.text[:1].islower() else cache, memo,
                                 i in inside, i in openers, in_names.get(i))
                      for i, tok in enumerate(tokens)]
             best, posts = self._decode(groups, tokens, slots)
@@ -699,10 +705,13 @@ class Corrector:
 
     # ------------------------------------------------------------------ lattice
 
-    def _document_cache(self, tokens: list[Token], confs: list[float | None]) -> Counter[str]:
-        """Marked words read with confidence elsewhere in the document."""
+    def _document_cache(self, tokens: list[Token], confs: list[float | None], small_only: bool = False) -> Counter[str]:
+        """Marked words read with confidence elsewhere in the document (``small_only``: but for words
+        opening with a capital, names' words most often)."""
         cache: Counter[str] = Counter()
         for tok, conf in zip(tokens, confs, strict=False):
+            if small_only and tok.text[:1].isupper() and not tok.text.isupper():
+                continue  # (a heading's capitals still count: "MÔI TRƯỜNG")
             if tok.kind == WORD and not tok.text.isascii() and has_marks(tok.text) and (conf is None or conf >= 85):
                 word = canonical(tok.text)
                 if word in self.known:
@@ -946,7 +955,7 @@ class Corrector:
                     out.append((tok, tok.text.replace(".", ","), DECIMAL_SUGGESTION_CONFIDENCE, True,
                                 (tok.text.replace(".", ","),)))
                 elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text) or (
-                        split_document_number(text, tokens, i)) or odd_address(tok.text) or odd_year(text, tokens, i) or (
+                        split_document_number(text, tokens, i)) or odd_address(tok.text) or odd_year(text, tokens, i) or odd_date_part(text, tokens, i) or (
                         odd_share(text, tok)):
                     out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
                                 True, ()))
@@ -1975,7 +1984,8 @@ READ_ELSEWHERE_TRUST = 2.0
 READ_ELSEWHERE_CONF = 95.0
 READ_ELSEWHERE_TIMES = 2
 READ_ELSEWHERE_POSTERIOR = 0.99
-SLASH_PARTS = True  # in text read with its marks, a slash between words parts them for the LM (segment.sentences)
+SLASH_PARTS = True
+SMALL_WORDS_OWN_CACHE = True  # in text read with its marks, a slash between words parts them for the LM (segment.sentences)
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
 NAMES_TRUSTED = True
 ORDERED_LABELS_TRUSTED = True  # a point's label its list's order confirms ("c)" between "b)" and "d)") is no doubt
