@@ -657,3 +657,17 @@ def test_a_names_word_backs_no_small_word_in_the_document_cache(corrector: Corre
     confs = [96.0] * len(tokens)
     assert corrector._document_cache(tokens, confs)["hồ"] == 3
     assert corrector._document_cache(tokens, confs, small_only=True)["hồ"] == 1  # (the heading's capitals count)
+
+
+def test_in_plain_text_a_name_of_two_words_written_alike_four_times_is_its_own() -> None:
+    text = " ".join(["buôn Tơ Lui và Si"] * 4)
+    tokens = list(tokenize(text, engine.ProtectedWords.from_words((), ())))
+    own = {tokens[i].text for i in engine._repeated_sure_words(tokens, [None] * len(tokens), {}, plain=True)}
+    assert {"Tơ", "Lui"} <= own
+    assert "Si" not in own  # (a lone capitalised piece: a seal's junk repeats them)
+
+
+def test_a_recipients_abbreviation_in_brackets_is_not_doubted_beside_junk(corrector: Corrector) -> None:
+    text = "Nơi nhận:\n- UBND huyện (b/c); le -\n- Lưu: VT.\n"
+    res = corrector.correct(text)
+    assert "(b/c)" in res.text and "b/c" not in _flagged(res)

@@ -1778,6 +1778,7 @@ OWN_WORD_REPEATS_TEXT = 4
 # syllables of minority languages ("Krông", "Ea", "Pạt") however clearly they are printed, and the
 # corpus may spell them though they are no Vietnamese syllable
 OWN_NAME_CONF = 85.0
+OWN_NAMES_TEXT = True
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
@@ -2100,6 +2101,8 @@ def _doubt_beside_flags(
             if not (tok.kind in (WORD, MIXED, PROTECTED) and len(tok.text) <= 3 and canonical(tok.text) not in common
                     and _same_line(text, tokens[min(i, j)], tokens[max(i, j)])) or _LUU_BEFORE.search(text, max(tok.start - 12, 0), tok.start):
                 continue  # (NĐ 30's archive mark "Lưu: VT" stands beside the drafter's initials)
+            if tok.kind == PROTECTED and text[tok.start - 1:tok.start] == "(" and text[tok.end:tok.end + 1] == ")":
+                continue  # a recipient's "(b/c)", read whole with its brackets, beside the seal's junk
             change = by_start.get(tok.start)
             if change is None and not _inside_spans(tok, spans):
                 doubted[tok.start] = (tok, tok.text, GARBLED_CONFIDENCE, True, ())
@@ -2231,9 +2234,12 @@ def _repeated_sure_words(
     "Khuối" at every place, and not so surely."""
     sure: Counter[str] = Counter()
     shaky: set[str] = set()
-    for tok, conf in zip(tokens, confs, strict=False):
+    for i, (tok, conf) in enumerate(zip(tokens, confs, strict=False)):
         if conf is None and plain:
-            conf = OWN_WORD_CONF if tok.text.islower() else None  # (plain text: repeats alone, small letters)
+            # (plain text: repeats alone, small letters, and if OWN_NAMES_TEXT the words of a name of
+            # two words or more: a seal's junk repeats lone capitalised pieces, "Si")
+            conf = OWN_WORD_CONF if tok.text.islower() or OWN_NAMES_TEXT and tok.text.istitle() and (
+                _beside_title_word(tokens, i)) else None
         title = tok.text.istitle() and conf is not None
         if (tok.kind != WORD or conf is None or not (tok.text.islower() or title) or not (
                 is_valid_syllable(tok.text.lower()) or title and canonical(tok.text) in known)):
@@ -2247,6 +2253,12 @@ def _repeated_sure_words(
              if n >= (OWN_WORD_REPEATS_TEXT if plain else OWN_WORD_REPEATS) and w not in shaky
              and known.get(canonical(w), 0) < OWN_WORD_RARE}
     return {i for i, tok in enumerate(tokens) if tok.kind == WORD and tok.text in words}
+
+
+def _beside_title_word(tokens: list[Token], i: int) -> bool:
+    """A word in title case stands one space from it on either side (the other words of a name)."""
+    return any(0 <= j < len(tokens) and tokens[j].kind == WORD and tokens[j].text.istitle()
+               and tokens[max(i, j)].start - tokens[min(i, j)].end == 1 for j in (i - 1, i + 1))
 
 
 def _rival_is_no_tone_swap(words: Sequence[str], post: list[float] | None, j: int) -> bool:
