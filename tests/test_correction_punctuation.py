@@ -204,3 +204,9 @@ def test_the_stop_after_a_signers_authority() -> None:
     text = "in KT, CHÁNH VĂN PHÒNG\nKT: CHỦ TỊCH\nTM, ỦY BAN NHÂN DÂN\nphòng KT, Hạ tầng\nKT, Ban\nTL. GIÁM ĐỐC\n"
     assert [(text[f.start - 2:f.start], f.replacement) for f in signer_prefix_fixes(text)] == [
         ("KT", "."), ("KT", "."), ("TM", ".")]
+
+
+def test_the_space_after_a_signers_authority_glued_to_the_title() -> None:
+    text = "TM.ỦY BAN NHÂN DÂN\nKT.CHỦ TỊCH\nTL.Giám đốc\nTM.Ủy ban\nHTTM.ỦY\n"
+    assert [(text[f.start - 2:f.start], f.replacement) for f in signer_prefix_fixes(text)] == [
+        ("TM", ". "), ("KT", ". ")]

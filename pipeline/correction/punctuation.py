@@ -255,12 +255,16 @@ def half_spaced_dash_fixes(text: str) -> list[PunctuationFix]:
 # "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "TL.", "TUQ.", "Q. GIÁM ĐỐC": the signer's authority
 # (NĐ 30/2020) before a title in capitals, its stop read as a comma, colon or semicolon
 _SIGNER_PREFIX = re.compile(r"(?<![\w.])(?:KT|TM|TL|TUQ|Q)([,:;])(?=[ \t]+[^\W\d_a-zđ]{2,}\b)")
+_GLUED_SIGNER_PREFIX = re.compile(r"(?<![\w.])(?:KT|TM|TL|TUQ)(\.)(?=[^\W\d_a-zđ]{2,}\b)")
 
 
 def signer_prefix_fixes(text: str) -> list[PunctuationFix]:
-    """ "KT, CHỦ TỊCH": the stop after the signer's authority."""
-    return [PunctuationFix(m.start(1), m.end(1), ".") for m in _SIGNER_PREFIX.finditer(text)
-            if not any(c.islower() for c in text[m.end():m.end() + 12].split("\n")[0].split()[0])]
+    """ "KT, CHỦ TỊCH": the stop after the signer's authority; "TM.ỦY BAN": the space after it."""
+    fixes = [PunctuationFix(m.start(1), m.end(1), ".") for m in _SIGNER_PREFIX.finditer(text)
+             if not any(c.islower() for c in text[m.end():m.end() + 12].split("\n")[0].split()[0])]
+    fixes += [PunctuationFix(m.start(1), m.end(1), ". ") for m in _GLUED_SIGNER_PREFIX.finditer(text)
+              if not any(c.islower() for c in text[m.end():m.end() + 12].split("\n")[0].split()[0])]
+    return sorted(fixes, key=lambda fix: fix.start)
 
 
 # "(b/c)" (báo cáo), "(đ/c)" (đồng chí) closing a recipient's line, the "c" read as a symbol and
