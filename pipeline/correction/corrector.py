@@ -955,8 +955,8 @@ class Corrector:
                     out.append((tok, tok.text.replace(".", ","), DECIMAL_SUGGESTION_CONFIDENCE, True,
                                 (tok.text.replace(".", ","),)))
                 elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text) or (
-                        split_document_number(text, tokens, i)) or odd_address(tok.text) or odd_year(text, tokens, i) or odd_date_part(text, tokens, i) or (
-                        odd_share(text, tok)):
+                        split_document_number(text, tokens, i)) or odd_address(tok.text) or odd_year(text, tokens, i) or (
+                        odd_date_part(text, tokens, i)) or odd_share(text, tok):
                     out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
                                 True, ()))
                 continue
@@ -1778,7 +1778,7 @@ OWN_WORD_REPEATS_TEXT = 4
 # syllables of minority languages ("Krông", "Ea", "Pạt") however clearly they are printed, and the
 # corpus may spell them though they are no Vietnamese syllable
 OWN_NAME_CONF = 85.0
-OWN_NAMES_TEXT = True
+OWN_NAMES_TEXT = True  # in plain text, a name's word beside another counts too (written alike OWN_WORD_REPEATS_TEXT times)
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
@@ -1985,8 +1985,8 @@ READ_ELSEWHERE_TRUST = 2.0
 READ_ELSEWHERE_CONF = 95.0
 READ_ELSEWHERE_TIMES = 2
 READ_ELSEWHERE_POSTERIOR = 0.99
-SLASH_PARTS = True
-SMALL_WORDS_OWN_CACHE = True  # in text read with its marks, a slash between words parts them for the LM (segment.sentences)
+SLASH_PARTS = True  # in text read with its marks, a slash between words parts them for the LM (segment.sentences)
+SMALL_WORDS_OWN_CACHE = True  # a small-letter word's document cache leaves out capitalised readings (names)
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
 NAMES_TRUSTED = True
 ORDERED_LABELS_TRUSTED = True  # a point's label its list's order confirms ("c)" between "b)" and "d)") is no doubt

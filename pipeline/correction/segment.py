@@ -68,10 +68,15 @@ def sentences(text: str, tokens: Sequence[Token], slash_parts: bool = False) -> 
         elif current and is_boundary(gap, tok):
             out.append(current)
             current = []
-        elif current and ("," in gap or slash_parts and gap == "/" and min(len(tokens[i - 1].text), len(tok.text)) > 1):
+        elif current and ("," in gap or slash_parts and gap == "/" and _both_words(tokens[i - 1], tok)):
             current.append(-1)
         current.append(i)
         prev_end = tok.end
     if current:
         out.append(current)
     return out
+
+
+def _both_words(left: Token, right: Token) -> bool:
+    """Two tokens of more than one letter each (not "b/c", "đ/c")."""
+    return len(left.text) > 1 and len(right.text) > 1

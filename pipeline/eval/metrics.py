@@ -6,8 +6,8 @@ micro-averages: sum the numerators, sum the denominators, divide once.
 
 Text is compared after NFC and whitespace folding, with superscript and subscript digits read as
 digits: OCR engines print no superscripts, so "m2" is the faithful reading of a printed "m²" (and
-what a typist writes too). A syllable is a whitespace-split
-token (Vietnamese writes one syllable per token). Alignment and edit distance come
+what a typist writes too). A syllable is a whitespace-split token (Vietnamese writes one syllable
+per token). Alignment and edit distance come
 from rapidfuzz's Levenshtein; tokens are mapped to integers first so that the token
 alignment runs on the same fast code path as the character one.
 """
