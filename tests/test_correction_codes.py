@@ -42,9 +42,9 @@ def test_odd_codes():
 
 
 def test_a_year_no_letter_writes_and_a_share_with_a_leading_zero():
-    text = "năm 23024, năm 2024, năm 1850 và 5 năm 10 lần; 00% và 0% và 05%"
+    text = "năm 23024, năm 2024, năm 1850 và 5 năm 10 lần; 00% và 0% và 05%; ngày 13 tháng 11 năm\n20086"
     tokens = list(tokenize(text))
-    assert [tok.text for i, tok in enumerate(tokens) if odd_year(text, tokens, i)] == ["23024", "1850"]
+    assert [tok.text for i, tok in enumerate(tokens) if odd_year(text, tokens, i)] == ["23024", "1850", "20086"]
     assert [tok.text for tok in tokens if odd_share(text, tok)] == ["00", "05"]
 
 

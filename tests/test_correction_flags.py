@@ -671,3 +671,18 @@ def test_a_recipients_abbreviation_in_brackets_is_not_doubted_beside_junk(correc
     text = "Nơi nhận:\n- UBND huyện (b/c); le -\n- Lưu: VT.\n"
     res = corrector.correct(text)
     assert "(b/c)" in res.text and "b/c" not in _flagged(res)
+
+
+def test_a_years_branch_is_the_one_its_stem_pairs_with(corrector: Corrector) -> None:
+    """"Ất" pairs with "Tỵ", never "Tý": the legal LM knows no "tỵ" and read "Ất Ty" as "Ất Tỷ"."""
+    from pipeline.correction.names import year_branch_fixes
+    text = "quà Tết Nguyên đán Ất Ty năm 2025; Xuân Giáp Thin; Tết Canh TY; ông Tân Mao"
+    tokens = list(tokenize(text, corrector.protected))
+    assert sorted(year_branch_fixes(text, tokens).values()) == ["Thìn", "TÝ", "Tỵ"]  # (no year stands by "Tân Mao")
+    assert "Ất Tỵ năm 2025" in corrector.correct("Về việc chi trả quà Tết Nguyên đán Ất Ty năm 2025.\n").text
+
+
+def test_a_peoples_name_after_dong_bao_or_tieng_keeps_its_capital(corrector: Corrector) -> None:
+    text = "Tuyên truyền bằng tiếng Việt, tiếng Khmer và tiếng\nChăm tại thôn của đồng bào Chăm.\n"
+    res = corrector.correct(text, token_confidences=_spans(text, 96.5))
+    assert res.text == text

@@ -145,7 +145,7 @@ def broken_numbers(
 
 
 def odd_year(text: str, tokens: list[Token], i: int) -> bool:
-    """A year after "năm", or closing a span of years ("giai đoạn 2022 - 20257"), that no letter
+    """A year after "năm" (on its line or the next), or closing a span of years ("giai đoạn 2022 - 20257"), that no letter
     writes: five figures or more ("năm 23024"), or four outside 1900-2099. (Fewer are counts:
     "trong 5 năm 10 lần".)"""
     tok = tokens[i]
@@ -154,7 +154,7 @@ def odd_year(text: str, tokens: list[Token], i: int) -> bool:
     gap = text[tokens[i - 1].end:tok.start]
     after_year = (_YEAR_SPAN_DASH.fullmatch(gap) is not None and tokens[i - 1].text.isdigit()
                   and len(tokens[i - 1].text) == 4 and 1900 <= int(tokens[i - 1].text) <= 2099)
-    if not after_year and (gap != " " or canonical(tokens[i - 1].text) != "năm"):
+    if not after_year and (gap.strip() or gap.count("\n") > 1 or canonical(tokens[i - 1].text) != "năm"):
         return False
     return len(tok.text) > 4 or not 1900 <= int(tok.text) <= 2099
 

@@ -99,6 +99,7 @@ from .names import (
     _unit_of_agency,
     _year_names,
     name_agreement_doubts,
+    year_branch_fixes,
 )
 from .punctuation import (
     FIX_CONFIDENCE,
@@ -930,6 +931,7 @@ class Corrector:
         drop_strays = noise.letters and noise.edit >= STRAY_EDIT_LEVEL
         junk = _junk_letters(text, tokens) if noise.ocr else set()
         abbreviation_letters = {(fix.start, fix.end): fix.replacement for fix in abbreviation_letter_fixes(text)}
+        year_branches = year_branch_fixes(text, tokens) if noise.letters and not noise.latin_marks else {}
         specks = self._specks(tokens, noise)
         decimals = dot_decimals(text, tokens)
         styled = _styled_capitals(text, tokens)
@@ -988,6 +990,9 @@ class Corrector:
                     continue
             if (tok.start, tok.end) in abbreviation_letters:  # "(b/€)", "(b€)": "(b/c)"
                 out.append((tok, abbreviation_letters[tok.start, tok.end], FIX_CONFIDENCE, False, ()))
+                continue
+            if i in year_branches:  # "Tết Nguyên đán Ất Ty": "Tỵ"
+                out.append((tok, year_branches[i], FIX_CONFIDENCE, False, ()))
                 continue
             if drop_strays and tok.kind == WORD and (i in specks or i in junk):
                 out.append((tok, "", STRAY_CONFIDENCE, False, ()))
@@ -1439,7 +1444,7 @@ class Corrector:
         đẩy nhanh"): no abbreviation carries such marks, and the corpus writes none (4 M words)."""
         if _capitals_among_running_text(text, tokens, i, word):
             return CASE_SLIP_CONFIDENCE
-        if not _lookalike_capital(text, tokens, i, word):
+        if not _lookalike_capital(text, tokens, i, word) or _names_a_people(tokens, i):
             return None
         if _before_capitalised_word(text, tokens, i):
             return None
@@ -1462,7 +1467,8 @@ class Corrector:
         Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
         if (not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i)
-                or _names_a_document(tokens, i) or (WRITERS_CAPITALS and _writers_capital(text, tokens, i))
+                or _names_a_document(tokens, i) or _names_a_people(tokens, i)
+                or (WRITERS_CAPITALS and _writers_capital(text, tokens, i))
                 or self._in_agency_name(text, tokens, i) or _continues_a_name(text, tokens, i)):
             return False
         capitalised = self._capital_rate(word, CASE_SLIP_MIN_COUNT)
@@ -1823,6 +1829,16 @@ _DOCUMENT_KINDS = frozenset({("chỉ", "thị"), ("quyết", "định"), ("ngh�
                              ("quy", "chế"), ("quy", "định"), ("đề", "án"), ("pháp", "lệnh"), ("hiến", "pháp"),
                              ("kết", "luận")})
 _DOCUMENT_NAMED_BY = frozenset({"số", "này", "liên", "tịch"})
+
+
+# words after which a people's or a language's name stands, in capitals by rule ("đồng bào Chăm",
+# "dân tộc Mông", "tiếng Khmer"): the legal LM seldom saw them and would write "chăm"
+_PEOPLE_WORDS = frozenset({("đồng", "bào"), ("dân", "tộc"), ("tiếng",)})
+
+
+def _names_a_people(tokens: list[Token], i: int) -> bool:
+    return any(i >= len(words) and tuple(canonical(tokens[i - len(words) + k].text) for k in range(len(words))) == words
+               for words in _PEOPLE_WORDS)
 
 
 def _names_a_document(tokens: list[Token], i: int) -> bool:

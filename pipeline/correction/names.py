@@ -357,6 +357,33 @@ def _year_names(text: str, tokens: list[Token]) -> dict[int, str]:
     return found
 
 
+_BEFORE_YEAR_NAME = frozenset({"năm", "tết", "xuân", "đán", "mới"})
+
+
+def year_branch_fixes(text: str, tokens: list[Token]) -> dict[int, str]:
+    """The branch of a sexagenary year whose marks OCR lost or misread, after its stem read right
+    ("Tết Nguyên đán Ất Ty" -> "Tỵ"): of the branches spelled with those letters, the one the stem
+    pairs with in the cycle ("Ất" pairs with "Tỵ", never "Tý"). The legal LM knows no "tỵ" and
+    reads "Tỷ". Only where a year stands: after "Tết", "Xuân", "Nguyên đán", "năm"..., or before
+    "năm" or a year's figures ("Tân Mão" may name a person). Token index -> the branch, in the
+    token's case."""
+    fixes: dict[int, str] = {}
+    for i, (stem, branch) in enumerate(itertools.pairwise(tokens)):
+        if (stem.kind != WORD or branch.kind != WORD or not stem.text.istitle() or not branch.text[:1].isupper()
+                or text[stem.end:branch.start].strip() or canonical(stem.text) not in _STEMS):
+            continue
+        before = canonical(tokens[i - 1].text) if i > 0 else ""
+        after = tokens[i + 2].text if i + 2 < len(tokens) else ""
+        if before not in _BEFORE_YEAR_NAME and canonical(after) != "năm" and not (after.isdigit() and len(after) == 4):
+            continue
+        read = canonical(branch.text)
+        fits = [b for b in _BRANCHES if strip_marks(b) == strip_marks(read)
+                and (canonical(stem.text), b) in _CYCLE_YEARS]
+        if len(fits) == 1 and fits[0] != read:
+            fixes[i + 1] = apply_case(branch.text, fits[0])
+    return fixes
+
+
 def _after_parens(text: str, tokens: list[Token]) -> dict[int, str]:
     """Small-letter words of two letters or more right after "(" (see AFTER_PAREN)."""
     return {i: AFTER_PAREN for i, tok in enumerate(tokens)
