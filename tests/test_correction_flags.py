@@ -686,3 +686,13 @@ def test_a_peoples_name_after_dong_bao_or_tieng_keeps_its_capital(corrector: Cor
     text = "Tuyên truyền bằng tiếng Việt, tiếng Khmer và tiếng\nChăm tại thôn của đồng bào Chăm.\n"
     res = corrector.correct(text, token_confidences=_spans(text, 96.5))
     assert res.text == text
+
+
+def test_a_known_word_read_surely_is_made_another_only_when_the_decoder_is_very_sure(corrector: Corrector) -> None:
+    """"nhận thay" (receive on another's behalf) read at 96.5 on a clean page: the legal LM would
+    rather read "nhận thấy" (0.96), which is only suggested."""
+    text = "Người có công không trực tiếp đến nhận được chi trả tận nhà; trường hợp nhận thay phải có giấy ủy quyền.\n"
+    res = corrector.correct(text, token_confidences=_spans(text, 96.5))
+    assert "nhận thay phải" in res.text
+    [change] = [c for c in res.changes if c.original == "thay"]
+    assert change.flagged and change.corrected == "thấy"

@@ -1060,6 +1060,10 @@ class Corrector:
                     tok.text, slot, post, j, style, hint, written[0], order)
             if changed:
                 unsure = confidence < written[2] or (
+                    SURE_KNOWN_APPLY and not noise.tone_swaps and noise.wrong_mark < SURE_KNOWN_MAX_MARK_NOISE
+                    and tok.kind == WORD and confs[i] is not None and confs[i] >= SURE_TONE_CONF
+                    and confidence < SURE_KNOWN_APPLY and slot.own in self.known
+                    and canonical(surface) in self.known) or (
                     unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     confidence < SURE_TONE_REMOVAL and _removes_sure_tone(tok, surface, confs[i], slot.own in self.known)) or (
                     i in sure_names and confidence < SURE_NAME_POSTERIOR and _guesses_name(tok.text, surface, noise)
@@ -1759,6 +1763,12 @@ UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of t
 # a change that takes off a tone Tesseract read with this confidence applies only from this posterior
 SURE_TONE_CONF = 95.0
 SURE_TONE_REMOVAL = 0.99
+# on a clean page (no tone swap repeated, marks misread less than once in a hundred words), a known word
+# read with SURE_TONE_CONF made another known word needs this posterior, below it it is suggested:
+# "nhận thay" -> "thấy" (0.96) was the legal LM's guess on a clean render ("được tặng thêm" -> "tăng", at
+# 0.995, still goes through)
+SURE_KNOWN_APPLY = 0.97
+SURE_KNOWN_MAX_MARK_NOISE = 0.01
 # ...and one that puts another tone in its place, from this posterior, unless the page repeats that swap
 # or it is blur's: a hỏi's hook read as a sắc (read, meant), a third of the character errors of the
 # issue-5 renders, the reverse hardly ever ("có sổ ký nhận" is no "số")
