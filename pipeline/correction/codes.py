@@ -145,9 +145,9 @@ def broken_numbers(
 
 
 def odd_year(text: str, tokens: list[Token], i: int) -> bool:
-    """A year after "năm" (on its line or the next), or closing a span of years ("giai đoạn 2022 - 20257"), that no letter
-    writes: five figures or more ("năm 23024"), or four outside 1900-2099. (Fewer are counts:
-    "trong 5 năm 10 lần".)"""
+    """A year after "năm" (on its line or the next), or closing a span of years ("giai đoạn 2022 -
+    20257"), that no letter writes: five figures or more ("năm 23024"), or four outside 1900-2099.
+    (Fewer are counts: "trong 5 năm 10 lần".)"""
     tok = tokens[i]
     if i == 0 or not tok.text.isdigit() or len(tok.text) < 4:
         return False

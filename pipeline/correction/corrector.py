@@ -1763,17 +1763,17 @@ UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of t
 # a change that takes off a tone Tesseract read with this confidence applies only from this posterior
 SURE_TONE_CONF = 95.0
 SURE_TONE_REMOVAL = 0.99
+# ...and one that puts another tone in its place, from this posterior, unless the page repeats that swap
+# or it is blur's: a hỏi's hook read as a sắc (read, meant), a third of the character errors of the
+# issue-5 renders, the reverse hardly ever ("có sổ ký nhận" is no "số")
+SURE_TONE_SWAP = 0.8
+BLUR_TONE_SWAPS = frozenset({(split_tone("á")[1], split_tone("ả")[1])})
 # on a clean page (no tone swap repeated, marks misread less than once in a hundred words), a known word
 # read with SURE_TONE_CONF made another known word needs this posterior, below it it is suggested:
 # "nhận thay" -> "thấy" (0.96) was the legal LM's guess on a clean render ("được tặng thêm" -> "tăng", at
 # 0.995, still goes through)
 SURE_KNOWN_APPLY = 0.97
 SURE_KNOWN_MAX_MARK_NOISE = 0.01
-# ...and one that puts another tone in its place, from this posterior, unless the page repeats that swap
-# or it is blur's: a hỏi's hook read as a sắc (read, meant), a third of the character errors of the
-# issue-5 renders, the reverse hardly ever ("có sổ ký nhận" is no "số")
-SURE_TONE_SWAP = 0.8
-BLUR_TONE_SWAPS = frozenset({(split_tone("á")[1], split_tone("ả")[1])})
 # a word of a person's or a place's name that Tesseract read, as a syllable, with this confidence is
 # changed only from this posterior, else suggested: the LM knows names least ("Lường Văn Thoại",
 # "huyện Vĩnh Tràng", "tỉnh Lam Giang" are no misreads of "Lương", "Trăng", "Lâm")
@@ -1847,6 +1847,7 @@ _PEOPLE_WORDS = frozenset({("đồng", "bào"), ("dân", "tộc"), ("tiếng",)}
 
 
 def _names_a_people(tokens: list[Token], i: int) -> bool:
+    """The word follows "đồng bào", "dân tộc" or "tiếng" (_PEOPLE_WORDS)."""
     return any(i >= len(words) and tuple(canonical(tokens[i - len(words) + k].text) for k in range(len(words))) == words
                for words in _PEOPLE_WORDS)
 
