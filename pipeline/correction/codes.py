@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Container
 
+from .dates import FIRST_YEAR, LAST_YEAR
 from .headings import HEADING_FIX_CONFIDENCE
 from .segment import canonical
 from .shapes import _with_doubts, over_spans
@@ -152,11 +153,15 @@ def odd_year(text: str, tokens: list[Token], i: int) -> bool:
     if i == 0 or not tok.text.isdigit() or len(tok.text) < 4:
         return False
     gap = text[tokens[i - 1].end:tok.start]
-    after_year = (_YEAR_SPAN_DASH.fullmatch(gap) is not None and tokens[i - 1].text.isdigit()
-                  and len(tokens[i - 1].text) == 4 and 1900 <= int(tokens[i - 1].text) <= 2099)
+    after_year = _YEAR_SPAN_DASH.fullmatch(gap) is not None and _letter_year(tokens[i - 1].text)
     if not after_year and (gap.strip() or gap.count("\n") > 1 or canonical(tokens[i - 1].text) != "năm"):
         return False
-    return len(tok.text) > 4 or not 1900 <= int(tok.text) <= 2099
+    return not _letter_year(tok.text)
+
+
+def _letter_year(text: str) -> bool:
+    """Four figures of a year a letter bears (dates.FIRST_YEAR to LAST_YEAR)."""
+    return len(text) == 4 and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR
 
 
 _YEAR_SPAN_DASH = re.compile(r" ?[-–] ?")

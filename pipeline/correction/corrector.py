@@ -1061,8 +1061,7 @@ class Corrector:
             if changed:
                 unsure = confidence < written[2] or (
                     SURE_KNOWN_APPLY and not noise.tone_swaps and noise.wrong_mark < SURE_KNOWN_MAX_MARK_NOISE
-                    and tok.kind == WORD and confs[i] is not None and confs[i] >= SURE_TONE_CONF
-                    and confidence < SURE_KNOWN_APPLY and slot.own in self.known
+                    and confidence < SURE_KNOWN_APPLY and _surely_read_known(tok, confs[i], slot.own in self.known)
                     and canonical(surface) in self.known) or (
                     unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     confidence < SURE_TONE_REMOVAL and _removes_sure_tone(tok, surface, confs[i], slot.own in self.known)) or (

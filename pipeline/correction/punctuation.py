@@ -261,10 +261,16 @@ _GLUED_SIGNER_PREFIX = re.compile(r"(?<![\w.])(?:KT|TM|TL|TUQ)(\.)(?=[^\W\d_a-z�
 def signer_prefix_fixes(text: str) -> list[PunctuationFix]:
     """ "KT, CHỦ TỊCH": the stop after the signer's authority; "TM.ỦY BAN": the space after it."""
     fixes = [PunctuationFix(m.start(1), m.end(1), ".") for m in _SIGNER_PREFIX.finditer(text)
-             if not any(c.islower() for c in text[m.end():m.end() + 12].split("\n")[0].split()[0])]
+             if _title_word_after(text, m.end())]
     fixes += [PunctuationFix(m.start(1), m.end(1), ". ") for m in _GLUED_SIGNER_PREFIX.finditer(text)
-              if not any(c.islower() for c in text[m.end():m.end() + 12].split("\n")[0].split()[0])]
+              if _title_word_after(text, m.end())]
     return sorted(fixes, key=lambda fix: fix.start)
+
+
+def _title_word_after(text: str, end: int) -> bool:
+    """The word after ``end`` on its line has no small letter: a title in capitals ("CHỦ TỊCH"),
+    not a unit's name ("KT, Hạ tầng")."""
+    return not any(c.islower() for c in text[end:end + 12].split("\n")[0].split()[0])
 
 
 # "(b/c)" (báo cáo), "(đ/c)" (đồng chí) closing a recipient's line, the "c" read as a symbol and

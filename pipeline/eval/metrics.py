@@ -136,7 +136,12 @@ class Token:
 def normalize_text(text: str) -> str:
     """NFC, script digits as digits, every run of whitespace (form feeds and line breaks too) ->
     one space."""
-    return " ".join(unicodedata.normalize("NFC", text).translate(_SCRIPT_DIGITS).split())
+    return " ".join(_nfc(text).split())
+
+
+def _nfc(text: str) -> str:
+    """NFC with script digits as digits: the form every compared text takes."""
+    return unicodedata.normalize("NFC", text).translate(_SCRIPT_DIGITS)
 
 
 def fold(value: str) -> str:
@@ -173,7 +178,7 @@ def tokenize(text: str, *, punct_insensitive: bool = False) -> list[Token]:
     for raw in text.split():
         start = text.index(raw, pos)
         pos = start + len(raw)
-        value = unicodedata.normalize("NFC", raw).translate(_SCRIPT_DIGITS)
+        value = _nfc(raw)
         if punct_insensitive:
             value = strip_punct(value)
             if not value:
