@@ -6,6 +6,7 @@ from pipeline.correction.shapes import (
     _lone_between_blank_lines,
     _odd_percentages,
     _opens_line,
+    _recipient_tail_doubts,
     _same_line,
     _signature_zone_start,
     deputy_signer_doubts,
@@ -20,6 +21,24 @@ def test_the_signers_block_starts_at_its_heading_or_after_the_body():
     assert _signature_zone_start(body + "Nơnhậm Z7\n- Như trên;\n") == len(body) + len("Nơnhậm")
     assert _signature_zone_start(body + "Mế thức:\n- Như trên;\n") == len(body) - 1
     assert _signature_zone_start("Văn bản chưa hết.\n") is None
+
+
+def test_words_after_a_recipients_last_semicolon_are_flagged_but_titles_and_names():
+    text = ("Đề nghị các đơn vị thực hiện./.\n\nNơi nhận: 4451 mịch\n- Như trên; KT. GIÁM ĐỐC\n"
+            "- Sở Nội vụ tỉnh Hòa Sơn (để b/c); ấy:\n- TT Tỉnh ủy; TT HĐND tỉnh;\n- Các thôn; - men\n"
+            "- Lưu: VT; Lê Thị Hoa\n")
+    tokens = list(tokenize(text))
+    doubted = _recipient_tail_doubts(text, tokens, [])
+    assert [(c[0].text, c[1], c[3]) for c in doubted] == [
+        ("4451", "4451", True), ("mịch", "mịch", True), ("ấy", "ấy", True), ("men", "men", True)]
+
+
+def test_a_speck_deleted_in_a_recipients_tail_stays_deleted():
+    text = "Nơi nhận:\n- Như trên; cˆ Ñ\n"
+    tokens = list(tokenize(text))
+    deleted = [(tok, "", 0.9, False, ()) for tok in tokens if tok.text == "Ñ"]
+    doubted = _recipient_tail_doubts(text, tokens, deleted)
+    assert [(c[0].text, c[1], c[3]) for c in doubted] == [("cˆ", "cˆ", True), ("Ñ", "", False)]
 
 
 def test_a_short_word_alone_between_blank_lines():

@@ -125,6 +125,7 @@ from .shapes import (
     _odd_percentages,
     _odd_shape_doubts,
     _opens_line,
+    _recipient_tail_doubts,
     _same_line,
     _signature_zone_doubts,
     _with_doubts,
@@ -593,6 +594,8 @@ class Corrector:
             # (after the flags above: they count towards a line of junk, and their neighbours are doubted)
             changes = _junk_line_doubts(norm, tokens, changes, protected, self.known)
             changes = self._recipients_heading_doubt(norm, tokens, changes)
+            if RECIPIENT_TAIL_FLAGS:
+                changes = _recipient_tail_doubts(norm, tokens, changes)
             changes = _doubt_beside_flags(norm, tokens, changes, self._common_words, taught)
         elif marked and SIGNATURE_ZONE_FLAGS:
             # with word confidences too: a signature is often read, confidently, as a lone "3" or "A"
@@ -2167,7 +2170,8 @@ def read_viet74k() -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").splitlines()) if path else ()
 
 
-SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
+SIGNATURE_ZONE_FLAGS = True
+RECIPIENT_TAIL_FLAGS = True  # plain text: what follows a recipient's ";" on its line (shapes._recipient_tail_doubts)  # False: leave the recipients' and signer's block to the other rules
 
 
 SHAPE_FLAGS = True  # False: no flags for the shapes of _odd_shape_doubts

@@ -72,6 +72,54 @@ def _signature_zone_doubts(
     return sorted(out, key=lambda change: change[0].start)
 
 
+# the words a signer's block writes in capitals (NĐ 30/2020: the authority "TM."/"KT."/"TL."/"TUQ.", the
+# body, the office): read beside a recipient when plain OCR text runs the two columns into one line
+_SIGNER_WORDS = frozenset(
+    ["TM", "KT", "TL", "TUQ", "Q", "ỦY", "BAN", "NHÂN", "DÂN", "HỘI", "ĐỒNG", "ĐẢNG", "THƯỜNG", "VỤ", "CHỦ", "TỊCH", "PHÓ", "GIÁM", "ĐỐC", "TỔNG", "TRƯỞNG", "PHÒNG", "ĐOÀN", "KHOA", "TRẠM", "CHÁNH", "VĂN", "THANH", "TRA", "ÁN", "VIỆN", "HIỆU", "BỘ", "THỨ", "CỤC", "CHI", "BÍ", "THƯ", "NHIỆM", "TỔ", "KẾ", "TOÁN", "THỦ", "CHỈ", "HUY", "TƯ", "LỆNH", "CHÍNH", "VIÊN", "KÝ", "CÔNG", "AN", "QUẢN", "LÝ", "SỞ"])
+_RECIPIENTS_LABEL = re.compile(r"^[ \t]*n[oơ]i nh[aậ]n\s*:", re.IGNORECASE | re.MULTILINE)
+
+
+def _recipient_tail_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """In the recipients' block of plain OCR text, flag as read the words after a line's last ";"
+    (or after "Nơi nhận:"), but for the signer's title in capitals ("- Như trên; KT. GIÁM ĐỐC") and
+    a name in title case: the seal and the signature, read across from the other column, leave
+    words there that spell syllables ("- Các thôn; - men", "(để b/c); ấy:"). A line that ends
+    with ";" lists recipients only ("- TT Tỉnh ủy; TT HĐND tỉnh;")."""
+    zone = _signature_zone_start(text)
+    if zone is None:
+        return changes
+    taken = {c[0].start: c for c in changes}
+    by_line: dict[int, list[Token]] = {}
+    for tok in tokens:
+        if tok.start >= zone:
+            by_line.setdefault(text.rfind("\n", 0, tok.start) + 1, []).append(tok)
+    doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
+    for start, line_tokens in by_line.items():
+        end = text.find("\n", start)
+        line = text[start:len(text) if end < 0 else end]
+        label = _RECIPIENTS_LABEL.match(line)
+        tail_start = start + max(line.rfind(";") + 1, label.end() if label else 0)
+        if tail_start == start:
+            continue
+        tail = [tok for tok in line_tokens if tok.start >= tail_start]
+        words = [tok.text if tok.start not in taken else taken[tok.start][1] for tok in tail]
+        if _names_a_person(words):
+            continue
+        for tok, word in zip(tail, words, strict=True):
+            change = taken.get(tok.start)
+            # (a speck the decoder deleted stays deleted)
+            if word.strip(".") not in _SIGNER_WORDS and (change is None or not change[3] and word):
+                doubted[tok.start] = (tok, word, GARBLED_CONFIDENCE, True, ())
+    return _with_doubts(changes, doubted) if doubted else changes
+
+
+def _names_a_person(words: list[str]) -> bool:
+    """Two to four title-case syllables: a signer's name ("Lê Thị Hoa")."""
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w[1:].islower() and is_valid_syllable(w) for w in words)
+
+
 def _signature_zone_start(text: str) -> int | None:
     """Where the recipients' and signer's block begins: after "Nơi nhận:", or, when the seal or
     the italics left that unreadable ("Mế thức:"), after the "./." that closes the body."""
