@@ -37,15 +37,24 @@ def test_stray_colons_go_at_a_line_end_and_before_a_small_letter() -> None:
 
 def test_a_page_number_opens_a_page() -> None:
     text = "trang một\n\f2\n\na) Rà soát\f\n- 3 -\nb) Kiểm tra\f7\n"
-    assert [text[s.start:s.end] for s in page_numbers(text)] == ["2", "- 3 -"]
+    assert [(text[s.start:s.end], s.doubtful) for s in page_numbers(text)] == [
+        ("2", False), ("- 3 -", False), ("7", True)]
 
 
 def test_a_page_number_with_a_speck_read_as_a_figure_opens_a_page() -> None:
     text = "trước ngày 11/7/2025\f\n22\nđến ngày 15/7/2025.\f82\nTrực 24/24 giờ\f\n5\nBảng 5\n"
-    # pages 2 and 3 ("22", "82" hold their number); page 4 does not open with 4
-    assert [text[s.start:s.end] for s in page_numbers(text)] == ["22"]
+    # pages 2 and 3 ("22", "82" hold their number); page 4 does not open with 4: "82" and "5" are
+    # only doubted (a misread number, or a table's row number carried over)
+    assert [(text[s.start:s.end], s.doubtful) for s in page_numbers(text)] == [
+        ("22", False), ("82", True), ("5", True)]
     other = text.replace("\f82", "\f83")
-    assert [other[s.start:s.end] for s in page_numbers(other)] == ["22", "83"]
+    assert [(other[s.start:s.end], s.doubtful) for s in page_numbers(other)] == [
+        ("22", False), ("83", False), ("5", True)]
+
+
+def test_a_short_figure_with_specks_atop_a_page_is_a_doubtful_page_number() -> None:
+    text = "trang một\f\n3)\ntrẻ em\f“2\nBảng\f\n4. Tổ chức thực hiện\n"
+    assert [(text[s.start:s.end], s.doubtful) for s in page_numbers(text)] == [("3)", True), ("“2", True)]
 
 
 @pytest.mark.parametrize("line", [

@@ -697,7 +697,7 @@ class Corrector:
         piece = Token(speck.start, speck.end, norm[speck.start:speck.end], SPECK)
         holds_protected = any(t.kind == PROTECTED and not (t.text.isdigit() and len(t.text) <= 3)
                               for t in tokenize(piece.text, self.protected))
-        return piece, "", SPECK_CONFIDENCE, holds_protected, ()
+        return piece, "", SPECK_CONFIDENCE, holds_protected or speck.doubtful, ()
 
     def _speck_stretches(self, norm: str, noise: DocumentNoise) -> list[Speck]:
         """Page numbers, and specks read as text in OCR text read with a Vietnamese model: an

@@ -33,6 +33,7 @@ class Speck:
 
     start: int
     end: int
+    doubtful: bool = False  # only suggested: a page's first line that may be its number misread
 
 
 def speck_spans(text: str, protected: ProtectedWords = NO_PROTECTED, *, symbols: bool = True) -> list[Speck]:
@@ -52,18 +53,26 @@ def speck_spans(text: str, protected: ProtectedWords = NO_PROTECTED, *, symbols:
 _PAGE_NUMBER = re.compile(r"[-–]?\s*(\d{1,3})\s*[-–]?")
 
 
+# a page's first line that is a figure or two with a speck or two beside them ("8", "3)", "“2" atop
+# page 2): its number misread, most likely, or a table's row number carried over
+_ODD_PAGE_NUMBER = re.compile(r"[^\w\s]{0,2}\s*\d{1,2}\s*[^\w\s]{0,2}")
+
+
 def page_numbers(text: str) -> list[Speck]:
     """Page numbers: a page's first line (pages are split by form feeds, as Tesseract writes
     them) when it is only the number of that page, or that number with one figure more, a speck
-    beside it read as a digit ("82", "22" atop page 2)."""
+    beside it read as a digit ("82", "22" atop page 2); doubtful when it is another short figure
+    with specks beside it (_ODD_PAGE_NUMBER)."""
     found, offset = [], 0
     for index, page in enumerate(text.split("\f"), start=1):
         stripped = page.lstrip()
         first = stripped.split("\n", 1)[0].rstrip()
         match = _PAGE_NUMBER.fullmatch(first)
+        start = offset + len(page) - len(stripped)
         if index >= 2 and match and _is_page_number(match.group(1), index):
-            start = offset + len(page) - len(stripped)
             found.append(Speck(start, start + len(first)))
+        elif index >= 2 and _ODD_PAGE_NUMBER.fullmatch(first):
+            found.append(Speck(start, start + len(first), doubtful=True))
         offset += len(page) + 1
     return found
 
