@@ -2170,8 +2170,9 @@ def read_viet74k() -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").splitlines()) if path else ()
 
 
-SIGNATURE_ZONE_FLAGS = True
-RECIPIENT_TAIL_FLAGS = True  # plain text: what follows a recipient's ";" on its line (shapes._recipient_tail_doubts)  # False: leave the recipients' and signer's block to the other rules
+SIGNATURE_ZONE_FLAGS = True  # False: leave the recipients' and signer's block to the other rules
+# plain text: the words after a recipient's last ";" on its line (shapes._recipient_tail_doubts)
+RECIPIENT_TAIL_FLAGS = True
 
 
 SHAPE_FLAGS = True  # False: no flags for the shapes of _odd_shape_doubts

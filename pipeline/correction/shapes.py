@@ -74,8 +74,11 @@ def _signature_zone_doubts(
 
 # the words a signer's block writes in capitals (NĐ 30/2020: the authority "TM."/"KT."/"TL."/"TUQ.", the
 # body, the office): read beside a recipient when plain OCR text runs the two columns into one line
-_SIGNER_WORDS = frozenset(
-    ["TM", "KT", "TL", "TUQ", "Q", "ỦY", "BAN", "NHÂN", "DÂN", "HỘI", "ĐỒNG", "ĐẢNG", "THƯỜNG", "VỤ", "CHỦ", "TỊCH", "PHÓ", "GIÁM", "ĐỐC", "TỔNG", "TRƯỞNG", "PHÒNG", "ĐOÀN", "KHOA", "TRẠM", "CHÁNH", "VĂN", "THANH", "TRA", "ÁN", "VIỆN", "HIỆU", "BỘ", "THỨ", "CỤC", "CHI", "BÍ", "THƯ", "NHIỆM", "TỔ", "KẾ", "TOÁN", "THỦ", "CHỈ", "HUY", "TƯ", "LỆNH", "CHÍNH", "VIÊN", "KÝ", "CÔNG", "AN", "QUẢN", "LÝ", "SỞ"])
+_SIGNER_WORDS = frozenset({
+    "TM", "KT", "TL", "TUQ", "Q", "ỦY", "BAN", "NHÂN", "DÂN", "HỘI", "ĐỒNG", "ĐẢNG", "THƯỜNG", "VỤ", "CHỦ", "TỊCH",
+    "PHÓ", "GIÁM", "ĐỐC", "TỔNG", "TRƯỞNG", "PHÒNG", "ĐOÀN", "KHOA", "TRẠM", "CHÁNH", "VĂN", "THANH", "TRA", "ÁN",
+    "VIỆN", "HIỆU", "BỘ", "THỨ", "CỤC", "CHI", "BÍ", "THƯ", "NHIỆM", "TỔ", "KẾ", "TOÁN", "THỦ", "CHỈ", "HUY", "TƯ",
+    "LỆNH", "CHÍNH", "VIÊN", "KÝ", "CÔNG", "AN", "QUẢN", "LÝ", "SỞ"})
 _RECIPIENTS_LABEL = re.compile(r"^[ \t]*n[oơ]i nh[aậ]n\s*:", re.IGNORECASE | re.MULTILINE)
 
 
