@@ -698,3 +698,21 @@ def test_a_tone_tesseract_read_surely_is_taken_off_only_when_the_decoder_is_sure
     assert not _removes_sure_tone(word("chỉ"), "chi", 97.0, True)  # a speck on an i's dot reads as a hook
     assert not _removes_sure_tone(word("tô"), "tổ", 97.0, True)  # (a tone added)
     assert not _removes_sure_tone(word("Lĩnh"), "Linh", None, True)  # (plain text)
+
+
+def test_an_everyday_word_read_surely_is_respelled_only_as_a_suggestion() -> None:
+    from pipeline.correction.corrector import _dictionary_words, _respells_sure_dictionary_word
+    from pipeline.correction.tokens import WORD, Token
+
+    if not _dictionary_words():
+        pytest.skip("underthesea's Viet74K is not installed")
+    known = {"trà": 68, "lớp": 320, "có": 50000}
+
+    def respells(read: str, meant: str, conf: float | None = 97.0) -> bool:
+        return _respells_sure_dictionary_word(Token(0, len(read), read, WORD), meant, conf, read.lower(), known)
+
+    assert respells("trổ", "trà") and respells("lép", "lớp")  # "trổ bông", "lép hạt": words the legal LM lacks
+    assert not respells("trổ", "trà", 80.0) and not respells("trổ", "trà", None)  # read unsurely; plain text
+    assert not respells("có", "cỏ")  # a known word: the other rules judge it
+    assert not respells("lép", "lẹp")  # marks only: the tone rules judge it
+    assert not respells("xzq", "xã")  # no dictionary word

@@ -1071,6 +1071,7 @@ class Corrector:
                     i in sure_names and confidence < SURE_NAME_POSTERIOR and _guesses_name(tok.text, surface, noise)
                     and not self._mends_unlisted_name(sure_names[i], tok.text, surface)) or (
                     confidence < SURE_TONE_SWAP and _swaps_sure_tone(tok, surface, confs[i], slot.own in self.known, noise)) or (
+                    SURE_DICTIONARY_WORDS and _respells_sure_dictionary_word(tok, surface, confs[i], slot.own, self.known)) or (
                     confs[i] is not None and _clear_abbreviation(tok.text, confs[i])
                     and strip_marks(surface) != strip_marks(tok.text)) or (i in garbled)
                 alts = alts_of.get((alternatives_key, surface))
@@ -1774,6 +1775,8 @@ BLUR_TONE_SWAPS = frozenset({(split_tone("á")[1], split_tone("ả")[1])})
 # read with SURE_TONE_CONF made another known word needs this posterior, below it it is suggested:
 # "nhận thay" -> "thấy" (0.96) was the legal LM's guess on a clean render ("được tặng thêm" -> "tăng", at
 # 0.995, still goes through)
+# a word Viet74K lists but the LM does not, read with SURE_TONE_CONF, is respelled only as a suggestion
+SURE_DICTIONARY_WORDS = True
 SURE_KNOWN_APPLY = 0.97
 SURE_KNOWN_MAX_MARK_NOISE = 0.01
 # a word of a person's or a place's name that Tesseract read, as a syllable, with this confidence is
@@ -2162,6 +2165,12 @@ def _dictionary_syllables() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """Viet74K's one-syllable words, as LM words."""
+    return frozenset(canonical(entry) for entry in read_viet74k() if len(entry.split()) == 1)
+
+
+@functools.lru_cache(maxsize=1)
 def read_viet74k() -> tuple[str, ...]:
     """The entries of underthesea's Viet74K dictionary (a required package; none without it)."""
     from pipeline.resources import underthesea_file
@@ -2319,6 +2328,14 @@ def _swaps_sure_tone(tok: Token, surface: str, conf: float | None, known: bool, 
         return False
     pair = tone_swap(tok.text.lower(), surface.lower())
     return pair is not None and pair not in BLUR_TONE_SWAPS and noise.swap_rate(pair) is None
+
+
+def _respells_sure_dictionary_word(tok: Token, surface: str, conf: float | None, own: str, known: dict[str, int]) -> bool:
+    """The change alters the letters of a word the LM does not know but Viet74K lists, which
+    Tesseract read surely ("trổ bông" -> "trà", "lép hạt" -> "lớp"): an everyday word the legal LM
+    never saw, not a misread; the change is only suggested."""
+    return (conf is not None and conf >= SURE_TONE_CONF and tok.kind == WORD and own not in known
+            and own in _dictionary_words() and strip_marks(surface.lower()) != strip_marks(tok.text.lower()))
 
 
 def _removes_sure_tone(tok: Token, surface: str, conf: float | None, known: bool) -> bool:
