@@ -34,6 +34,10 @@ def test_a_persons_name_after_a_title_small_or_capitalised():
             title: TITLE, "Trần": FAMILY_NAME, "Văn": MIDDLE_NAME, "Hùng": GIVEN_NAME}
     assert _labels("đề nghị liên hệ ba Phan Thị Thanh Nhàn, chuyên viên.\n", names)["ba"] == TITLE
     assert "Ba" not in _labels("huyện Ba Tơ và Sơn Tịnh.\n", names)
+    family = frozenset({"luong", "lo"})  # a teacher's title: "Cô Lường Thị Ngọc", "Thầy Lò Văn Ín"
+    assert _labels("- Cô Lường Thị Ngọc, Trường Tiểu học Bản Mế.\n", names) == {
+        "Cô": TITLE, "Lường": FAMILY_NAME, "Thị": MIDDLE_NAME, "Ngọc": GIVEN_NAME}
+    assert _labels("- Thầy Lò Văn Ín, Trường Tiểu học.\n", names)["Ín"] == GIVEN_NAME
 
 
 def test_a_year_of_the_cycle_and_the_unit_closing_an_agencys_name():

@@ -124,10 +124,14 @@ _CYCLE_YEARS = frozenset((_STEMS[k % 10], _BRANCHES[k % 12]) for k in range(60))
     (canonical(stem), canonical(branch)) for stem, branch in (("kỉ", "tị"), ("quí", "tị")))
 
 
+# the titles written before a person's name, without marks: "Ông", "Bà"; a teacher's "Thầy", "Cô"
+_TITLES = ("ong", "ba", "co", "thay")
+
+
 def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], family_letters: frozenset[str],
                   name_parts: frozenset[str] = frozenset()) -> dict[int, str]:
     """Words after the family name of a person's name: in a run of words in title case opened by
-    a word whose letters spell a family name ("Huynh Ngoc Diem"), or by Ông/Bà and one ("Ông Dang
+    a word whose letters spell a family name ("Huynh Ngoc Diem"), or by a title (_TITLES) and one ("Ông Dang
     Van Khai"), the words after that family name (at most three): the last GIVEN_NAME, those
     before it MIDDLE_NAME; the family name itself (FAMILY_NAME) where a title or a middle name
     Văn/Thị makes the run a name, and that TITLE."""
@@ -140,7 +144,7 @@ def _inside_names(text: str, groups: list[list[int]], tokens: list[Token], famil
         for k, i in enumerate(group):
             if not titled[k] or (k > 0 and titled[k - 1]):
                 continue  # not the start of a run
-            start = k + 1 if strip_marks(tokens[i].text.lower()) in ("ong", "ba") else k
+            start = k + 1 if strip_marks(tokens[i].text.lower()) in _TITLES else k
             if start >= len(group) or not titled[start] or strip_marks(
                     tokens[group[start]].text.lower()) not in family_letters:
                 continue
