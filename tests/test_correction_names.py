@@ -40,6 +40,14 @@ def test_a_persons_name_after_a_title_small_or_capitalised():
     assert _labels("- Thầy Lò Văn Ín, Trường Tiểu học.\n", names)["Ín"] == GIVEN_NAME
 
 
+def test_a_peoples_name_after_dan_toc_or_tieng():
+    from pipeline.correction.names import PEOPLE_NAME, _people_names
+
+    assert _labels("học sinh dân tộc Dao, đồng bào Ê Đê và tiếng Khmer.\n", _people_names) == {
+        "Dao": PEOPLE_NAME, "Ê": PEOPLE_NAME, "Đê": PEOPLE_NAME, "Khmer": PEOPLE_NAME}
+    assert _labels("các dân tộc thiểu số; tiếng\nViệt\n", _people_names) == {}
+
+
 def test_a_year_of_the_cycle_and_the_unit_closing_an_agencys_name():
     assert _labels("Tết Nguyên đán Nhâm\nDần năm 2022.\n", _year_names) == {"Nhâm": YEAR_NAME, "Dần": YEAR_NAME}
     assert _labels("- Chi cục Kiểm lâm tính;\n- Hội LHPN tính;\n", _agency_unit_slots) == {"tính": PLACE_UNIT}

@@ -82,6 +82,8 @@ from .names import (
     GIVEN_NAME,
     MIDDLE_NAME,
     NUMBER_LABEL,
+    PEOPLE_NAME,
+    PEOPLE_WORDS,
     PLACE_FIRST,
     PLACE_LISTED,
     PLACE_NEXT,
@@ -95,6 +97,7 @@ from .names import (
     _inside_places,
     _listed_places,
     _number_labels,
+    _people_names,
     _spelled_places,
     _unit_of_agency,
     _year_names,
@@ -515,6 +518,8 @@ class Corrector:
                     if self._capital_logp is not None else {})
         in_names = _inside_places(norm, groups, tokens) | in_names  # (a person's name wins)
         in_names.update(_number_labels(norm, tokens))
+        if PEOPLE_NAMES:
+            in_names.update(_people_names(norm, tokens))
         if GAZETTEER_PLACES and noise.letters and noise.drop < 0.5:  # (names are matched with their marks)
             listed = _listed_places(norm, tokens, self._gazetteer_provinces())
             in_names.update({i: label for i, label in listed.items() if in_names.get(i) in _PLACE_LABELS})
@@ -1783,6 +1788,7 @@ SURE_KNOWN_MAX_MARK_NOISE = 0.01
 # changed only from this posterior, else suggested: the LM knows names least ("Lường Văn Thoại",
 # "huyện Vĩnh Tràng", "tỉnh Lam Giang" are no misreads of "Lương", "Trăng", "Lâm")
 SURE_NAMES = True
+PEOPLE_NAMES = True  # ...and a people's name after "dân tộc" (names.PEOPLE_NAME)
 SURE_NAME_CONF = 90.0
 SURE_NAME_POSTERIOR = 1.01
 SURE_NAMES_TEXT = True
@@ -1846,15 +1852,12 @@ _DOCUMENT_KINDS = frozenset({("chỉ", "thị"), ("quyết", "định"), ("ngh�
 _DOCUMENT_NAMED_BY = frozenset({"số", "này", "liên", "tịch"})
 
 
-# words after which a people's or a language's name stands, in capitals by rule ("đồng bào Chăm",
-# "dân tộc Mông", "tiếng Khmer"): the legal LM seldom saw them and would write "chăm"
-_PEOPLE_WORDS = frozenset({("đồng", "bào"), ("dân", "tộc"), ("tiếng",)})
-
-
 def _names_a_people(tokens: list[Token], i: int) -> bool:
-    """The word follows "đồng bào", "dân tộc" or "tiếng" (_PEOPLE_WORDS)."""
+    """The word follows "đồng bào", "dân tộc" or "tiếng" (names.PEOPLE_WORDS): a people's or a
+    language's name stands there, in capitals by rule ("đồng bào Chăm", "dân tộc Mông", "tiếng
+    Khmer"); the legal LM seldom saw them and would write "chăm"."""
     return any(i >= len(words) and tuple(canonical(tokens[i - len(words) + k].text) for k in range(len(words))) == words
-               for words in _PEOPLE_WORDS)
+               for words in PEOPLE_WORDS)
 
 
 def _names_a_document(tokens: list[Token], i: int) -> bool:
@@ -2247,7 +2250,7 @@ def _broken_addresses(
 ODD_PERCENTAGES = True
 
 
-_NAME_LABELS = frozenset({FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, PLACE_FIRST, PLACE_NEXT})
+_NAME_LABELS = frozenset({FAMILY_NAME, MIDDLE_NAME, GIVEN_NAME, PLACE_FIRST, PLACE_NEXT, PEOPLE_NAME})
 
 
 def _surely_read_names(

@@ -52,6 +52,13 @@ PLACE_SPELLED = "place-spelled:"
 YEAR_NAME = "year-name"  # a year's name in the sexagenary cycle ("Nhâm Dần"), read as it stands
 
 
+# a people's or a language's name after "đồng bào", "dân tộc", "tiếng" ("dân tộc Dao", "tiếng Khmer",
+# "đồng bào Ê Đê"): read surely, it is kept as read, as a person's name is ("Dao" is no "Đào")
+PEOPLE_NAME = "people-name"
+PEOPLE_WORDS = frozenset({("đồng", "bào"), ("dân", "tộc"), ("tiếng",)})
+MAX_PEOPLE_NAME_WORDS = 3  # "Bru - Vân Kiều" aside, the 54 peoples' names have one to three words
+
+
 _GAZETTEER_UNITS = ("Thành phố", "Thị xã", "Thị trấn", "Tỉnh", "Huyện", "Quận", "Xã", "Phường", "Đặc khu")
 
 
@@ -386,6 +393,21 @@ def year_branch_fixes(text: str, tokens: list[Token]) -> dict[int, str]:
         if len(fits) == 1 and fits[0] != read:
             fixes[i + 1] = apply_case(branch.text, fits[0])
     return fixes
+
+
+def _people_names(text: str, tokens: list[Token]) -> dict[int, str]:
+    """The words in title case after "đồng bào", "dân tộc" or "tiếng" on the same line (PEOPLE_NAME)."""
+    found: dict[int, str] = {}
+    words = [canonical(tok.text) for tok in tokens]
+    for i in range(1, len(tokens)):
+        if not any(i >= len(w) and tuple(words[i - len(w):i]) == w for w in PEOPLE_WORDS):
+            continue
+        for k in range(i, min(i + MAX_PEOPLE_NAME_WORDS, len(tokens))):
+            tok = tokens[k]
+            if tok.kind != WORD or not tok.text.istitle() or "\n" in text[tokens[k - 1].end:tok.start]:
+                break
+            found[k] = PEOPLE_NAME
+    return found
 
 
 def _after_parens(text: str, tokens: list[Token]) -> dict[int, str]:
