@@ -369,6 +369,15 @@ def test_heading_values_cost_least() -> None:
     assert heading_values(["I", "II", "IV"]) == [1, 2, 4]  # nothing reads as III
     assert heading_values(["I", "V", "VI"]) == [1, None, None]  # (left as read)
     assert heading_values(["I", "IH", "II", "IV"]) == [1, 2, 3, 4]  # "IH." for "II.": its stop in the H
+    assert heading_values(["L", "II", "III"]) == [1, 2, 3]  # a serif I read as L
+
+
+def test_headings_in_sentence_case_numbered_with_letters() -> None:
+    from pipeline.correction.headings import renumber_headings
+
+    text = "L. Tình hình thiệt hại\nCác trường.\nII. Đề xuất\n1. Kinh phí sửa chữa\nIII. Kiến nghị\n"
+    fixes = renumber_headings(text, list(tokenize(text)), [])
+    assert [(c[0].text, c[1]) for c in fixes] == [("L", "I")]  # ("1." opens a list's item)
 
 
 def test_mark_misread_rate_is_learned_from_the_first_decoding() -> None:

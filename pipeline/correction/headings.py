@@ -1,6 +1,7 @@
-"""Roman numbers of a letter's headings in capitals, mended from their sequence.
+"""Roman numbers of a letter's headings, mended from their sequence.
 
-NĐ 30/2020 letters number their parts I, II, III... in headings of capitals ("II. NỘI DUNG").
+NĐ 30/2020 letters number their parts I, II, III... in headings of capitals ("II. NỘI DUNG"), or
+in sentence case ("II. Đề xuất").
 Tesseract reads "II" as "H", loses a stroke of "III" or glues the first heading to its title;
 numbers go up by one, so the sequence tells what each was. Pure functions on the text.
 """
@@ -22,8 +23,8 @@ _ROMAN_LIKE_FIRST = frozenset("IVXLHl1|")  # (a cheap look before the regex)
 
 def _heading_numerals(text: str, tokens: list[Token]) -> list[tuple[int, bool]]:
     """Tokens that number a heading in capitals ("II. NỘI DUNG", read "HI PHƯƠNG HƯỚNG"): the
-    first token of a line, Roman-like, before a line whose letters are capitals; with whether a
-    dot follows it."""
+    first token of a line, Roman-like, before a line whose letters are capitals, or, made of
+    letters, before a stop and a capital ("L. Tình hình"); with whether a dot follows it."""
     out = []
     for i, tok in enumerate(tokens[:-1]):
         if len(tok.text) > 5 or tok.text[0] not in _ROMAN_LIKE_FIRST or not _ROMAN_LIKE.fullmatch(tok.text):
@@ -34,7 +35,10 @@ def _heading_numerals(text: str, tokens: list[Token]) -> list[tuple[int, bool]]:
         line_end = text.find("\n", tok.end)
         rest = text[tok.end : len(text) if line_end < 0 else line_end]
         letters = [ch for ch in rest if ch.isalpha()]
-        if len(letters) >= 3 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters) and rest[:1] in ". ":
+        capitals = len(letters) >= 3 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters) and rest[:1] in ". "
+        # (or a heading in sentence case, "II. Đề xuất", numbered with letters only: "1. Tình hình" is a list's)
+        sentence = tok.text.isalpha() and rest.startswith(". ") and rest[2:3].isupper() and len(letters) >= 3
+        if capitals or sentence:
             out.append((i, rest.startswith(".")))
     return out
 
@@ -80,9 +84,9 @@ def _path_key(cost: float, path: list[int | None]) -> tuple[float, tuple[bool, .
 
 
 def _reads_as(read: str, roman: str) -> bool:
-    """OCR's reading of a Roman numeral: "HI" or "Il" for III, or one stroke lost ("II" for III).
+    """OCR's reading of a Roman numeral: "HI" or "Il" for III, "L" for I, or one stroke lost ("II" for III).
     An H is two strokes, or beside another stroke one stroke and its stop ("IH." for "II.")."""
-    plain = read.replace("l", "I").replace("1", "I").replace("|", "I")
+    plain = read.replace("l", "I").replace("L", "I").replace("1", "I").replace("|", "I")  # (no heading reaches L, 50)
     readings = {plain.replace("H", "II"), plain.replace("H", "I") if len(plain) > 1 else plain.replace("H", "II")}
     return any(strokes == roman or (roman.startswith(strokes) and len(roman) == len(strokes) + 1 and roman.endswith("I"))
                for strokes in readings)
