@@ -725,3 +725,16 @@ def test_an_everyday_word_read_surely_is_respelled_only_as_a_suggestion() -> Non
     assert not respells("có", "cỏ")  # a known word: the other rules judge it
     assert not respells("lép", "lẹp")  # marks only: the tone rules judge it
     assert not respells("xzq", "xã")  # no dictionary word
+
+
+def test_an_abbreviation_read_alike_surely_three_times_is_the_letters_own() -> None:
+    from pipeline.correction.corrector import _repeated_abbreviations
+
+    text = ("PTDTBT Sà Phìn, PTDTBT Háng Chua, PTDTBT Nà Khoang, PTDTBT Bản Mế; TH&THCS Tả Sìn, TH&THCS Bản Mế; "
+            "UBND, CỘNG")
+    tokens = list(tokenize(text))
+    confs = [91.0] * len(tokens)
+    confs[0] = 51.0  # (a place read unsurely is the same word)
+    own = {tokens[i].text for i in _repeated_abbreviations(tokens, confs)}
+    assert own == {"PTDTBT"}  # TH&THCS twice only; UBND once; CỘNG a syllable
+    assert _repeated_abbreviations(tokens, [None] * len(tokens)) == set()  # (plain text: no confidences)

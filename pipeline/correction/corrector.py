@@ -575,6 +575,8 @@ class Corrector:
         own_words = (_repeated_sure_words(tokens, confs, self.known, plain_marked,
                                           frozenset(read for (read, _meant), _rate in noise.tone_swaps))
                      if OWN_WORDS else set())
+        if OWN_ABBREVIATIONS:
+            own_words |= _repeated_abbreviations(tokens, confs)
         changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered,
                                         sure_names, own_words)
         changes = renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
@@ -1805,6 +1807,9 @@ OWN_WORD_REPEATS_TEXT = 4
 # syllables of minority languages ("Krông", "Ea", "Pạt") however clearly they are printed, and the
 # corpus may spell them though they are no Vietnamese syllable
 OWN_NAME_CONF = 85.0
+# ...and a word in capitals that spells no syllable, read alike this surely OWN_WORD_REPEATS times
+OWN_ABBREVIATIONS = True
+OWN_ABBREVIATION_CONF = 85.0
 OWN_NAMES_TEXT = True  # in plain text, a name's word beside another counts too (written alike OWN_WORD_REPEATS_TEXT times)
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
@@ -2296,6 +2301,21 @@ def _repeated_sure_words(
              if n >= (OWN_WORD_REPEATS_TEXT if plain else OWN_WORD_REPEATS) and w not in shaky
              and known.get(canonical(w), 0) < OWN_WORD_RARE}
     return {i for i, tok in enumerate(tokens) if tok.kind == WORD and tok.text in words}
+
+
+def _repeated_abbreviations(tokens: list[Token], confs: list[float | None]) -> set[int]:
+    """Words in capitals that spell no syllable ("PTDTBT", "TH&THCS"), read alike with at least
+    OWN_ABBREVIATION_CONF at OWN_WORD_REPEATS places or more: the letter's own abbreviations,
+    kept and not doubted at any of their places (blur loses marks, not a capital's strokes)."""
+    sure = Counter(tok.text for tok, conf in zip(tokens, confs, strict=False)
+                   if conf is not None and conf >= OWN_ABBREVIATION_CONF and _abbreviation_shape(tok))
+    words = {w for w, n in sure.items() if n >= OWN_WORD_REPEATS}
+    return {i for i, tok in enumerate(tokens) if tok.text in words and _abbreviation_shape(tok)}
+
+
+def _abbreviation_shape(tok: Token) -> bool:
+    return (tok.kind == WORD and len(tok.text) >= 3 and tok.text.isupper() and not is_valid_syllable(tok.text.lower())
+            and all(ch.isalpha() or ch == "&" for ch in tok.text))
 
 
 def _beside_title_word(tokens: list[Token], i: int) -> bool:
