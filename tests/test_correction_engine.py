@@ -738,3 +738,16 @@ def test_an_abbreviation_read_alike_surely_three_times_is_the_letters_own() -> N
     own = {tokens[i].text for i in _repeated_abbreviations(tokens, confs)}
     assert own == {"PTDTBT"}  # TH&THCS twice only; UBND once; CỘNG a syllable
     assert _repeated_abbreviations(tokens, [None] * len(tokens)) == set()  # (plain text: no confidences)
+
+
+def test_a_reading_the_page_misreads_as_another_by_its_tone() -> None:
+    from pipeline.correction.corrector import DocumentNoise, _page_misreads_as
+    from pipeline.correction.viet import split_tone
+
+    clean = DocumentNoise(drop=0.01, wrong_mark=0.002, edit=0.01, ocr=True)
+    swap = (split_tone("à")[1], split_tone("ã")[1])  # (read, meant): a page that reads ngã as huyền
+    repeating = DocumentNoise(drop=0.01, wrong_mark=0.002, edit=0.01, ocr=True, tone_swaps=((swap, 0.2),))
+    assert _page_misreads_as(clean, "kiểm", "kiếm")  # blur's hỏi read as sắc, on any page
+    assert not _page_misreads_as(clean, "điếm", "điểm")  # a hỏi read is no blur product
+    assert _page_misreads_as(repeating, "bã", "bà") and not _page_misreads_as(clean, "bã", "bà")
+    assert not _page_misreads_as(repeating, "điềm", "điểm")

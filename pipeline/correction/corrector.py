@@ -935,6 +935,7 @@ class Corrector:
         # where a blot or a seal lowers Tesseract's confidence in it
         surely_read = Counter(tok.text for tok, conf in zip(tokens, confs, strict=False)
                               if conf is not None and conf >= READ_ELSEWHERE_CONF)
+        read_alike = Counter(tok.text for tok, conf in zip(tokens, confs, strict=False) if conf is not None)
         out = []
         taught: set[int] = set()
         learned = self.learned.active
@@ -1041,7 +1042,9 @@ class Corrector:
                 doubt = self._doubt(text, tokens, slots, i, j, paired, confs, surface, changed, weights, styled)
                 if (not changed and READ_ELSEWHERE_TRUST and confidence >= READ_ELSEWHERE_POSTERIOR
                         and surely_read[tok.text] >= READ_ELSEWHERE_TIMES
-                        and not any(tone_swap(slot.words[j], w) for w in slot.words)):
+                        and not any(tone_swap(slot.words[j], w) for w in slot.words)) or (not changed and READ_ALIKE_TIMES and confidence >= READ_ELSEWHERE_POSTERIOR
+                      and read_alike[tok.text] >= READ_ALIKE_TIMES
+                      and not any(_page_misreads_as(noise, w, slot.words[j]) for w in slot.words)):
                     doubt -= READ_ELSEWHERE_TRUST
             doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or i in garbled or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
@@ -2025,6 +2028,9 @@ READ_ELSEWHERE_TRUST = 2.0
 READ_ELSEWHERE_CONF = 95.0
 READ_ELSEWHERE_TIMES = 2
 READ_ELSEWHERE_POSTERIOR = 0.99
+# ...or reads alike at this many places however surely, when no other reading of it is one the page
+# misreads as it (DocumentNoise.tone_swaps, blur's hỏi read as sắc): a blurred page's "điểm" (None: off)
+READ_ALIKE_TIMES: int | None = 5
 SLASH_PARTS = True  # in text read with its marks, a slash between words parts them for the LM (segment.sentences)
 SMALL_WORDS_OWN_CACHE = True  # a small-letter word's document cache leaves out capitalised readings (names)
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
@@ -2369,6 +2375,13 @@ def _removes_sure_tone(tok: Token, surface: str, conf: float | None, known: bool
         return False
     (read, read_tone), (meant, meant_tone) = split_tone(tok.text.lower()), split_tone(surface.lower())
     return bool(read_tone) and not meant_tone and read == meant
+
+
+def _page_misreads_as(noise: DocumentNoise, meant: str, read: str) -> bool:
+    """``read`` is ``meant`` with a tone the page misreads for another (DocumentNoise.tone_swaps)
+    or blur's (BLUR_TONE_SWAPS)."""
+    pair = tone_swap(read, meant)
+    return pair is not None and (pair in BLUR_TONE_SWAPS or noise.swap_rate(pair) is not None)
 
 
 def _surely_read_known(tok: Token, conf: float | None, known: bool) -> bool:
