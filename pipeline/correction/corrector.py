@@ -1040,11 +1040,14 @@ class Corrector:
                 # is lower (a change keeps its own: whether it applies is the decoder's call)
                 paired = confidence if changed or pairs is None or pairs[i] is None else min(confidence, pairs[i])
                 doubt = self._doubt(text, tokens, slots, i, j, paired, confs, surface, changed, weights, styled)
-                if (not changed and READ_ELSEWHERE_TRUST and confidence >= READ_ELSEWHERE_POSTERIOR
-                        and surely_read[tok.text] >= READ_ELSEWHERE_TIMES
-                        and not any(tone_swap(slot.words[j], w) for w in slot.words)) or (not changed and READ_ALIKE_TIMES and confidence >= READ_ELSEWHERE_POSTERIOR
-                      and read_alike[tok.text] >= READ_ALIKE_TIMES
-                      and not any(_page_misreads_as(noise, w, slot.words[j]) for w in slot.words)):
+                read = slot.words[j]
+                read_elsewhere = not changed and confidence >= READ_ELSEWHERE_POSTERIOR and (
+                    # read surely at other places, and no reading of it differs by a tone alone...
+                    surely_read[tok.text] >= READ_ELSEWHERE_TIMES and not any(tone_swap(read, w) for w in slot.words)
+                    # ...or read alike at many, and none is one the page misreads as it
+                    or bool(READ_ALIKE_TIMES) and read_alike[tok.text] >= (READ_ALIKE_TIMES or 0)
+                    and not any(_page_misreads_as(noise, w, read) for w in slot.words))
+                if read_elsewhere:
                     doubt -= READ_ELSEWHERE_TRUST
             doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or i in garbled or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
