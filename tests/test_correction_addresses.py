@@ -52,6 +52,8 @@ def test_the_corrector_mends_a_broken_address_as_one_applied_change() -> None:
 def test_an_address_with_a_suffix_no_address_has_is_odd() -> None:
     assert odd_address("nghiepvuy.syt@lamgiang.gov.vít")  # blur on "vn."
     assert odd_address("vpubnd@vanlinh.pgv.vn")  # "gov" two letters off
+    assert odd_address("Idtbxh.tanlocthuong@bachlinh.gov.vn")  # a capital I among small letters: an l
+    assert not odd_address("INFO@ABC.VN") and not odd_address("Nguyen.Van@abc.vn")  # (written in capitals)
     for address in ("ttyt@soyte.gov.vn", "abc@gmail.com", "hieutruong@thpt.edu.vn", "info@mail.cty.vn",
                     "lienhe@congty.com.vn", "no-address", "x@y"):
         assert not odd_address(address), address

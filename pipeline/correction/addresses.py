@@ -95,15 +95,20 @@ def _mend_suffix(domain: str) -> str:
     return domain
 
 
+# a capital I in an address otherwise in small letters: OCR's reading of an l ("Idtbxh.tanloc@...")
+_CAPITAL_I_AMONG_SMALL = re.compile(r"^(?=[^A-HJ-Z]*$).*I.*[a-z]|^(?=[^A-HJ-Z]*$).*[a-z].*I")
+
+
 def odd_address(token: str) -> bool:
     """An e-mail address, valid in form, whose suffix no address has: an unknown top-level label
     ("lamgiang.gov.vít", blur on "vn."), or a label before ".vn" a letter or two from a public one
-    ("vanlinh.pgv.vn"). Too far from the suffix to mend (``_mend_suffix``), so a clerk looks."""
+    ("vanlinh.pgv.vn"); too far from the suffix to mend (``_mend_suffix``), so a clerk looks. Or
+    one that holds a capital I among small letters, an l as OCR often reads it."""
     local, at, domain = token.lower().rpartition("@")
     labels = domain.rstrip(".").split(".")
     if not at or not local or len(labels) < 2:
         return False  # (no address: "x@y")
-    if labels[-1] not in _TOP_LEVEL:
+    if labels[-1] not in _TOP_LEVEL or _CAPITAL_I_AMONG_SMALL.search(token):
         return True
     second = labels[-2]
     # (two letters off "gov" only: an agency's own domain may be any three letters, "cty.vn")
