@@ -737,7 +737,9 @@ def test_an_abbreviation_read_alike_surely_three_times_is_the_letters_own() -> N
     confs[0] = 51.0  # (a place read unsurely is the same word)
     own = {tokens[i].text for i in _repeated_abbreviations(tokens, confs)}
     assert own == {"PTDTBT"}  # TH&THCS twice only; UBND once; CỘNG a syllable
-    assert _repeated_abbreviations(tokens, [None] * len(tokens)) == set()  # (plain text: no confidences)
+    assert _repeated_abbreviations(tokens, [None] * len(tokens)) == set()  # (no confidences, not plain text)
+    plain = {tokens[i].text for i in _repeated_abbreviations(tokens, [None] * len(tokens), plain=True)}
+    assert plain == {"PTDTBT"}  # plain text: written alike four times
 
 
 def test_a_reading_the_page_misreads_as_another_by_its_tone() -> None:

@@ -576,7 +576,7 @@ class Corrector:
                                           frozenset(read for (read, _meant), _rate in noise.tone_swaps))
                      if OWN_WORDS else set())
         if OWN_ABBREVIATIONS:
-            own_words |= _repeated_abbreviations(tokens, confs)
+            own_words |= _repeated_abbreviations(tokens, confs, plain_marked)
         changes, taught = self._changes(norm, tokens, slots, best, posts, style, noise, confs, pairs, named, ordered,
                                         sure_names, own_words)
         changes = renumber_headings(norm, tokens, _join_glued(tokens, changes, glued_sure))
@@ -2312,13 +2312,14 @@ def _repeated_sure_words(
     return {i for i, tok in enumerate(tokens) if tok.kind == WORD and tok.text in words}
 
 
-def _repeated_abbreviations(tokens: list[Token], confs: list[float | None]) -> set[int]:
+def _repeated_abbreviations(tokens: list[Token], confs: list[float | None], plain: bool = False) -> set[int]:
     """Words in capitals that spell no syllable ("PTDTBT", "TH&THCS"), read alike with at least
-    OWN_ABBREVIATION_CONF at OWN_WORD_REPEATS places or more: the letter's own abbreviations,
-    kept and not doubted at any of their places (blur loses marks, not a capital's strokes)."""
+    OWN_ABBREVIATION_CONF at OWN_WORD_REPEATS places or more (``plain`` text: written alike at
+    OWN_WORD_REPEATS_TEXT places): the letter's own abbreviations, kept and not doubted at any of
+    their places (blur loses marks, not a capital's strokes)."""
     sure = Counter(tok.text for tok, conf in zip(tokens, confs, strict=False)
-                   if conf is not None and conf >= OWN_ABBREVIATION_CONF and _abbreviation_shape(tok))
-    words = {w for w, n in sure.items() if n >= OWN_WORD_REPEATS}
+                   if (plain or conf is not None and conf >= OWN_ABBREVIATION_CONF) and _abbreviation_shape(tok))
+    words = {w for w, n in sure.items() if n >= (OWN_WORD_REPEATS_TEXT if plain else OWN_WORD_REPEATS)}
     return {i for i, tok in enumerate(tokens) if tok.text in words and _abbreviation_shape(tok)}
 
 
