@@ -455,6 +455,15 @@ def test_the_unit_closing_an_agencys_name_is_read_as_it_stands(corrector: Correc
     assert trusted == ["đai", "dân", "giáo"]  # not after "phối hợp với": a comma closes "Sở chủ trì"
 
 
+def test_a_peoples_name_is_read_as_it_stands_though_no_syllable(corrector: Corrector) -> None:
+    from pipeline.correction.names import _people_names
+
+    text = "Tuyên truyền cho đồng bào Khmer và dân tộc Xtiêng bằng tiếng Việt.\n"
+    tokens = list(tokenize(text, corrector.protected))
+    trusted = [tokens[i].text for i in sorted(corrector._listed_name_words(text, tokens, _people_names(text, tokens)))]
+    assert trusted == ["Khmer", "Xtiêng", "Việt"]
+
+
 def test_two_syllables_of_a_dictionary_word_vouch_for_each_other(corrector: Corrector) -> None:
     text = "Định kỳ 6 tháng, hàng năm hoặc đột xuất, báo cáo kết quả; tuyệt đối không chủ quan, lơ là.\n"
     tokens = list(tokenize(text, corrector.protected))

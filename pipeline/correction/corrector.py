@@ -1126,6 +1126,8 @@ class Corrector:
             listed = self._place_words if part in (PLACE_FIRST, PLACE_NEXT) else self._name_words.get(part, frozenset())
             if (word in listed or part in (GIVEN_NAME, PLACE_LISTED, YEAR_NAME)) and is_valid_syllable(word):  # (given names are open: "Gái")
                 out.add(i)
+            elif part == PEOPLE_NAME and tokens[i].kind == WORD:
+                out.add(i)  # (a people's name need be no syllable: "Khmer", "Xtiêng")
         families, titles = self._name_words[FAMILY_NAME], self._name_words[TITLE]
         lowered = [canonical(tok.text) for tok in tokens]
         for i in range(len(tokens) - 1):
