@@ -1119,7 +1119,8 @@ class Corrector:
     def _listed_name_words(self, text: str, tokens: list[Token], in_names: dict[int, str]) -> set[int]:
         """Tokens inside a person's or a place's name that are, as read, a listed word of that
         part of a name (dictionaries/place_names.txt, middle_names.txt...), or any syllable in a
-        given name's place, and the title ("ông", "bà") before a family name."""
+        given name's place, a people's name however spelled ("Khmer"), and the title ("ông", "bà") before
+        a family name."""
         out = set()
         for i, part in in_names.items():
             word = canonical(tokens[i].text)
