@@ -95,8 +95,9 @@ def _mend_suffix(domain: str) -> str:
     return domain
 
 
-# a capital I in an address otherwise in small letters: OCR's reading of an l ("Idtbxh.tanloc@...")
-_CAPITAL_I_AMONG_SMALL = re.compile(r"^(?=[^A-HJ-Z]*$).*I.*[a-z]|^(?=[^A-HJ-Z]*$).*[a-z].*I")
+def _capital_i_among_small(token: str) -> bool:
+    """A capital I in an address otherwise in small letters: OCR's reading of an l ("Idtbxh.tanloc@...")."""
+    return "I" in token and re.search(r"[a-z]", token) is not None and re.search(r"[A-HJ-Z]", token) is None
 
 
 def odd_address(token: str) -> bool:
@@ -108,7 +109,7 @@ def odd_address(token: str) -> bool:
     labels = domain.rstrip(".").split(".")
     if not at or not local or len(labels) < 2:
         return False  # (no address: "x@y")
-    if labels[-1] not in _TOP_LEVEL or _CAPITAL_I_AMONG_SMALL.search(token):
+    if labels[-1] not in _TOP_LEVEL or _capital_i_among_small(token):
         return True
     second = labels[-2]
     # (two letters off "gov" only: an agency's own domain may be any three letters, "cty.vn")

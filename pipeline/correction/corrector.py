@@ -83,7 +83,6 @@ from .names import (
     MIDDLE_NAME,
     NUMBER_LABEL,
     PEOPLE_NAME,
-    PEOPLE_WORDS,
     PLACE_FIRST,
     PLACE_LISTED,
     PLACE_NEXT,
@@ -102,6 +101,7 @@ from .names import (
     _unit_of_agency,
     _year_names,
     name_agreement_doubts,
+    names_a_people,
     year_branch_fixes,
 )
 from .punctuation import (
@@ -1045,7 +1045,7 @@ class Corrector:
                     # read surely at other places, and no reading of it differs by a tone alone...
                     surely_read[tok.text] >= READ_ELSEWHERE_TIMES and not any(tone_swap(read, w) for w in slot.words)
                     # ...or read alike at many, and none is one the page misreads as it
-                    or bool(READ_ALIKE_TIMES) and read_alike[tok.text] >= (READ_ALIKE_TIMES or 0)
+                    or READ_ALIKE_TIMES > 0 and read_alike[tok.text] >= READ_ALIKE_TIMES
                     and not any(_page_misreads_as(noise, w, read) for w in slot.words))
                 if read_elsewhere:
                     doubt -= READ_ELSEWHERE_TRUST
@@ -1467,7 +1467,7 @@ class Corrector:
         đẩy nhanh"): no abbreviation carries such marks, and the corpus writes none (4 M words)."""
         if _capitals_among_running_text(text, tokens, i, word):
             return CASE_SLIP_CONFIDENCE
-        if not _lookalike_capital(text, tokens, i, word) or _names_a_people(tokens, i):
+        if not _lookalike_capital(text, tokens, i, word) or names_a_people(tokens, i):
             return None
         if _before_capitalised_word(text, tokens, i):
             return None
@@ -1490,7 +1490,7 @@ class Corrector:
         Sở Tài chính"), the corpus often capitalises it inside a sentence ("Chủ tịch"), or it opens
         a line's heading before a colon ("Kính gửi:", "Nơi nhận:")."""
         if (not _lookalike_capital(text, tokens, i, word) or _before_capitalised_word(text, tokens, i)
-                or _names_a_document(tokens, i) or _names_a_people(tokens, i)
+                or _names_a_document(tokens, i) or names_a_people(tokens, i)
                 or (WRITERS_CAPITALS and _writers_capital(text, tokens, i))
                 or self._in_agency_name(text, tokens, i) or _continues_a_name(text, tokens, i)):
             return False
@@ -1791,10 +1791,10 @@ BLUR_TONE_SWAPS = frozenset({(split_tone("á")[1], split_tone("ả")[1])})
 # read with SURE_TONE_CONF made another known word needs this posterior, below it it is suggested:
 # "nhận thay" -> "thấy" (0.96) was the legal LM's guess on a clean render ("được tặng thêm" -> "tăng", at
 # 0.995, still goes through)
-# a word Viet74K lists but the LM does not, read with SURE_TONE_CONF, is respelled only as a suggestion
-SURE_DICTIONARY_WORDS = True
 SURE_KNOWN_APPLY = 0.97
 SURE_KNOWN_MAX_MARK_NOISE = 0.01
+# a word Viet74K lists but the LM does not, read with SURE_TONE_CONF, is respelled only as a suggestion
+SURE_DICTIONARY_WORDS = True
 # a word of a person's or a place's name that Tesseract read, as a syllable, with this confidence is
 # changed only from this posterior, else suggested: the LM knows names least ("Lường Văn Thoại",
 # "huyện Vĩnh Tràng", "tỉnh Lam Giang" are no misreads of "Lương", "Trăng", "Lâm")
@@ -1816,10 +1816,10 @@ OWN_WORD_REPEATS_TEXT = 4
 # syllables of minority languages ("Krông", "Ea", "Pạt") however clearly they are printed, and the
 # corpus may spell them though they are no Vietnamese syllable
 OWN_NAME_CONF = 85.0
+OWN_NAMES_TEXT = True  # in plain text, a name's word beside another counts too (written alike OWN_WORD_REPEATS_TEXT times)
 # ...and a word in capitals that spells no syllable, read alike this surely OWN_WORD_REPEATS times
 OWN_ABBREVIATIONS = True
 OWN_ABBREVIATION_CONF = 85.0
-OWN_NAMES_TEXT = True  # in plain text, a name's word beside another counts too (written alike OWN_WORD_REPEATS_TEXT times)
 # a name the page reads alike at two places is changed at neither alone (names.name_agreement_doubts)
 NAME_AGREEMENT = True
 UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confidences (None: never)
@@ -1864,14 +1864,6 @@ _DOCUMENT_KINDS = frozenset({("chỉ", "thị"), ("quyết", "định"), ("ngh�
                              ("quy", "chế"), ("quy", "định"), ("đề", "án"), ("pháp", "lệnh"), ("hiến", "pháp"),
                              ("kết", "luận")})
 _DOCUMENT_NAMED_BY = frozenset({"số", "này", "liên", "tịch"})
-
-
-def _names_a_people(tokens: list[Token], i: int) -> bool:
-    """The word follows "đồng bào", "dân tộc" or "tiếng" (names.PEOPLE_WORDS): a people's or a
-    language's name stands there, in capitals by rule ("đồng bào Chăm", "dân tộc Mông", "tiếng
-    Khmer"); the legal LM seldom saw them and would write "chăm"."""
-    return any(i >= len(words) and tuple(canonical(tokens[i - len(words) + k].text) for k in range(len(words))) == words
-               for words in PEOPLE_WORDS)
 
 
 def _names_a_document(tokens: list[Token], i: int) -> bool:
@@ -2035,8 +2027,8 @@ READ_ELSEWHERE_CONF = 95.0
 READ_ELSEWHERE_TIMES = 2
 READ_ELSEWHERE_POSTERIOR = 0.99
 # ...or reads alike at this many places however surely, when no other reading of it is one the page
-# misreads as it (DocumentNoise.tone_swaps, blur's hỏi read as sắc): a blurred page's "điểm" (None: off)
-READ_ALIKE_TIMES: int | None = 5
+# misreads as it (DocumentNoise.tone_swaps, blur's hỏi read as sắc): a blurred page's "điểm" (0: off)
+READ_ALIKE_TIMES = 5
 SLASH_PARTS = True  # in text read with its marks, a slash between words parts them for the LM (segment.sentences)
 SMALL_WORDS_OWN_CACHE = True  # a small-letter word's document cache leaves out capitalised readings (names)
 # a person's or a place's name word in its place is not doubted for the LM's surprise alone (plain text)
@@ -2320,10 +2312,11 @@ def _repeated_abbreviations(tokens: list[Token], confs: list[float | None], plai
     OWN_ABBREVIATION_CONF at OWN_WORD_REPEATS places or more (``plain`` text: written alike at
     OWN_WORD_REPEATS_TEXT places): the letter's own abbreviations, kept and not doubted at any of
     their places (blur loses marks, not a capital's strokes)."""
-    sure = Counter(tok.text for tok, conf in zip(tokens, confs, strict=False)
-                   if (plain or conf is not None and conf >= OWN_ABBREVIATION_CONF) and _abbreviation_shape(tok))
+    shaped = [i for i, tok in enumerate(tokens) if _abbreviation_shape(tok)]
+    sure = Counter(tokens[i].text for i in shaped
+                   if plain or confs[i] is not None and confs[i] >= OWN_ABBREVIATION_CONF)
     words = {w for w, n in sure.items() if n >= (OWN_WORD_REPEATS_TEXT if plain else OWN_WORD_REPEATS)}
-    return {i for i, tok in enumerate(tokens) if tok.text in words and _abbreviation_shape(tok)}
+    return {i for i in shaped if tokens[i].text in words}
 
 
 def _abbreviation_shape(tok: Token) -> bool:
@@ -2363,7 +2356,7 @@ def _swaps_sure_tone(tok: Token, surface: str, conf: float | None, known: bool, 
     if not _surely_read_known(tok, conf, known):
         return False
     pair = tone_swap(tok.text.lower(), surface.lower())
-    return pair is not None and pair not in BLUR_TONE_SWAPS and noise.swap_rate(pair) is None
+    return pair is not None and not _page_swap(noise, pair)
 
 
 def _respells_sure_dictionary_word(tok: Token, surface: str, conf: float | None, own: str, known: dict[str, int]) -> bool:
@@ -2385,10 +2378,15 @@ def _removes_sure_tone(tok: Token, surface: str, conf: float | None, known: bool
 
 
 def _page_misreads_as(noise: DocumentNoise, meant: str, read: str) -> bool:
-    """``read`` is ``meant`` with a tone the page misreads for another (DocumentNoise.tone_swaps)
-    or blur's (BLUR_TONE_SWAPS)."""
+    """``read`` is ``meant`` with a tone the page misreads for another (_page_swap)."""
     pair = tone_swap(read, meant)
-    return pair is not None and (pair in BLUR_TONE_SWAPS or noise.swap_rate(pair) is not None)
+    return pair is not None and _page_swap(noise, pair)
+
+
+def _page_swap(noise: DocumentNoise, pair: tuple[int, int]) -> bool:
+    """The (read, meant) tone pair is one the page repeats (DocumentNoise.tone_swaps) or blur's
+    (BLUR_TONE_SWAPS)."""
+    return pair in BLUR_TONE_SWAPS or noise.swap_rate(pair) is not None
 
 
 def _surely_read_known(tok: Token, conf: float | None, known: bool) -> bool:

@@ -395,12 +395,19 @@ def year_branch_fixes(text: str, tokens: list[Token]) -> dict[int, str]:
     return fixes
 
 
+def names_a_people(tokens: list[Token], i: int) -> bool:
+    """The word follows "đồng bào", "dân tộc" or "tiếng" (PEOPLE_WORDS): a people's or a language's
+    name stands there, in capitals by rule ("đồng bào Chăm", "dân tộc Mông", "tiếng Khmer"); the
+    legal LM seldom saw them and would write "chăm"."""
+    return any(i >= len(words) and tuple(canonical(tok.text) for tok in tokens[i - len(words):i]) == words
+               for words in PEOPLE_WORDS)
+
+
 def _people_names(text: str, tokens: list[Token]) -> dict[int, str]:
     """The words in title case after "đồng bào", "dân tộc" or "tiếng" on the same line (PEOPLE_NAME)."""
     found: dict[int, str] = {}
-    words = [canonical(tok.text) for tok in tokens]
     for i in range(1, len(tokens)):
-        if not any(i >= len(w) and tuple(words[i - len(w):i]) == w for w in PEOPLE_WORDS):
+        if not names_a_people(tokens, i):
             continue
         for k in range(i, min(i + MAX_PEOPLE_NAME_WORDS, len(tokens))):
             tok = tokens[k]
