@@ -727,6 +727,26 @@ def test_an_everyday_word_read_surely_is_respelled_only_as_a_suggestion() -> Non
     assert not respells("xzq", "xã")  # no dictionary word
 
 
+def test_a_real_word_made_another_on_a_guess_is_only_suggested() -> None:
+    from pipeline.correction.corrector import DocumentNoise, _guesses_over_real_word
+    from pipeline.correction.tokens import WORD, Token
+
+    known = {"sở": 9000, "có": 50000, "cỏ": 40, "tổ": 900, "tố": 300}
+    clean = DocumentNoise(drop=0.01, wrong_mark=0.005, edit=0.001, ocr=True)
+
+    def guesses(read: str, meant: str, posterior: float, conf: float | None = 90.0, noise=clean) -> bool:
+        return _guesses_over_real_word(Token(0, len(read), read, WORD), meant, posterior, conf, read.lower(), known, noise)
+
+    assert guesses("cỏ", "có", 0.50) and guesses("cỏ", "có", 0.69)  # "không có cỏ ăn": the reading is likelier
+    assert not guesses("cỏ", "có", 0.75)  # (the decoder is sure enough)
+    assert not guesses("cỏ", "có", 0.50, None)  # plain text: REAL_WORD_APPLY_THRESHOLD judges it
+    assert not guesses("xzq", "xã", 0.50)  # (no word as read)
+    assert not guesses("tố", "tổ", 0.55)  # a hỏi's hook read as a sắc: blur's misread, not a guess
+    swapping = DocumentNoise(drop=0.01, wrong_mark=0.005, edit=0.001, ocr=True,
+                             tone_swaps=((tone_swap("cỏ", "có"), 0.2),))
+    assert not guesses("cỏ", "có", 0.55, noise=swapping)  # a swap the page repeats
+
+
 def test_an_abbreviation_read_alike_surely_three_times_is_the_letters_own() -> None:
     from pipeline.correction.corrector import _repeated_abbreviations
 

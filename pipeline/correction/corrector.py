@@ -169,6 +169,10 @@ NON_WORD_APPLY_THRESHOLD = 0.35
 # plain text with its marks: a known word read as another needs this posterior to be changed, else it
 # is only suggested (real letters' everyday words and names: "khó lường" -> "kho lương", "Thu Hương")
 REAL_WORD_APPLY_THRESHOLD = 0.8
+# ...and with OCR confidences, a word the LM or Viet74K knows made another needs this posterior, unless
+# the swap is one of the page's tone misreads: on a guess below it the reading is the likelier right
+# one ("vì sợ con bị sốt" -> "sở" at 0.61, "không có cỏ ăn" -> "có" at 0.50)
+REAL_WORD_APPLY_OCR = 0.7
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
 # ...and one with Vietnamese marks that spells no syllable with letters that spell known words ("câp",
@@ -1081,6 +1085,7 @@ class Corrector:
                     and canonical(surface) in self.known) or (
                     unapply is not None and doubt >= unapply and confidence < UNAPPLY_MAX_POSTERIOR) or (
                     confidence < SURE_TONE_REMOVAL and _removes_sure_tone(tok, surface, confs[i], slot.own in self.known)) or (
+                    _guesses_over_real_word(tok, surface, confidence, confs[i], slot.own, self.known, noise)) or (
                     i in sure_names and confidence < SURE_NAME_POSTERIOR and _guesses_name(tok.text, surface, noise)
                     and not self._mends_unlisted_name(sure_names[i], tok.text, surface)) or (
                     confidence < SURE_TONE_SWAP and _swaps_sure_tone(tok, surface, confs[i], slot.own in self.known, noise)) or (
@@ -2357,6 +2362,17 @@ def _swaps_sure_tone(tok: Token, surface: str, conf: float | None, known: bool, 
         return False
     pair = tone_swap(tok.text.lower(), surface.lower())
     return pair is not None and not _page_swap(noise, pair)
+
+
+def _guesses_over_real_word(
+    tok: Token, surface: str, posterior: float, conf: float | None, own: str, known: dict[str, int], noise: DocumentNoise,
+) -> bool:
+    """The change makes a word Tesseract read (with a confidence) that the LM or Viet74K knows into
+    another on a guess (posterior below REAL_WORD_APPLY_OCR), and it is not one of the page's tone
+    misreads (_page_misreads_as): the reading is then the likelier right one."""
+    return (posterior < REAL_WORD_APPLY_OCR and conf is not None and tok.kind == WORD
+            and (own in known or own in _dictionary_words())
+            and not _page_misreads_as(noise, surface.lower(), tok.text.lower()))
 
 
 def _respells_sure_dictionary_word(tok: Token, surface: str, conf: float | None, own: str, known: dict[str, int]) -> bool:
