@@ -66,6 +66,14 @@ def test_a_decimal_read_with_a_dot():
     assert sorted(tokens[i].text for i in dot_decimals(text, tokens)) == ["30.05", "89.4"]
 
 
+def test_a_decimal_read_with_a_dot_among_a_tables_cells_read_one_per_line():
+    text = "6 TH Sà Phìn\n4\n8.14\n7 TH Bản Mế\n3\n7,96\n8 TH Nậm Cươm\n3\n7,88\n"
+    tokens = list(tokenize(text))
+    assert [tokens[i].text for i in dot_decimals(text, tokens)] == ["8.14"]
+    alone = "Mục 1\n1.2\nNội dung\n4,5\n"  # (one decimal cell near: no column of them)
+    assert dot_decimals(alone, list(tokenize(alone))) == set()
+
+
 def test_lookalike_digits_inside_a_word_but_not_a_code():
     assert lookalike_digits("s6") and lookalike_digits("d6i")
     assert not lookalike_digits("QH15") and not lookalike_digits("10a") and not lookalike_digits("2024")

@@ -202,9 +202,26 @@ def dot_decimals(text: str, tokens: list[Token]) -> set[int]:
         line = text[line_start : len(text) if line_end < 0 else line_end]
         # (or a share: "89.4%" groups no thousands, wherever it stands, as a table's cell alone)
         if text[line_start : tok.start].strip() and len(_COMMA_DECIMAL.findall(line)) >= 2 or (
-                text.startswith("%", tok.end)):
+                text.startswith("%", tok.end)) or line.strip() == tok.text and _among_decimal_cells(text, line_start):
             out.add(i)
     return out
+
+
+# a table's cells read one per line: the lines either side of a lone figure looked at for its column's decimals
+DECIMAL_CELL_LINES = 6
+
+
+def _among_decimal_cells(text: str, line_start: int) -> bool:
+    """The line starting at ``line_start`` is a table's cell read alone, and at least two cells
+    among the DECIMAL_CELL_LINES lines either side are lone figures with a decimal comma ("8,14"
+    among "7,96" and "7,88"; a cell's lines come one per line when Tesseract reads a table)."""
+    before = text[:line_start].split("\n")[-DECIMAL_CELL_LINES - 1:-1]
+    after_start = text.find("\n", line_start)
+    after = text[after_start + 1:].split("\n", DECIMAL_CELL_LINES)[:DECIMAL_CELL_LINES] if after_start >= 0 else []
+    return sum(bool(_LONE_COMMA_DECIMAL.fullmatch(line.strip())) for line in before + after) >= 2
+
+
+_LONE_COMMA_DECIMAL = re.compile(r"\d{1,3}(?:\.\d{3})*,\d{1,2}%?")
 
 
 _LOOKALIKE_DIGITS = set("0134568")
