@@ -591,6 +591,17 @@ def test_repeated_sure_words_need_every_reading_sure_enough() -> None:
     assert not set(heo) & engine._repeated_sure_words(tokens, confs, {})
 
 
+def test_a_foreign_names_word_read_alike_surely_is_the_letters_own() -> None:
+    """"Sôt" is no Vietnamese syllable, but "đập Ea Sôt" read alike at three places is a name of
+    the Ê Đê language, not "Số"."""
+    text = "nạo vét đập Ea Sôt bị bồi lắng; đập Ea Sôt, kênh N2; đập Ea Sôt; Sôt\n"
+    tokens = list(tokenize(text, engine.ProtectedWords.from_words((), ())))
+    confs = [92.0] * len(tokens)
+    own = engine._repeated_sure_words(tokens, confs, {})
+    assert {tokens[i].text for i in own} == {"Ea", "Sôt"} and sum(tokens[i].text == "Sôt" for i in own) == 4
+    assert not engine._repeated_sure_words(tokens, [80.0] * len(tokens), {})  # (not read surely enough)
+
+
 def test_only_another_tone_keeps_the_doubt_of_a_repeated_sure_word() -> None:
     assert engine._rival_is_no_tone_swap(["heo", "theo"], [0.4, 0.6], 0)
     assert engine._rival_is_no_tone_swap(["heo", "hẻo"], [0.4, 0.6], 0)

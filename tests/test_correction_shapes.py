@@ -11,6 +11,7 @@ from pipeline.correction.shapes import (
     _signature_zone_start,
     deputy_signer_doubts,
     glued_code_doubts,
+    unit_superscript_doubts,
 )
 from pipeline.correction.tokens import tokenize
 
@@ -80,3 +81,10 @@ def test_what_stands_for_kt_over_a_deputys_title_is_flagged():
                  "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n", "1. Giám đốc\nPhó Giám đốc\n",
                  "11. CHỦ TỊCH\nPHÓ GIÁM ĐỐC\n"):
         assert doubted(kept) == [], kept
+
+
+def test_a_metres_raised_figure_read_as_a_sign_is_flagged():
+    text = "giá 160.000 đồng/m”; cây lâu năm 951,7 m¿. Diện tích (m*) và 5 m2, 7 m. Ông m\" nói: 'm' là"
+    doubts = unit_superscript_doubts(text, [])
+    assert [(c[0].text, c[1], c[3]) for c in doubts] == [("m”", "m²", True), ("m¿", "m²", True), ("m*", "m²", True)]
+    assert doubts[0][4][:2] == ("m²", "m³")

@@ -135,6 +135,7 @@ from .shapes import (
     deputy_signer_doubts,
     glued_code_doubts,
     over_spans,
+    unit_superscript_doubts,
 )
 from .tokens import MIXED, PROTECTED, WORD, ProtectedWords, Token, read_word_list, tokenize
 from .viet import (
@@ -623,6 +624,8 @@ class Corrector:
         if everyday:  # (the doubts above may have flagged them again: "chây ì" is no speck)
             changes = [c for c in changes if c[0].start not in everyday]
         changes = _broken_addresses(changes, addresses)
+        if marked and UNIT_SUPERSCRIPTS:
+            changes = unit_superscript_doubts(norm, changes)
         if noise.letters:
             changes = cited_year_doubts(norm, tokens, glued_code_doubts(tokens, changes))
             changes = clause_sequence_doubts(norm, tokens, changes)
@@ -1821,6 +1824,7 @@ OWN_WORD_REPEATS_TEXT = 4
 # syllables of minority languages ("Krông", "Ea", "Pạt") however clearly they are printed, and the
 # corpus may spell them though they are no Vietnamese syllable
 OWN_NAME_CONF = 85.0
+OWN_FOREIGN_NAMES = True
 OWN_NAMES_TEXT = True  # in plain text, a name's word beside another counts too (written alike OWN_WORD_REPEATS_TEXT times)
 # ...and a word in capitals that spells no syllable, read alike this surely OWN_WORD_REPEATS times
 OWN_ABBREVIATIONS = True
@@ -1831,6 +1835,7 @@ UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confide
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # taken from the doubt of a word kept as read that spells a dictionary word with a neighbour
 DICTIONARY_PAIR_TRUST = 2.0
+UNIT_SUPERSCRIPTS = True  # a metre's raised figure read as a sign ("đồng/m”") is flagged (shapes.unit_superscript_doubts)
 CONTEXT_SPARES_DICTIONARY_PAIRS = True
 PROTECTED_DOUBT_CONF = 50.0  # numbers and codes Tesseract read with less confidence are flagged
 DECIMAL_SUGGESTION_CONFIDENCE = 0.5
@@ -2299,7 +2304,8 @@ def _repeated_sure_words(
                 _beside_title_word(tokens, i)) else None
         title = tok.text.istitle() and conf is not None
         if (tok.kind != WORD or conf is None or not (tok.text.islower() or title) or not (
-                is_valid_syllable(tok.text.lower()) or title and canonical(tok.text) in known)):
+                is_valid_syllable(tok.text.lower()) or title and canonical(tok.text) in known
+                or OWN_FOREIGN_NAMES and title and not plain and _beside_title_word(tokens, i))):
             continue
         name = title and split_tone(tok.text.lower())[1] not in swapped_tones
         if conf >= (OWN_NAME_CONF if name else OWN_WORD_CONF):

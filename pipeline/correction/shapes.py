@@ -334,3 +334,23 @@ def deputy_signer_doubts(
         for k, tok in enumerate(inside):
             doubted[tok.start] = (tok, "KT" if k == 0 else tok.text, DEPUTY_SIGNER_CONFIDENCE, True, ())
     return _with_doubts(changes, doubted) if doubted else changes
+
+
+# a square or cubic metre's raised figure read as a quote, a star or a mark: "đồng/m”", "(m*)",
+# "951,7 m¿." (after a figure, a slash or a bracket, and before a stop, a space or a bracket)
+_MISREAD_SUPERSCRIPT = re.compile(
+    r"(?:(?<=\d)|(?<=\d )|(?<=/)|(?<=\())([kcdh]?m)([”“\"'’‘`*¿°º^])(?=[\s.,;:)]|$)")
+UNIT_SUPERSCRIPT_CONFIDENCE = 0.5
+
+
+def unit_superscript_doubts(
+    text: str, changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag a metre unit whose raised ² (or ³) was read as another sign, with "m²" suggested (and
+    "m³"): the sign is no punctuation a letter writes there, and a clerk sees which it was."""
+    doubts = []
+    for match in _MISREAD_SUPERSCRIPT.finditer(text):
+        unit = match.group(1)
+        tok = Token(match.start(), match.end(), match.group(0), WORD)
+        doubts.append((tok, f"{unit}²", UNIT_SUPERSCRIPT_CONFIDENCE, True, (f"{unit}²", f"{unit}³", match.group(0))))
+    return over_spans(changes, doubts)
