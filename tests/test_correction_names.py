@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.correction.names import (
     FAMILY_NAME,
     GIVEN_NAME,
@@ -12,6 +14,7 @@ from pipeline.correction.names import (
     _agency_unit_slots,
     _inside_names,
     _year_names,
+    ia_name_doubts,
     name_agreement_doubts,
 )
 from pipeline.correction.segment import sentences
@@ -84,3 +87,18 @@ def test_a_name_spelled_once_otherwise_than_the_letter_spells_it_is_flagged():
     tokens = list(tokenize(text))
     doubted = [(c[0].text, c[1], c[3]) for c in name_agreement_doubts(text, tokens, [])]
     assert doubted == [("Văn", "Vân", True)]  # (capitals are no spelling: "VĂN KHÊ")
+
+
+def test_a_name_wrapped_onto_the_next_line_is_the_same_name():
+    text = "huyện Đông Lâm; UBND huyện Đông Lâm quyết định; xã Hưng Thạch Đông, huyện Đồng\nLâm, với\n"
+    tokens = list(tokenize(text))
+    doubted = [(c[0].text, c[1], c[3]) for c in name_agreement_doubts(text, tokens, [])]
+    assert doubted == [("Đồng", "Đông", True)]
+
+
+def test_la_opening_a_gia_rai_place_name_is_flagged_as_ia():
+    text = "Xã la Rơ Mai có 4.126,5 ha. Các xã: la Tơi, Ia Púch; plei la Krêl, 100 đô la Mỹ và ông la Văn\n"
+    tokens = list(tokenize(text))
+    doubted = [(c[0].start, c[1], c[3]) for c in ia_name_doubts(text, tokens, [])]
+    starts = [m.start() for m in re.finditer(r"\bla\b", text)]
+    assert doubted == [(starts[0], "Ia", True), (starts[1], "Ia", True), (starts[2], "Ia", True)]

@@ -100,6 +100,7 @@ from .names import (
     _spelled_places,
     _unit_of_agency,
     _year_names,
+    ia_name_doubts,
     name_agreement_doubts,
     names_a_people,
     year_branch_fixes,
@@ -626,6 +627,8 @@ class Corrector:
         changes = _broken_addresses(changes, addresses)
         if marked and UNIT_SUPERSCRIPTS:
             changes = unit_superscript_doubts(norm, changes)
+        if marked and IA_NAMES:
+            changes = ia_name_doubts(norm, tokens, changes)
         if noise.letters:
             changes = cited_year_doubts(norm, tokens, glued_code_doubts(tokens, changes))
             changes = clause_sequence_doubts(norm, tokens, changes)
@@ -1835,6 +1838,7 @@ UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confide
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # taken from the doubt of a word kept as read that spells a dictionary word with a neighbour
 DICTIONARY_PAIR_TRUST = 2.0
+IA_NAMES = True  # "Xã la Rơ Mai": "Ia" (names.ia_name_doubts)
 UNIT_SUPERSCRIPTS = True  # a metre's raised figure read as a sign ("đồng/m”") is flagged (shapes.unit_superscript_doubts)
 CONTEXT_SPARES_DICTIONARY_PAIRS = True
 PROTECTED_DOUBT_CONF = 50.0  # numbers and codes Tesseract read with less confidence are flagged

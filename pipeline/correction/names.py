@@ -480,6 +480,7 @@ def _signer_line(text: str, tokens: list[Token], first: int, last: int) -> bool:
 
 
 NAME_AGREEMENT_CONFIDENCE = 0.5  # the posterior a kept occurrence's flag carries
+NAME_GAPS = (" ", "\n")  # a name's two words stand one space apart, or wrap onto the next line
 
 
 def name_agreement_doubts(
@@ -501,7 +502,7 @@ def name_agreement_doubts(
     occurrences: dict[tuple[str, str], list[tuple[Token, Token]]] = {}
     for first, second in itertools.pairwise(tokens):
         if (first.kind == WORD and second.kind == WORD and first.text[:1].isupper() and second.text[:1].isupper()
-                and text[first.end:second.start] == " "):
+                and text[first.end:second.start] in NAME_GAPS):
             key = (strip_marks(first.text.lower()), strip_marks(second.text.lower()))
             occurrences.setdefault(key, []).append((first, second))
     doubted: dict[int, tuple[Token, str, float, bool, tuple[str, ...]]] = {}
@@ -561,3 +562,28 @@ def _doubt_odd_spellings(
             if output(tok) != word and tok.start not in doubted:
                 # (the token as read stays: the decoder's own reading of it is as odd)
                 doubted[tok.start] = (tok, apply_case(tok.text, word.lower()), NAME_AGREEMENT_CONFIDENCE, True, ())
+
+
+# words a Central Highlands place name of the Gia Rai language opens with "Ia" (water) follows
+# ("xã Ia Grai", "plei Ia Krêl"): OCR reads the capital I as a small l
+_IA_AFTER = frozenset({"xa", "huyen", "thon", "lang", "buon", "plei", "suoi", "song", "ho", "dap", "kenh", "cum"})
+IA_CONFIDENCE = 0.5
+
+
+def ia_name_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """Flag "la" that opens a place's name ("Xã la Rơ Mai", "plei la Krêl", "xã: la Tơi") with "Ia"
+    suggested, whatever the decoder made of it: it stands after a unit word, a name's word or a
+    colon, before a name's word ("đô la Mỹ" stays)."""
+    doubted = {}
+    for i in range(1, len(tokens) - 1):
+        tok, before, after = tokens[i], tokens[i - 1], tokens[i + 1]
+        if (tok.text != "la" or after.kind != WORD or not after.text.istitle()
+                or text[tok.end:after.start] != " " or before.kind != WORD or not _same_line(text, before, tok)):
+            continue
+        gap = text[before.end:tok.start].strip()
+        if (strip_marks(before.text.lower()) in _IA_AFTER and gap in ("", ":")) or (
+                before.text.istitle() and before.text.lower() != "đô" and gap in ("", ",", ":")):
+            doubted[tok.start] = (tok, "Ia", IA_CONFIDENCE, True, ("Ia", tok.text))
+    return _with_doubts(changes, doubted) if doubted else changes
