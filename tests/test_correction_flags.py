@@ -602,6 +602,17 @@ def test_a_foreign_names_word_read_alike_surely_is_the_letters_own() -> None:
     assert not engine._repeated_sure_words(tokens, [80.0] * len(tokens), {})  # (not read surely enough)
 
 
+def test_a_foreign_names_word_the_page_repeats_is_not_flagged(corrector: Corrector) -> None:
+    """"Mrông" spells no syllable the LM knows; "xã Ea Mrông" written alike four times is the
+    letter's own name, with word confidences and in plain text."""
+    text = ("Ủy ban nhân dân xã Ea Mrông báo cáo. Xã Ea Mrông có 2.486 hộ. Trường Tiểu học Ea Mrông 2 "
+            "còn 04 phòng học tạm. Ủy ban nhân dân xã Ea Mrông kính báo cáo.\n")
+    for confidences in (_spans(text, 92.0), None):
+        res = corrector.correct(text, token_confidences=confidences)
+        assert res.text.count("Ea Mrông") == 4
+        assert not {c.original for c in res.changes if c.flagged} & {"Ea", "Mrông"}
+
+
 def test_only_another_tone_keeps_the_doubt_of_a_repeated_sure_word() -> None:
     assert engine._rival_is_no_tone_swap(["heo", "theo"], [0.4, 0.6], 0)
     assert engine._rival_is_no_tone_swap(["heo", "hẻo"], [0.4, 0.6], 0)

@@ -1061,7 +1061,7 @@ class Corrector:
                     doubt -= READ_ELSEWHERE_TRUST
             doubtful = doubt >= 0.0 or confidence < KEEP_DOUBT or i in garbled or (
                 j == 0 and tok.kind == WORD and len(slot.words) > 1 and slot.words[0] not in self.known
-                and not is_valid_syllable(tok.text)
+                and not is_valid_syllable(tok.text) and not (OWN_FOREIGN_NAMES and i in own_words)
             )
             if tok.kind == MIXED and not (
                 DIGIT_FIXES_APPLIED and confidence >= DIGIT_FIX_THRESHOLD and lookalike_digits(tok.text)
@@ -2309,7 +2309,7 @@ def _repeated_sure_words(
         title = tok.text.istitle() and conf is not None
         if (tok.kind != WORD or conf is None or not (tok.text.islower() or title) or not (
                 is_valid_syllable(tok.text.lower()) or title and canonical(tok.text) in known
-                or OWN_FOREIGN_NAMES and title and not plain and _beside_title_word(tokens, i))):
+                or OWN_FOREIGN_NAMES and title and _beside_title_word(tokens, i))):
             continue
         name = title and split_tone(tok.text.lower())[1] not in swapped_tones
         if conf >= (OWN_NAME_CONF if name else OWN_WORD_CONF):
