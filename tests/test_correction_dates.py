@@ -61,3 +61,9 @@ def test_only_separators_ever_change(text: str) -> None:
         if repair.repaired is not None:
             assert re.sub(r"\D", "", repair.repaired) == re.sub(r"\D", "", repair.original)
             assert "\n" not in repair.original
+
+
+def test_a_month_and_year_fused_after_thang_get_their_separator():
+    repairs = broken_dates("Tháng 52023 Đạt; tháng 122024; tháng 132024; tháng 5 2023; tháng 12024 5")
+    assert [(r.original, r.repaired) for r in repairs] == [("52023", "5/2023"), ("122024", "12/2024")]
+    assert [r.repaired for r in broken_dates("ngày 02.3.2024 và tháng 52023")] == ["5.2023"]  # the letter's own

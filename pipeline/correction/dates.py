@@ -1,4 +1,5 @@
-"""Numeric dates whose separators OCR lost or broke: "ngày 29 11 2022", "ngày 01/1 1/2024".
+"""Numeric dates whose separators OCR lost or broke: "ngày 29 11 2022", "ngày 01/1 1/2024",
+"Tháng 52023".
 
 At low resolution the thin "/" of a numeric date fades into the paper, and a blurred digit pair
 comes apart ("1 1"). After "ngày" nothing but a date stands there, so three numbers that make a
@@ -49,7 +50,26 @@ def broken_dates(text: str) -> list[DateRepair]:
     style = document_separator(text) if broken else None
     repairs = [DateRepair(m.start(), m.end(), m.group(), _repaired(m, style)) for m in broken]
     repairs += [DateRepair(m.start(), m.end(), m.group(), None) for m in garbled]
+    repairs += _month_years(text, style or document_separator(text))
     return sorted(repairs, key=lambda repair: repair.start)
+
+
+# "tháng" (marks lost or not), then a month and a year fused by a "/" that faded ("Tháng 52023"; a
+# space apart they may be "ngày 12 tháng 5 năm 2023" that lost its "năm", and stay)
+_MONTH_WORD = re.compile(r"(?<!\w)[Tt][Hh][AaÁáẢảÀàÃãẠạ][Nn][Gg][ \t]+")
+_MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})(?P<year>(?:19|20)\d\d)(?![\w/.\-]|[ \t]*\d)")
+
+
+def _month_years(text: str, style: str | None) -> list[DateRepair]:
+    """A month and year after "tháng" whose separator is lost; the document's separator is
+    written (a "/" if it has none). Only a month of 1 to 12 is one."""
+    repairs = []
+    for month_word in _MONTH_WORD.finditer(text):
+        found = _MONTH_YEAR.match(text, month_word.end())
+        if found is not None and 1 <= int(found["month"]) <= 12:
+            repaired = f"{found['month']}{style or '/'}{found['year']}"
+            repairs.append(DateRepair(found.start(), found.end(), found.group(), repaired))
+    return repairs
 
 
 def document_separator(text: str) -> str | None:
