@@ -737,8 +737,8 @@ def test_a_real_word_made_another_on_a_guess_is_only_suggested() -> None:
     def guesses(read: str, meant: str, posterior: float, conf: float | None = 90.0, noise=clean) -> bool:
         return _guesses_over_real_word(Token(0, len(read), read, WORD), meant, posterior, conf, read.lower(), known, noise)
 
-    assert guesses("cỏ", "có", 0.50) and guesses("cỏ", "có", 0.69)  # "không có cỏ ăn": the reading is likelier
-    assert not guesses("cỏ", "có", 0.75)  # (the decoder is sure enough)
+    assert guesses("cỏ", "có", 0.50) and guesses("cỏ", "có", 0.85)  # "không có cỏ ăn": a guess
+    assert not guesses("cỏ", "có", 0.95)  # (the decoder is sure enough)
     assert not guesses("cỏ", "có", 0.50, None)  # plain text: REAL_WORD_APPLY_THRESHOLD judges it
     assert not guesses("xzq", "xã", 0.50)  # (no word as read)
     assert not guesses("tố", "tổ", 0.55)  # a hỏi's hook read as a sắc: blur's misread, not a guess

@@ -613,6 +613,15 @@ def test_a_foreign_names_word_the_page_repeats_is_not_flagged(corrector: Correct
         assert not {c.original for c in res.changes if c.flagged} & {"Ea", "Mrông"}
 
 
+def test_a_word_read_and_kept_surely_is_not_doubted_for_a_blotted_neighbour(corrector: Corrector) -> None:
+    """"Quyết định số" read at 93 and kept surely stays unflagged beside a number read at 5 (which
+    is flagged itself)."""
+    text = "Căn cứ Quyết định số 263/QĐ-TTg ngày 22 tháng 02 năm 2022 của Thủ tướng Chính phủ.\n"
+    confidences = [(a, b, 5.0 if text[a:b] == "263/QĐ-TTg" else conf) for a, b, conf in _spans(text, 93.0)]
+    flagged = _flagged(corrector.correct(text, token_confidences=confidences))
+    assert "263/QĐ-TTg" in flagged and "số" not in flagged
+
+
 def test_only_another_tone_keeps_the_doubt_of_a_repeated_sure_word() -> None:
     assert engine._rival_is_no_tone_swap(["heo", "theo"], [0.4, 0.6], 0)
     assert engine._rival_is_no_tone_swap(["heo", "hẻo"], [0.4, 0.6], 0)

@@ -172,9 +172,10 @@ NON_WORD_APPLY_THRESHOLD = 0.35
 # is only suggested (real letters' everyday words and names: "khó lường" -> "kho lương", "Thu Hương")
 REAL_WORD_APPLY_THRESHOLD = 0.8
 # ...and with OCR confidences, a word the LM or Viet74K knows made another needs this posterior, unless
-# the swap is one of the page's tone misreads: on a guess below it the reading is the likelier right
-# one ("vì sợ con bị sốt" -> "sở" at 0.61, "không có cỏ ăn" -> "có" at 0.50)
-REAL_WORD_APPLY_OCR = 0.7
+# the swap is one of the page's tone misreads: below it the change is a guess a clerk should see ("vì
+# sợ con bị sốt" -> "sở" at 0.61, "không có cỏ ăn" -> "có" at 0.50, "nẹt pô" -> "nếu" at 0.78, "thẻ
+# BHYT" -> "thể" at 0.83); on the 11 real Quảng Ngãi letters 0.9 makes 10 right fixes suggestions
+REAL_WORD_APPLY_OCR = 0.9
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
 # ...and one with Vietnamese marks that spells no syllable with letters that spell known words ("câp",
@@ -1616,7 +1617,10 @@ class Corrector:
         if (conf is None and confidence >= 0.98 and count >= 50 and not changed and self.trace is None
                 and not self._odd_capital(surface)):
             return -10.0  # fast exit: nothing can make such a word doubtful without OCR confidences
-        features = _doubt_features(tokens[i], surface, confidence, conf, _neighbour_confidence(confs, i),
+        # a word Tesseract read surely that the decoder keeps surely: a blotted neighbour says nothing of it
+        sure = (SURE_READ_ALONE and not changed and conf is not None and conf >= SURE_READ_CONF
+                and confidence >= SURE_READ_POSTERIOR)
+        features = _doubt_features(tokens[i], surface, confidence, conf, None if sure else _neighbour_confidence(confs, i),
                                    word in self.known, count, changed, len(slots[i].words) == 1,
                                    surface not in styled and self._capital_slip_shape(text, tokens, i, surface))
         doubt = sum(w * f for w, f in zip(weights, features, strict=True))
@@ -1789,6 +1793,12 @@ DOUBT_WEIGHTS_TEXT = (10.28, 2.31, 0.0, 0.0, 0.0, 3.63, 2.18, -1.49, 0.0, 0.19, 
 # with OCR confidences, a change this much above the flag threshold is only suggested: the word is
 # most likely wrong either way, and a clerk should see it (below it, changes >= APPLY_THRESHOLD apply)
 UNAPPLY_DOUBT = 4.5
+# a word read from this confidence and kept from this posterior is not doubted for its neighbours'
+# confidence (misreads come in clusters, but such a word is no misread: 94 flags of 95 were wrong on
+# the degraded letters)
+SURE_READ_ALONE = True
+SURE_READ_CONF = 90.0
+SURE_READ_POSTERIOR = 0.999
 UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of the change ("Sô:" -> "Số:")
 # a change that takes off a tone Tesseract read with this confidence applies only from this posterior
 SURE_TONE_CONF = 95.0
