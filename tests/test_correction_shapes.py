@@ -11,6 +11,7 @@ from pipeline.correction.shapes import (
     _signature_zone_start,
     deputy_signer_doubts,
     glued_code_doubts,
+    land_code_doubts,
     unit_superscript_doubts,
 )
 from pipeline.correction.tokens import tokenize
@@ -88,3 +89,11 @@ def test_a_metres_raised_figure_read_as_a_sign_is_flagged():
     doubts = unit_superscript_doubts(text, [])
     assert [(c[0].text, c[1], c[3]) for c in doubts] == [("m”", "m²", True), ("m¿", "m²", True), ("m*", "m²", True)]
     assert doubts[0][4][:2] == ("m²", "m³")
+
+
+def test_a_land_use_code_read_with_marks_is_flagged_on_a_page_of_codes():
+    text = "ONT: đất ở tại nông thôn; LÚC: đất trồng lúa; CLN: đất trồng cây lâu năm.\n134 LÚC 1.024,7\n"
+    tokens = list(tokenize(text))
+    assert [(c[0].text, c[1], c[3]) for c in land_code_doubts(tokens, [])] == [("LÚC", "LUC", True)] * 2
+    alone = "THỜI GIAN: LÚC 8 GIỜ, tại ONT\n"  # (one code only: no page of codes)
+    assert land_code_doubts(list(tokenize(alone)), []) == []

@@ -135,6 +135,7 @@ from .shapes import (
     _with_doubts,
     deputy_signer_doubts,
     glued_code_doubts,
+    land_code_doubts,
     over_spans,
     unit_superscript_doubts,
 )
@@ -630,6 +631,8 @@ class Corrector:
             changes = unit_superscript_doubts(norm, changes)
         if marked and IA_NAMES:
             changes = ia_name_doubts(norm, tokens, changes)
+        if marked and LAND_CODES:
+            changes = land_code_doubts(tokens, changes)
         if noise.letters:
             changes = cited_year_doubts(norm, tokens, glued_code_doubts(tokens, changes))
             changes = clause_sequence_doubts(norm, tokens, changes)
@@ -1848,6 +1851,7 @@ UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confide
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # taken from the doubt of a word kept as read that spells a dictionary word with a neighbour
 DICTIONARY_PAIR_TRUST = 2.0
+LAND_CODES = True  # "134 LÚC" among "ONT", "CLN": "LUC" (shapes.land_code_doubts)
 IA_NAMES = True  # "Xã la Rơ Mai": "Ia" (names.ia_name_doubts)
 UNIT_SUPERSCRIPTS = True  # a metre's raised figure read as a sign ("đồng/m”") is flagged (shapes.unit_superscript_doubts)
 CONTEXT_SPARES_DICTIONARY_PAIRS = True

@@ -354,3 +354,31 @@ def unit_superscript_doubts(
         tok = Token(match.start(), match.end(), match.group(0), WORD)
         doubts.append((tok, f"{unit}²", UNIT_SUPERSCRIPT_CONFIDENCE, True, (f"{unit}²", f"{unit}³", match.group(0))))
     return over_spans(changes, doubts)
+
+
+# the land-use codes of land records and decisions on land (Thông tư 08/2024/TT-BTNMT): "134 LUC",
+# "ONT: đất ở tại nông thôn"
+LAND_USE_CODES = frozenset({
+    "LUC", "LUK", "LUN", "BHK", "NHK", "CLN", "RSX", "RPH", "RDD", "NTS", "LMU", "NKH", "ONT", "ODT", "TSC",
+    "DGD", "DYT", "DVH", "DTT", "DKH", "DXH", "DNG", "CQP", "CAN", "SKK", "SKN", "SKC", "TMD", "SKS", "SKX",
+    "DGT", "DTL", "DNL", "DBV", "DCH", "DRA", "DDT", "TON", "TIN", "NTD", "SON", "MNC", "PNK", "BCS", "DCS",
+    "NCS",
+})
+LAND_CODE_CONFIDENCE = 0.5
+
+
+def land_code_doubts(
+    tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """On a page that writes two land-use codes or more, flag a word in capitals that is a code
+    with marks ("134 LÚC" among "ONT" and "CLN": Tesseract read "LUC" as the syllable "lúc"), with
+    the code suggested."""
+    codes = {tok.text for tok in tokens if tok.text in LAND_USE_CODES}
+    if len(codes) < 2:
+        return changes
+    doubted = {}
+    for tok in tokens:
+        bare = strip_marks(tok.text)
+        if tok.kind == WORD and tok.text.isupper() and bare != tok.text and bare in LAND_USE_CODES:
+            doubted[tok.start] = (tok, bare, LAND_CODE_CONFIDENCE, True, (bare, tok.text))
+    return _with_doubts(changes, doubted) if doubted else changes
