@@ -175,7 +175,7 @@ REAL_WORD_APPLY_THRESHOLD = 0.8
 # ...and with OCR confidences, a word the LM or Viet74K knows made another needs this posterior, unless
 # the swap is one of the page's tone misreads: below it the change is a guess a clerk should see ("vì
 # sợ con bị sốt" -> "sở" at 0.61, "không có cỏ ăn" -> "có" at 0.50, "nẹt pô" -> "nếu" at 0.78, "thẻ
-# BHYT" -> "thể" at 0.83); on the 11 real Quảng Ngãi letters 0.9 makes 10 right fixes suggestions
+# BHYT" -> "thể" at 0.83); on the 11 real Quảng Ngãi letters 0.9 makes about ten right fixes suggestions
 REAL_WORD_APPLY_OCR = 0.9
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
@@ -1796,13 +1796,13 @@ DOUBT_WEIGHTS_TEXT = (10.28, 2.31, 0.0, 0.0, 0.0, 3.63, 2.18, -1.49, 0.0, 0.19, 
 # with OCR confidences, a change this much above the flag threshold is only suggested: the word is
 # most likely wrong either way, and a clerk should see it (below it, changes >= APPLY_THRESHOLD apply)
 UNAPPLY_DOUBT = 4.5
+UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of the change ("Sô:" -> "Số:")
 # a word read from this confidence and kept from this posterior is not doubted for its neighbours'
 # confidence (misreads come in clusters, but such a word is no misread: 94 flags of 95 were wrong on
 # the degraded letters)
 SURE_READ_ALONE = True
 SURE_READ_CONF = 90.0
 SURE_READ_POSTERIOR = 0.999
-UNAPPLY_MAX_POSTERIOR = 0.95  # ...unless the decoder is at least this sure of the change ("Sô:" -> "Số:")
 # a change that takes off a tone Tesseract read with this confidence applies only from this posterior
 SURE_TONE_CONF = 95.0
 SURE_TONE_REMOVAL = 0.99
@@ -1840,6 +1840,7 @@ OWN_WORD_REPEATS_TEXT = 4
 # syllables of minority languages ("Krông", "Ea", "Pạt") however clearly they are printed, and the
 # corpus may spell them though they are no Vietnamese syllable
 OWN_NAME_CONF = 85.0
+# ...and a name's word beside another that spells no syllable counts too ("đập Ea Sôt", Ê Đê: not "Số")
 OWN_FOREIGN_NAMES = True
 OWN_NAMES_TEXT = True  # in plain text, a name's word beside another counts too (written alike OWN_WORD_REPEATS_TEXT times)
 # ...and a word in capitals that spells no syllable, read alike this surely OWN_WORD_REPEATS times
@@ -1851,10 +1852,10 @@ UNAPPLY_DOUBT_TEXT: float | None = None  # the same for OCR text without confide
 FLAG_OFFSET_TEXT = 0.0  # added to the doubt of words without OCR confidences
 # taken from the doubt of a word kept as read that spells a dictionary word with a neighbour
 DICTIONARY_PAIR_TRUST = 2.0
+CONTEXT_SPARES_DICTIONARY_PAIRS = True
 LAND_CODES = True  # "134 LÚC" among "ONT", "CLN": "LUC" (shapes.land_code_doubts)
 IA_NAMES = True  # "Xã la Rơ Mai": "Ia" (names.ia_name_doubts)
 UNIT_SUPERSCRIPTS = True  # a metre's raised figure read as a sign ("đồng/m”") is flagged (shapes.unit_superscript_doubts)
-CONTEXT_SPARES_DICTIONARY_PAIRS = True
 PROTECTED_DOUBT_CONF = 50.0  # numbers and codes Tesseract read with less confidence are flagged
 DECIMAL_SUGGESTION_CONFIDENCE = 0.5
 def _doubt_features(
@@ -2393,7 +2394,8 @@ def _guesses_over_real_word(
 ) -> bool:
     """The change makes a word Tesseract read (with a confidence) that the LM or Viet74K knows into
     another on a guess (posterior below REAL_WORD_APPLY_OCR), and it is not one of the page's tone
-    misreads (_page_misreads_as): the reading is then the likelier right one."""
+    misreads (_page_misreads_as): the legal LM's guesses over everyday words go wrong too often to
+    apply unseen ("không có cỏ ăn" -> "có"), so the change is only suggested."""
     return (posterior < REAL_WORD_APPLY_OCR and conf is not None and tok.kind == WORD
             and (own in known or own in _dictionary_words())
             and not _page_misreads_as(noise, surface.lower(), tok.text.lower()))
