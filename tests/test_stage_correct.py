@@ -115,3 +115,18 @@ def test_specks_and_stray_stops_are_mended_in_the_words(context):
         assert word.text and doc.text[word.span[0]:word.span[1]] == word.text
     dropped = [c for c in doc.corrections if c.corrected == ""]
     assert [c.original for c in dropped] == [" «4. ›"] and not dropped[0].flagged
+
+
+def test_a_figure_that_breaks_its_columns_total_is_flagged(context):
+    rows = [("Xã", "An", "85", "52.200.000"), ("Xã", "Bình", "102", "58.500.000"), ("Xã", "Cát", "61", "51.600.000"),
+            ("Xã", "Đông", "96", "50.100.000"), ("Tổng", "cộng", "344", "206.400.000")]
+    doc = _document("\n".join(" ".join(row) for row in rows))
+    lines = [line for block in doc.pages[0].blocks for line in block.lines]
+    for r, line in enumerate(lines):  # (a table's geometry: text read from a file has none)
+        for c, word in enumerate(line.words):
+            x = 200 + c * 300
+            word.bbox = (x, 1000 + r * 60, x + 20 * len(word.text), 1040 + r * 60)
+    doc = CorrectStage()(doc, context)
+    [flag] = [c for c in doc.corrections if c.original == "58.500.000"]
+    assert flag.flagged and flag.corrected == "52.500.000" and flag.bbox is not None
+    assert "58.500.000" in doc.text

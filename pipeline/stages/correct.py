@@ -6,7 +6,8 @@ flagged ones leave the text alone and are listed in ``corrections`` for review. 
 read from a PDF's text layer every change is only flagged: that text is the letter as issued.
 Before the engine runs, lines that are only a seal's or stamp's marks read as text (the signature
 scribble between the signer's title and name, seal rim letters) are dropped, each as an applied
-correction that keeps the words' boxes for review.
+correction that keeps the words' boxes for review. After it, a table's figure that breaks its
+column's sum to the "Tổng cộng" row by one digit is flagged (``pipeline.correction.tables``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from statistics import fmean
 
 from pipeline.correction import Change, Corrector
+from pipeline.correction.tables import Cell, column_sum_doubts
 from pipeline.model import BBox, Correction, Document, Line, Word
 from pipeline.runner import RunContext
 from pipeline.structure.lines import union_bbox
@@ -172,4 +174,28 @@ class CorrectStage:
                 confidence=round(change.confidence, 4), flagged=change.flagged,
                 alternatives=list(change.alternatives),
             ))
+        if COLUMN_SUMS:
+            doc.corrections.extend(column_sum_flags(doc))
         return doc
+
+
+COLUMN_SUMS = True
+COLUMN_SUM_CONFIDENCE = 0.5
+
+
+def column_sum_flags(doc: Document) -> list[Correction]:
+    """Flags for the figures that break their table column's sum, on words no correction holds."""
+    taken = {word_id for correction in doc.corrections for word_id in correction.word_ids}
+    flags = []
+    for page in doc.pages:
+        words = {word.id: word for block in page.blocks for line in block.lines for word in line.words}
+        cells = [Cell(word.id, word.text, word.bbox) for word in words.values() if word.text and word.bbox]
+        for doubt in column_sum_doubts(cells):
+            word = words[doubt.id]
+            if word.id in taken:
+                continue
+            suggestion = word.text.replace(doubt.read, doubt.suggestion, 1)
+            flags.append(Correction(word_ids=[word.id], page=page.number, bbox=word.bbox, span=word.span,
+                                    original=word.text, corrected=suggestion, confidence=COLUMN_SUM_CONFIDENCE,
+                                    flagged=True, alternatives=[suggestion]))
+    return flags

@@ -1,0 +1,160 @@
+"""Table columns that do not add up to their "Tổng cộng" row: the one cell that breaks the sum.
+
+A report's table closes with a total row ("Tổng cộng", "Cộng"). When a column's figures do not add
+up to its total and changing one figure by a single digit (or the place of its decimal comma) makes
+them add up, that figure is most likely a misread ("354" read "394", "42,8" read "428"): it is
+flagged with the figure that makes the sum. Nothing is applied: the scan decides.
+
+Works on plain values (each word's text and box, in page pixels), so the correction stage calls it
+with the words of a page after the text pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+# a Vietnamese figure: thousands grouped by dots, decimals after a comma ("1.024,7", "42,8", "354")
+_FIGURE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+# a total row's label as it opens the row: "Tổng cộng", "Cộng", "Tổng số", "Tổng" (marks kept: "Công"
+# opens a name, "CỘNG HÒA" the motto)
+_TOTAL_LABELS = frozenset({"tổng cộng", "cộng", "tổng số", "tổng"})
+MAX_ROWS = 40  # rows looked at above a total
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One word of a page: an id to report it by, its text and its box (x0, y0, x1, y1)."""
+
+    id: str
+    text: str
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class SumDoubt:
+    """A figure that breaks its column's sum, and the figure that would make it."""
+
+    id: str
+    read: str
+    suggestion: str
+
+
+def _figure(text: str) -> str | None:
+    core = text.strip(" ;:()|")
+    return core if _FIGURE.fullmatch(core) else None
+
+
+def _value(figure: str) -> float:
+    return float(figure.replace(".", "").replace(",", "."))
+
+
+def _decimals(figure: str) -> int:
+    return len(figure.split(",")[1]) if "," in figure else 0
+
+
+def _written(value: float, decimals: int) -> str:
+    """A value written the Vietnamese way with ``decimals`` places ("1.024,7")."""
+    whole, _, fraction = f"{value:.{decimals}f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{grouped},{fraction}" if decimals else grouped
+
+
+def _middle(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _total_rows(cells: Sequence[Cell]) -> list[tuple[float, float]]:
+    """The vertical bands (y0, y1) of rows labelled as a total, by the label's first word."""
+    bands = []
+    for k, cell in enumerate(cells):
+        word = cell.text.lower().strip(":")
+        following = cells[k + 1].text.lower().strip(":") if k + 1 < len(cells) else ""
+        label = f"{word} {following}" if word == "tổng" else word
+        if (label in _TOTAL_LABELS or word == "tổng") and cell.text[:1].isupper() and following != "hòa":
+            bands.append((cell.box[1], cell.box[3]))
+    return bands
+
+
+def _same_row(box: tuple[float, float, float, float], band: tuple[float, float]) -> bool:
+    middle = (box[1] + box[3]) / 2
+    return band[0] - (band[1] - band[0]) * 0.5 <= middle <= band[1] + (band[1] - band[0]) * 0.5
+
+
+def _column_above(cells: Sequence[Cell], total: Cell, height: float) -> list[Cell]:
+    """The figures above the total in its column, one per row, from the row above it upwards until
+    a row holds no figure there (the table's header)."""
+    x0, x1 = total.box[0], total.box[2]
+    width = max(x1 - x0, height)
+    in_column = [c for c in cells if c.box[3] <= total.box[1] + height * 0.2
+                 and x0 - width * 0.6 <= _middle(c.box)[0] <= x1 + width * 0.6]
+    column: list[Cell] = []
+    bottom = total.box[1]
+    for _ in range(MAX_ROWS):
+        row = [c for c in in_column if bottom - height * 2.6 <= _middle(c.box)[1] < bottom - height * 0.4]
+        if not row:
+            break
+        nearest = max(row, key=lambda c: c.box[3])
+        same = [c for c in row if abs(_middle(c.box)[1] - _middle(nearest.box)[1]) < height * 0.6]
+        figures = [c for c in same if _figure(c.text)]
+        if len(figures) != 1 or len(same) != 1:
+            break
+        column.append(figures[0])
+        bottom = nearest.box[1]
+    return column
+
+
+def _cell_fixes(column: list[Cell], total: float, decimals: int) -> list[SumDoubt]:
+    """The cells of the column whose figure, a digit or a comma away, makes the column sum to the
+    total."""
+    values = [_value(_figure(c.text) or "0") for c in column]
+    tolerance = 0.5 * 10 ** -decimals
+    found = []
+    for k, cell in enumerate(column):
+        needed = total - (sum(values) - values[k])
+        if needed <= 0:
+            continue
+        read = _figure(cell.text) or ""
+        places = max(decimals, _decimals(read))
+        if abs(round(needed, places) - needed) > tolerance:
+            continue
+        written = _written(needed, places)
+        digits_read, digits_meant = read.replace(".", "").replace(",", ""), written.replace(".", "").replace(",", "")
+        if written != read and Levenshtein.distance(digits_read, digits_meant) <= 1:
+            found.append(SumDoubt(cell.id, read, written))
+    return found
+
+
+def column_sum_doubts(cells: Sequence[Cell], min_rows: int = 3) -> list[SumDoubt]:
+    """Figures that break their column's sum, on one page's words (in reading order)."""
+    cells = list(cells)
+    heights = sorted(c.box[3] - c.box[1] for c in cells if _figure(c.text))
+    if not heights:
+        return []
+    height = heights[len(heights) // 2]
+    doubts: list[SumDoubt] = []
+    for band in _total_rows(cells):
+        for total in (c for c in cells if _same_row(c.box, band) and _figure(c.text)):
+            if total.text.rstrip().endswith("%"):
+                continue
+            column = _column_above(cells, total, height)
+            if len(column) < min_rows:
+                continue
+            figure = _figure(total.text) or ""
+            decimals = max([_decimals(figure)] + [_decimals(_figure(c.text) or "") for c in column])
+            values = [_value(_figure(c.text) or "0") for c in column]
+            if abs(sum(values) - _value(figure)) < 0.5 * 10 ** -decimals:
+                continue
+            fixes = _cell_fixes(column, _value(figure), decimals)
+            if len(fixes) == 1:
+                doubts.append(fixes[0])
+            elif not fixes:  # no cell can be the misread: the total may be
+                sum_written = _written(sum(values), decimals)
+                digits = figure.replace(".", "").replace(",", "")
+                if Levenshtein.distance(digits, sum_written.replace(".", "").replace(",", "")) <= 1:
+                    doubts.append(SumDoubt(total.id, figure, sum_written))
+            # (several cells could be: small figures, one digit each; no guess is flagged)
+    return doubts
