@@ -48,3 +48,12 @@ def test_columns_that_add_up_or_cannot_tell_are_left():
     assert column_sum_doubts(_table(shares)) == []
     motto = [("A", "3"), ("B", "4"), ("C", "5"), ("", "14")]
     assert column_sum_doubts(_table(motto, label="CỘNG HÒA")) == []  # no total row
+
+
+def test_a_cell_read_as_letters_gets_the_figure_its_column_needs():
+    rows = [("A", "85"), ("B", "102"), ("C", "mì"), ("D", "96"), ("", "333")]
+    assert column_sum_doubts(_table(rows)) == [SumDoubt("r2-c0", "mì", "50")]
+    header = [("A", "Số"), ("B", "85"), ("C", "102"), ("D", "96"), ("", "283")]  # (adds up: "Số" is the header)
+    assert column_sum_doubts(_table(header)) == []
+    header[4] = ("", "290")
+    assert "r0-c0" not in {doubt.id for doubt in column_sum_doubts(_table(header))}  # never the header's word

@@ -84,14 +84,16 @@ def _same_row(box: tuple[float, float, float, float], band: tuple[float, float])
     return band[0] - (band[1] - band[0]) * 0.5 <= middle <= band[1] + (band[1] - band[0]) * 0.5
 
 
-def _column_above(cells: Sequence[Cell], total: Cell, height: float) -> list[Cell]:
+def _column_above(cells: Sequence[Cell], total: Cell, height: float) -> tuple[list[Cell], Cell | None]:
     """The figures above the total in its column, one per row, from the row above it upwards until
-    a row holds no figure there (the table's header)."""
+    a row holds no figure there (the table's header); and the one short word among them that should
+    be a figure, if one is (a cell read as letters: "mì" for "50"), when figures stand above it too."""
     x0, x1 = total.box[0], total.box[2]
     width = max(x1 - x0, height)
     in_column = [c for c in cells if c.box[3] <= total.box[1] + height * 0.2
                  and x0 - width * 0.6 <= _middle(c.box)[0] <= x1 + width * 0.6]
     column: list[Cell] = []
+    unread: Cell | None = None
     bottom = total.box[1]
     for _ in range(MAX_ROWS):
         row = [c for c in in_column if bottom - height * 2.6 <= _middle(c.box)[1] < bottom - height * 0.4]
@@ -99,12 +101,21 @@ def _column_above(cells: Sequence[Cell], total: Cell, height: float) -> list[Cel
             break
         nearest = max(row, key=lambda c: c.box[3])
         same = [c for c in row if abs(_middle(c.box)[1] - _middle(nearest.box)[1]) < height * 0.6]
-        figures = [c for c in same if _figure(c.text)]
-        if len(figures) != 1 or len(same) != 1:
+        if len(same) != 1:
             break
-        column.append(figures[0])
+        if _figure(same[0].text):
+            column.append(same[0])
+        elif unread is None and column and len(same[0].text) <= MAX_UNREAD_LETTERS:
+            unread = same[0]
+        else:
+            break
         bottom = nearest.box[1]
-    return column
+    if unread is not None and (not column or column[-1].box[1] > unread.box[1]):
+        unread = None  # nothing read above it: the header's word, not a cell
+    return column, unread
+
+
+MAX_UNREAD_LETTERS = 4
 
 
 def _cell_fixes(column: list[Cell], total: float, decimals: int) -> list[SumDoubt]:
@@ -140,12 +151,17 @@ def column_sum_doubts(cells: Sequence[Cell], min_rows: int = 3) -> list[SumDoubt
         for total in (c for c in cells if _same_row(c.box, band) and _figure(c.text)):
             if total.text.rstrip().endswith("%"):
                 continue
-            column = _column_above(cells, total, height)
+            column, unread = _column_above(cells, total, height)
             if len(column) < min_rows:
                 continue
             figure = _figure(total.text) or ""
             decimals = max([_decimals(figure)] + [_decimals(_figure(c.text) or "") for c in column])
             values = [_value(_figure(c.text) or "0") for c in column]
+            if unread is not None:  # the figure the unread cell must hold for the column to add up
+                needed = _value(figure) - sum(values)
+                if needed > 0 and abs(round(needed, decimals) - needed) < 0.5 * 10 ** -decimals:
+                    doubts.append(SumDoubt(unread.id, unread.text, _written(needed, decimals)))
+                continue
             if abs(sum(values) - _value(figure)) < 0.5 * 10 ** -decimals:
                 continue
             fixes = _cell_fixes(column, _value(figure), decimals)
