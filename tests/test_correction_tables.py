@@ -48,6 +48,9 @@ def test_columns_that_add_up_or_cannot_tell_are_left():
     assert column_sum_doubts(_table(shares)) == []
     motto = [("A", "3"), ("B", "4"), ("C", "5"), ("", "14")]
     assert column_sum_doubts(_table(motto, label="CỘNG HÒA")) == []  # no total row
+    assert column_sum_doubts(_table(motto, label="Tổng kết")) == []
+    unread = [("A", "85"), ("B", "102"), ("C", "mì"), ("D", "96"), ("", "333")]
+    assert column_sum_doubts(_table(unread, label="Cộng")) == [SumDoubt("r2-c0", "mì", "50")]  # "Cộng" is one
 
 
 def test_a_cell_read_as_letters_gets_the_figure_its_column_needs():

@@ -19,9 +19,8 @@ from rapidfuzz.distance import Levenshtein
 
 # a Vietnamese figure: thousands grouped by dots, decimals after a comma ("1.024,7", "42,8", "354")
 _FIGURE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
-# a total row's label as it opens the row: "Tổng cộng", "Cộng", "Tổng số", "Tổng" (marks kept: "Công"
-# opens a name, "CỘNG HÒA" the motto)
-_TOTAL_LABELS = frozenset({"tổng cộng", "cộng", "tổng số", "tổng"})
+# the word after "Tổng" in a total row's label (marks kept: "Công" opens a name, "CỘNG HÒA" the motto)
+_AFTER_TOTAL = frozenset({"cộng", "số"})
 MAX_ROWS = 40  # rows looked at above a total
 
 
@@ -68,13 +67,15 @@ def _middle(box: tuple[float, float, float, float]) -> tuple[float, float]:
 
 
 def _total_rows(cells: Sequence[Cell]) -> list[tuple[float, float]]:
-    """The vertical bands (y0, y1) of rows labelled as a total, by the label's first word."""
+    """The vertical bands (y0, y1) of rows labelled as a total, by the label's first word: "Cộng",
+    "Tổng cộng", "Tổng số", or "Tổng" before a figure ("Tổng kết", "Tổng Công ty" are no total)."""
     bands = []
     for k, cell in enumerate(cells):
         word = cell.text.lower().strip(":")
         following = cells[k + 1].text.lower().strip(":") if k + 1 < len(cells) else ""
-        label = f"{word} {following}" if word == "tổng" else word
-        if (label in _TOTAL_LABELS or word == "tổng") and cell.text[:1].isupper() and following != "hòa":
+        total = word == "cộng" and following != "hòa" or word == "tổng" and (
+            following in _AFTER_TOTAL or _figure(following) is not None)
+        if total and cell.text[:1].isupper():
             bands.append((cell.box[1], cell.box[3]))
     return bands
 
