@@ -50,7 +50,7 @@ def broken_dates(text: str) -> list[DateRepair]:
     style = document_separator(text) if broken else None
     repairs = [DateRepair(m.start(), m.end(), m.group(), _repaired(m, style)) for m in broken]
     repairs += [DateRepair(m.start(), m.end(), m.group(), None) for m in garbled]
-    repairs += _month_years(text, style or document_separator(text))
+    repairs += _month_years(text, style)
     return sorted(repairs, key=lambda repair: repair.start)
 
 
@@ -62,12 +62,14 @@ _MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})(?P<year>(?:19|20)\d\d)(?![\w/.\-]|
 
 def _month_years(text: str, style: str | None) -> list[DateRepair]:
     """A month and year after "tháng" whose separator is lost; the document's separator is
-    written (a "/" if it has none). Only a month of 1 to 12 is one."""
+    written (``style`` if known, else read from the text once one is found; a "/" if it has
+    none). Only a month of 1 to 12 is one."""
     repairs = []
     for month_word in _MONTH_WORD.finditer(text):
         found = _MONTH_YEAR.match(text, month_word.end())
         if found is not None and 1 <= int(found["month"]) <= 12:
-            repaired = f"{found['month']}{style or '/'}{found['year']}"
+            style = style or document_separator(text) or "/"
+            repaired = f"{found['month']}{style}{found['year']}"
             repairs.append(DateRepair(found.start(), found.end(), found.group(), repaired))
     return repairs
 

@@ -55,6 +55,15 @@ def _decimals(figure: str) -> int:
     return len(figure.split(",")[1]) if "," in figure else 0
 
 
+def _digits(figure: str) -> str:
+    return figure.replace(".", "").replace(",", "")
+
+
+def _half_unit(decimals: int) -> float:
+    """Half the last place of a figure with ``decimals`` places: two values closer are equal."""
+    return 0.5 * 10 ** -decimals
+
+
 def _written(value: float, decimals: int) -> str:
     """A value written the Vietnamese way with ``decimals`` places ("1.024,7")."""
     whole, _, fraction = f"{value:.{decimals}f}".partition(".")
@@ -119,23 +128,20 @@ def _column_above(cells: Sequence[Cell], total: Cell, height: float) -> tuple[li
 MAX_UNREAD_LETTERS = 4
 
 
-def _cell_fixes(column: list[Cell], total: float, decimals: int) -> list[SumDoubt]:
+def _cell_fixes(column: list[Cell], figures: list[str], total: float, decimals: int) -> list[SumDoubt]:
     """The cells of the column whose figure, a digit or a comma away, makes the column sum to the
     total."""
-    values = [_value(_figure(c.text) or "0") for c in column]
-    tolerance = 0.5 * 10 ** -decimals
+    values = [_value(figure) for figure in figures]
     found = []
-    for k, cell in enumerate(column):
-        needed = total - (sum(values) - values[k])
+    for cell, read, value in zip(column, figures, values, strict=True):
+        needed = total - (sum(values) - value)
         if needed <= 0:
             continue
-        read = _figure(cell.text) or ""
         places = max(decimals, _decimals(read))
-        if abs(round(needed, places) - needed) > tolerance:
+        if abs(round(needed, places) - needed) > _half_unit(places):
             continue
         written = _written(needed, places)
-        digits_read, digits_meant = read.replace(".", "").replace(",", ""), written.replace(".", "").replace(",", "")
-        if written != read and Levenshtein.distance(digits_read, digits_meant) <= 1:
+        if written != read and Levenshtein.distance(_digits(read), _digits(written)) <= 1:
             found.append(SumDoubt(cell.id, read, written))
     return found
 
@@ -156,22 +162,22 @@ def column_sum_doubts(cells: Sequence[Cell], min_rows: int = 3) -> list[SumDoubt
             if len(column) < min_rows:
                 continue
             figure = _figure(total.text) or ""
-            decimals = max([_decimals(figure)] + [_decimals(_figure(c.text) or "") for c in column])
-            values = [_value(_figure(c.text) or "0") for c in column]
+            figures = [_figure(c.text) or "" for c in column]  # (every cell of a column is a figure)
+            decimals = max(_decimals(f) for f in [figure, *figures])
+            found = sum(_value(f) for f in figures)
             if unread is not None:  # the figure the unread cell must hold for the column to add up
-                needed = _value(figure) - sum(values)
-                if needed > 0 and abs(round(needed, decimals) - needed) < 0.5 * 10 ** -decimals:
+                needed = _value(figure) - found
+                if needed > 0 and abs(round(needed, decimals) - needed) < _half_unit(decimals):
                     doubts.append(SumDoubt(unread.id, unread.text, _written(needed, decimals)))
                 continue
-            if abs(sum(values) - _value(figure)) < 0.5 * 10 ** -decimals:
+            if abs(found - _value(figure)) < _half_unit(decimals):
                 continue
-            fixes = _cell_fixes(column, _value(figure), decimals)
+            fixes = _cell_fixes(column, figures, _value(figure), decimals)
             if len(fixes) == 1:
                 doubts.append(fixes[0])
             elif not fixes:  # no cell can be the misread: the total may be
-                sum_written = _written(sum(values), decimals)
-                digits = figure.replace(".", "").replace(",", "")
-                if Levenshtein.distance(digits, sum_written.replace(".", "").replace(",", "")) <= 1:
+                sum_written = _written(found, decimals)
+                if Levenshtein.distance(_digits(figure), _digits(sum_written)) <= 1:
                     doubts.append(SumDoubt(total.id, figure, sum_written))
             # (several cells could be: small figures, one digit each; no guess is flagged)
     return doubts
