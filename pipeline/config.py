@@ -18,6 +18,7 @@ class PipelineConfig:
     render_dpi: int = 300  # PDF pages rendered for OCR
     max_pixels: int = 200_000_000  # refuse absurd images (decompression bombs)
     cleanup: bool = True
+    second_reader: bool = True  # AsterNet reads each OCR line again (pipeline.second_reading)
     keep_intermediates: bool = False
     correction: bool = True
     correction_mode: str = "auto"  # auto | diacritics | ocr

@@ -33,6 +33,9 @@ class Word(_Model):
     text: str = Field(description="The word as it stands in the final text")
     ocr_text: str | None = Field(None, description="The OCR reading, when correction changed it")
     confidence: float | None = Field(None, description="OCR confidence 0-100; null for text layers")
+    second_reading: str | None = Field(
+        None, description="What the second recogniser read at this word's place in its line; null when it "
+        "did not run or paired no word with this one")
     bbox: BBox | None = None
     span: Span | None = Field(None, description="Character span of the word in Document.text")
 

@@ -225,3 +225,9 @@ def test_counts_add_up_as_micro_averages():
     assert (m.Ratio(1, 1) + m.Ratio(0, 3)).value == pytest.approx(0.25)
     pr = m.PrecisionRecall(1, 2, 1, 4) + m.PrecisionRecall(1, 2, 3, 4)
     assert (pr.precision, pr.recall) == (0.5, 0.5)
+
+
+def test_moves_can_pair_substituted_tokens_too():
+    pred, gold = ["Tố", "kiểm", "tra", "xã"], ["Tổ", "kiểm", "tra", "xã"]
+    assert (0, 0) not in m.align_with_moves(pred, gold).pairs
+    assert (0, 0) in m.align_with_moves(pred, gold, substitutions=True).pairs

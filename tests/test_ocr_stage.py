@@ -174,3 +174,21 @@ def test_an_upright_doubtful_page_reads_without_osd(tmp_path):
     doc = OcrStage(osd=osd)(doc, ctx)
     assert osd.calls == 0 and doc.pages[0].transform.rotation == 0 and doc.quality.words > 10
     assert "ocr.orientation_retry" not in doc.quality.timings
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("second_reader", [True, False])
+def test_each_word_gets_the_second_readers_word_when_asked(tmp_path, second_reader):
+    upright = render_lines(SAMPLE_LINES, dpi=300, size_pt=12)
+    doc = _doc()
+    ctx = RunContext(config=PipelineConfig(second_reader=second_reader), input_path=tmp_path / "x.png",
+                     images={1: cv2.cvtColor(upright, cv2.COLOR_GRAY2BGR)})
+    doc = OcrStage()(doc, ctx)
+    words = list(doc.words())
+    read = [w for w in words if w.second_reading is not None]
+    if second_reader:
+        assert len(read) > 0.8 * len(words)
+        assert sum(w.second_reading == w.text for w in read) > 0.7 * len(read)
+        assert doc.quality.timings["ocr.second_reading"] > 0
+    else:
+        assert not read and "ocr.second_reading" not in doc.quality.timings

@@ -26,6 +26,8 @@ def register(subparsers) -> None:
     parser.add_argument("--no-cleanup", action="store_true", help="skip image cleanup")
     parser.add_argument("--keep-intermediates", action="store_true", help="save every cleanup step's image")
     parser.add_argument("--no-correct", action="store_true", help="skip OCR correction")
+    parser.add_argument("--no-second-reader", action="store_true",
+                        help="skip the second recogniser's reading of each OCR line (faster, more flags)")
     parser.add_argument("--mode", choices=("auto", "diacritics", "ocr"), default="auto", help="correction mode")
     parser.add_argument("--tone-style", choices=("old", "new"), default=None,
                         help="normalise tone-mark placement: new = hòa, thủy, ủy; old = hoà, thuỷ, uỷ "
@@ -50,6 +52,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
     return PipelineConfig(languages=args.lang, ocr_timeout=args.ocr_timeout, render_dpi=args.render_dpi,
                           max_pixels=args.max_pixels, cleanup=not args.no_cleanup,
                           keep_intermediates=args.keep_intermediates, correction=not args.no_correct,
+                          second_reader=not args.no_second_reader,
                           correction_mode=args.mode, tone_style=args.tone_style, learned_dir=learned,
                           outputs=tuple(outputs))
 

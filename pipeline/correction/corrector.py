@@ -121,6 +121,7 @@ from .punctuation import (
     signer_prefix_fixes,
     stray_periods,
 )
+from .second import RESTORED, TONES_PATH, ToneEvidence, weigh_second_reading
 from .segment import COMMA, canonical, sentences, symbol_of
 from .shapes import (
     GARBLED_CONFIDENCE,
@@ -178,6 +179,14 @@ REAL_WORD_APPLY_THRESHOLD = 0.8
 # BHYT" -> "thể" at 0.83); on the 11 real Quảng Ngãi letters 0.9 makes about ten right fixes suggestions
 REAL_WORD_APPLY_OCR = 0.9
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
+# a second recogniser's word at the same place (pipeline.second_reading): log-bonus for the
+# reading it agrees with, and for the candidate it names when it disagrees
+SECOND_READINGS = True
+SECOND_TONE_WEIGHT = 1.0  # on the learned tone evidence (correction.second)
+SECOND_READING_LOGP = 2.0  # for the candidate a second reading of other letters names
+SECOND_AGREED_KEEP: float | None = 0.9  # a word kept at this posterior that both read alike is not doubted
+SECOND_KEEP_BLUR_DOUBTS = True  # ...unless, on an upscaled page, a doubt names the hỏi a sắc may hide
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
 UNKNOWN_WORD_LOGP = math.log(0.005)  # <unk> stands for every unknown word: one of them is rarer
 # ...and one with Vietnamese marks that spells no syllable with letters that spell known words ("câp",
 # "đât") is a misread mark, not a foreign word or a name the LM lacks
@@ -396,6 +405,7 @@ class Corrector:
         self.protected = protected
         self.tone_style = tone_style
         self.known = {w: int(c) for w, c in zip(lm.words, lm.counts, strict=False)}
+        self._second_tones = ToneEvidence.load() if TONES_PATH.exists() else None
         self.lexicon = Lexicon(lm.words, lm.counts, _is_lexicon_word, _dictionary_syllables() if RARE_DICTIONARY_READINGS else frozenset())
         # the most used words ("và", "của", "các"...): short words that are surely words
         self._common_words = frozenset(sorted(self.known, key=lambda w: -self.known[w])[:COMMON_WORDS])
@@ -485,6 +495,7 @@ class Corrector:
         *,
         mode: str = "auto",
         token_confidences: Sequence[tuple[int, int, float]] | None = None,
+        token_second_readings: Sequence[tuple[int, int, str, str]] | None = None,
     ) -> CorrectionResult:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -510,6 +521,7 @@ class Corrector:
             tokens, glued_sure = self._split_glued(tokens)
         style = self.tone_style or _majority_style(tokens)
         confs = _confidences_by_token(tokens, token_confidences)
+        seconds = _second_readings_by_token(tokens, token_second_readings) if SECOND_READINGS else [None] * len(tokens)
         cache = self._document_cache(tokens, confs)
         # a word in small letters is not backed by the page's capitalised readings: a name's word is
         # another word ("bản Phiêng Hồ" backs no "đồng/hồ" for "đồng/hộ")
@@ -545,7 +557,7 @@ class Corrector:
             inside = set()
         noises = _line_noise(norm, tokens, noise)
         slots = [self._slot(tok, noises[i], confs[i], small_cache if tok.text[:1].islower() else cache, memo,
-                            i in inside, i in openers, in_names.get(i))
+                            i in inside, i in openers, in_names.get(i), seconds[i])
                  for i, tok in enumerate(tokens)]
         best, posts = self._decode(groups, tokens, slots)
         adapted = self._adapted_noise(tokens, slots, best, posts, noise) if ADAPT_MARK_NOISE else None
@@ -558,7 +570,7 @@ class Corrector:
                 before = [dataclasses.replace(n, tone_swaps=noise.tone_swaps) for n in before]
             slots = [self._slot(tok, noises[i] if tok.text[:1].islower() else before[i], confs[i],
                                 small_cache if tok.text[:1].islower() else cache, memo,
-                                i in inside, i in openers, in_names.get(i))
+                                i in inside, i in openers, in_names.get(i), seconds[i])
                      for i, tok in enumerate(tokens)]
             best, posts = self._decode(groups, tokens, slots)
         # one reading per document: the same token recurs, and its occurrences should agree.
@@ -638,6 +650,8 @@ class Corrector:
             changes = clause_sequence_doubts(norm, tokens, changes)
         if stretches:
             changes = changes + [self._speck_change(norm, s) for s in stretches]
+        if SECOND_AGREED_KEEP is not None and any(s is not None for s in seconds):
+            changes = _agreed_keeps_trusted(tokens, changes, seconds, self.known)
         if noise.letters and not noise.latin_marks:
             changes = self._punctuation(norm, tokens, changes, periods)
         elif noise.letters:  # (an English model cannot write "đ": "d) ... d) e)" is "d) ... đ) e)")
@@ -746,8 +760,10 @@ class Corrector:
     def _slot(
         self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
         memo: dict[tuple[str, str, bool, bool, str | None, float], _Slot], capitalised: bool = False,
-        opens_name: bool = False, in_name: str | None = None,
+        opens_name: bool = False, in_name: str | None = None, second: tuple[str, str] | None = None,
     ) -> _Slot:
+        if second is not None:  # (pipeline words only, which have confidences too: never memoised)
+            return self._make_slot(tok, noise, conf, cache, capitalised, opens_name, in_name, second)
         key = (tok.text, tok.kind, capitalised, opens_name, in_name, noise.drop)
         if conf is None and key in memo:
             return memo[key]  # slots are never changed in place: occurrences share one
@@ -774,6 +790,7 @@ class Corrector:
     def _make_slot(
         self, tok: Token, noise: DocumentNoise, conf: float | None, cache: Counter[str],
         capitalised: bool = False, opens_name: bool = False, in_name: str | None = None,
+        second: tuple[str, str] | None = None,
     ) -> _Slot:
         own = symbol_of(tok)
         if tok.kind == PROTECTED:
@@ -830,6 +847,10 @@ class Corrector:
             if noise.latin_marks and ENGLISH_CHANNEL_WEIGHT:
                 bonus += ENGLISH_CHANNEL_WEIGHT * min(0.0, self._english_channel(lower, cand.word) - ENGLISH_CHANNEL_SLACK)
             emissions.append(noise.emission(cand) + bonus)
+        # (not in capitals: both recognisers lose a capital's small marks alike, under seals most)
+        if second is not None and self._second_tones is not None and not (len(tok.text) > 1 and tok.text.isupper()):
+            weigh_second_reading(second[0], lower, second[1], words, emissions, self._second_tones,
+                                 SECOND_TONE_WEIGHT, SECOND_READING_LOGP)
         ids = np.array([self.lm.id_of(w) for w in words], dtype=np.int64)
         emission = np.array(emissions)
         if capitalised and len(words) > 1:
@@ -2822,6 +2843,64 @@ def _point_labels(
     mended = {(f.start, f.end) for f in labels}
     changes = [c for c in changes if (c[0].start, c[0].end) not in mended]
     return changes, _applied_fixes(norm, labels, [c[0] for c in changes], kind=WORD)
+
+
+def _agreed_keeps_trusted(
+    tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+    seconds: list[tuple[str, str] | None], known: Mapping[str, int],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """No doubt on a syllable (or a word the LM knows) kept as read, surely, that the second
+    recogniser read alike.
+
+    The doubt rules flag such words for low OCR confidence, rare context or their shape; on
+    rendered letters 2 % of those flags were on a wrong word (6 of 488 on sets the threshold
+    was not chosen on), against 58 % where the two recognisers differ.
+    """
+    index = {tok.start: i for i, tok in enumerate(tokens)}
+    out = []
+    for change in changes:
+        tok, corrected, confidence, flagged, alts = change
+        k = index.get(tok.start)
+        if (flagged and corrected == tok.text and confidence >= SECOND_AGREED_KEEP and k is not None
+                and tokens[k] is tok and seconds[k] is not None and seconds[k][0] == tok.text.lower()
+                and (seconds[k][0] in known or is_valid_syllable(seconds[k][0]))
+                and not (SECOND_KEEP_BLUR_DOUBTS and seconds[k][1] == RESTORED and _blur_swap_among(tok.text, alts))):
+            continue
+        out.append(change)
+    return out
+
+
+def _blur_swap_among(word: str, alternatives: tuple[str, ...]) -> bool:
+    """Whether an alternative is ``word`` with blur's swap undone (a sắc read for a hỏi): both
+    recognisers lose the same hook on a blurred page."""
+    base, tone = split_tone(word.lower())
+    return any(split_tone(alt.lower()) == (base, meant) for alt in alternatives
+               for read, meant in BLUR_TONE_SWAPS if read == tone)
+
+
+def _second_readings_by_token(
+    tokens: list[Token], spans: Sequence[tuple[int, int, str, str]] | None
+) -> list[tuple[str, str] | None]:
+    """Each token's (second reading lower-cased, page class), when its word is that one token
+    (edge punctuation aside)."""
+    if not spans:
+        return [None] * len(tokens)
+    import bisect
+
+    ordered = sorted(spans)
+    starts = [span[0] for span in ordered]
+    owners: dict[int, list[int]] = {}
+    for i, tok in enumerate(tokens):
+        k = bisect.bisect_right(starts, tok.start) - 1
+        if k >= 0 and ordered[k][1] > tok.start:
+            owners.setdefault(k, []).append(i)
+    out: list[tuple[str, str] | None] = [None] * len(tokens)
+    for k, members in owners.items():
+        if len(members) == 1 and tokens[members[0]].kind == WORD:
+            reading = nfc(_EDGE_PUNCT.sub("", ordered[k][2])).lower()
+            if reading:
+                out[members[0]] = (reading, ordered[k][3])
+    return out
 
 
 def _confidences_by_token(

@@ -241,7 +241,8 @@ class MoveAlignment:
         return self.edits + self.moves
 
 
-def align_with_moves(pred: Sequence[str], gold: Sequence[str], *, min_block: int = MIN_MOVED_BLOCK) -> MoveAlignment:
+def align_with_moves(pred: Sequence[str], gold: Sequence[str], *, min_block: int = MIN_MOVED_BLOCK,
+                     substitutions: bool = False) -> MoveAlignment:
     """Align ``pred`` to ``gold`` letting whole blocks of tokens move, as TER does.
 
     OCR and text layers put the header's two columns, the motto or the signing
@@ -249,7 +250,8 @@ def align_with_moves(pred: Sequence[str], gold: Sequence[str], *, min_block: int
     block as wrong although each was read right. Greedily, while it pays (the
     distance falls by more than the one error a move costs), a block of at least
     ``min_block`` tokens that the alignment left unmatched on both sides is moved
-    to where its gold twin stands.
+    to where its gold twin stands. With ``substitutions`` the pairs also hold the tokens a
+    substitution run of equal length pairs one to one (a misread and the word it stands for).
     """
     pred_ids, gold_ids = _as_ids(pred, gold)
     order = list(range(len(pred_ids)))
@@ -262,14 +264,16 @@ def align_with_moves(pred: Sequence[str], gold: Sequence[str], *, min_block: int
         order = [order[i] for i in moved]
         moves += 1
     current = [pred_ids[i] for i in order]
-    pairs = [(order[p], g) for p, g in _equal_pairs_ids(current, gold_ids)]
+    pairs = [(order[p], g) for p, g in _equal_pairs_ids(current, gold_ids, substitutions)]
     return MoveAlignment(sorted(pairs), moves, Levenshtein.distance(current, gold_ids))
 
 
-def _equal_pairs_ids(pred_ids: Sequence[int], gold_ids: Sequence[int]) -> list[tuple[int, int]]:
+def _equal_pairs_ids(pred_ids: Sequence[int], gold_ids: Sequence[int],
+                     substitutions: bool = False) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     for op in Levenshtein.opcodes(pred_ids, gold_ids):
-        if op.tag == "equal":
+        if op.tag == "equal" or (substitutions and op.tag == "replace"
+                                 and op.src_end - op.src_start == op.dest_end - op.dest_start):
             pairs.extend(zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True))
     return pairs
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from statistics import fmean
 
 from pipeline.correction import Change, Corrector
+from pipeline.correction.second import page_class
 from pipeline.correction.tables import Cell, column_sum_doubts
 from pipeline.model import BBox, Correction, Document, Line, Word
 from pipeline.runner import RunContext
@@ -150,7 +151,11 @@ class CorrectStage:
         indexed = _word_index(doc)
         starts = [word.span[0] for word, _ in indexed]
         confidences = [(w.span[0], w.span[1], w.confidence) for w, _ in indexed if w.confidence is not None]
-        result = corrector.correct(doc.text, mode=ctx.config.correction_mode, token_confidences=confidences or None)
+        kinds = {page.number: page_class(page.transform.scale if page.transform else None) for page in doc.pages}
+        seconds = [(w.span[0], w.span[1], w.second_reading, kinds[number])
+                   for w, number in indexed if w.second_reading is not None]
+        result = corrector.correct(doc.text, mode=ctx.config.correction_mode, token_confidences=confidences or None,
+                                   token_second_readings=seconds or None)
         pending: list[tuple[Change, list[tuple[Word, int]]]] = []
         issued_pages = {page.number for page in doc.pages if page.source == TEXT_LAYER}
         for change in result.changes:

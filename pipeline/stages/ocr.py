@@ -42,6 +42,7 @@ from pipeline.imaging.cleanup import (
 )
 from pipeline.model import Block, Document, ErrorItem, Line, Page, Status, Word
 from pipeline.runner import RunContext
+from pipeline.second_reading import read_lines_again, shared_reader
 from pipeline.stages.prepare import PendingOrientation, apply_cleanup, take_pending_orientations
 from pipeline.textbuild import rebuild_text
 
@@ -226,7 +227,23 @@ class OcrStage:
         if pending is not None:
             rows = self._settle_orientation(page, doc, ctx, pending, image, rows, read)
         page.blocks = blocks_from_tesseract(rows, page.number)
+        if ctx.config.second_reader:
+            self._read_again(page, doc, ctx.images.get(page.number, image))
         return True
+
+    def _read_again(self, page: Page, doc: Document, image: np.ndarray) -> None:
+        """The second recogniser's reading of each line, for the correction stage to weigh."""
+        started = time.perf_counter()
+        try:
+            read_lines_again(shared_reader(), image, [line for block in page.blocks for line in block.lines])
+        except Exception as exc:  # the first reading stands without it
+            with self._lock:
+                doc.quality.warnings.append(f"page {page.number}: second reading failed: {exc}")
+            return
+        with self._lock:
+            timings = doc.quality.timings
+            timings["ocr.second_reading"] = round(timings.get("ocr.second_reading", 0.0)
+                                                  + time.perf_counter() - started, 4)
 
     def _settle_orientation(self, page: Page, doc: Document, ctx: RunContext, pending: PendingOrientation,
                             image: np.ndarray, rows: list[dict], read) -> list[dict]:
