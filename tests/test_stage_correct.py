@@ -130,3 +130,14 @@ def test_a_figure_that_breaks_its_columns_total_is_flagged(context):
     [flag] = [c for c in doc.corrections if c.original == "58.500.000"]
     assert flag.flagged and flag.corrected == "52.500.000" and flag.bbox is not None
     assert "58.500.000" in doc.text
+
+
+def test_a_doubted_words_second_reading_is_offered_last(context):
+    doc = _document("Kế hoạch số 312/KH-BATUT ngày 05/01/2025 của Ban")
+    for word in doc.words():
+        word.confidence = 40.0 if word.text == "312/KH-BATUT" else 95.0
+        word.second_reading = "312/KH-BATGT" if word.text == "312/KH-BATUT" else word.text
+    doc = CorrectStage()(doc, context)
+    flagged = [c for c in doc.corrections if c.flagged and c.original == "312/KH-BATUT"]
+    assert flagged and flagged[0].alternatives[-1] == "312/KH-BATGT"
+    assert "312/KH-BATUT" in doc.text  # offered, never applied

@@ -177,7 +177,7 @@ class CorrectStage:
                 word_ids=[word.id for word, _ in hits], page=hits[0][1], bbox=union_bbox([w.bbox for w, _ in hits]),
                 span=span, original=change.original, corrected=change.corrected,
                 confidence=round(change.confidence, 4), flagged=change.flagged,
-                alternatives=list(change.alternatives),
+                alternatives=_alternatives(change, hits),
             ))
         if COLUMN_SUMS:
             doc.corrections.extend(column_sum_flags(doc))
@@ -186,6 +186,31 @@ class CorrectStage:
 
 COLUMN_SUMS = True
 COLUMN_SUM_CONFIDENCE = 0.5
+
+
+def _alternatives(change: Change, hits: list[tuple[Word, int]]) -> list[str]:
+    """The corrector's alternatives, then, for a doubted word, what the second recogniser read
+    there when no reading offered is that: a clerk picks it with one key ("312/KH-BATGT" for
+    "312/KH-BATUT", "m2" for "m¿")."""
+    offered = list(change.alternatives)
+    if not change.flagged or len(hits) != 1 or hits[0][0].second_reading is None:
+        return offered
+    second = _trimmed_like(hits[0][0].second_reading, change.original)
+    if second and second not in (change.original, change.corrected, *offered):
+        offered.append(second)
+    return offered
+
+
+def _trimmed_like(reading: str, original: str) -> str:
+    """``reading`` without the punctuation at either end that ``original`` has not."""
+    if original[-1:].isalnum():
+        reading = reading.rstrip(_EDGE_PUNCTUATION)
+    if original[:1].isalnum():
+        reading = reading.lstrip(_EDGE_PUNCTUATION)
+    return reading
+
+
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]“”‘’-–…"
 
 
 def column_sum_flags(doc: Document) -> list[Correction]:
