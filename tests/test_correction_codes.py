@@ -109,3 +109,15 @@ def test_a_clause_number_that_breaks_its_lists_count_is_flagged():
     assert doubted == [("5", "3", True)]  # (a list restarting keeps its count; "3)" and "9)" have none after)
     text = "Điều 1. Phê duyệt\nx.\nĐiều 7. Giao\nx.\nĐiều 3. Hiệu lực\n"
     assert [(c[0].text, c[1]) for c in clause_sequence_doubts(text, list(tokenize(text)), [])] == [("7", "2")]
+
+
+def test_a_numeric_date_no_calendar_has_is_flagged_with_its_stray_figure_dropped():
+    from pipeline.correction.codes import numeric_date_suggestion, odd_numeric_date
+
+    assert odd_numeric_date("122/11/2024") and odd_numeric_date("15/13/2024") and odd_numeric_date("0/5/2024")
+    assert not odd_numeric_date("31/12/2024") and not odd_numeric_date("12/2024/QĐ")
+    assert numeric_date_suggestion("122/11/2024") == "22/11/2024"
+    assert numeric_date_suggestion("15/111/2024") == "15/11/2024"
+    assert numeric_date_suggestion("15/113/2024") is None  # "13" is no month either
+    assert numeric_date_suggestion("45/11/2024") is None  # no stray figure to drop
+    assert numeric_date_suggestion("22/11/2024") is None

@@ -182,6 +182,30 @@ def odd_date_part(text: str, tokens: list[Token], i: int) -> bool:
     return bounds is not None and not bounds[0] <= int(tok.text) <= bounds[1]
 
 
+_NUMERIC_DATE = re.compile(r"^(\d{1,3})/(\d{1,3})/((?:19|20)\d\d)$")
+
+
+def odd_numeric_date(code: str) -> bool:
+    """A date written in figures whose day or month no calendar has ("122/11/2024": a table's rule
+    read as a 1; "15/13/2024")."""
+    m = _NUMERIC_DATE.match(code)
+    return m is not None and not (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12)
+
+
+def numeric_date_suggestion(code: str) -> str | None:
+    """The odd date with a stray first figure of its day or month dropped, when that makes a date."""
+    m = _NUMERIC_DATE.match(code)
+    if m is None or not odd_numeric_date(code):
+        return None
+    day, month, year = m.groups()
+    if len(day) == 3:
+        day = day[1:]
+    if len(month) == 3:
+        month = month[1:]
+    fixed = f"{day}/{month}/{year}"
+    return fixed if not odd_numeric_date(fixed) and fixed != code else None
+
+
 def odd_share(text: str, tok: Token) -> bool:
     """A share with a leading zero before more figures ("00%", "05%"): a lost "1", or "0,5%"."""
     return text.startswith("%", tok.end) and len(tok.text) > 1 and tok.text[0] == "0" and tok.text.isdigit()

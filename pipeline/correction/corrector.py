@@ -62,8 +62,10 @@ from .codes import (
     glued_year_suggestion,
     legislature_suggestion,
     lookalike_digits,
+    numeric_date_suggestion,
     odd_code,
     odd_date_part,
+    odd_numeric_date,
     odd_share,
     odd_year,
     split_document_number,
@@ -996,7 +998,8 @@ class Corrector:
                 continue
             if slot.fixed:
                 suggestion = self._code_suggestion(tok.text) if noise.drop >= 0.3 else None
-                suggestion = suggestion or legislature_suggestion(tok.text) or glued_year_suggestion(tok.text)
+                suggestion = (suggestion or legislature_suggestion(tok.text) or glued_year_suggestion(tok.text)
+                              or numeric_date_suggestion(tok.text))
                 if suggestion is not None:
                     out.append((tok, suggestion, CODE_SUGGESTION_CONFIDENCE, True, ()))
                 elif i in decimals:
@@ -1004,7 +1007,7 @@ class Corrector:
                                 (tok.text.replace(".", ","),)))
                 elif (confs[i] is not None and confs[i] < PROTECTED_DOUBT_CONF) or self._odd_code(tok.text) or (
                         split_document_number(text, tokens, i)) or odd_address(tok.text) or odd_year(text, tokens, i) or (
-                        odd_date_part(text, tokens, i)) or odd_share(text, tok):
+                        odd_date_part(text, tokens, i)) or odd_share(text, tok) or odd_numeric_date(tok.text):
                     out.append((tok, tok.text, CODE_SUGGESTION_CONFIDENCE if confs[i] is None else confs[i] / 100.0,
                                 True, ()))
                 continue
@@ -2289,8 +2292,9 @@ def _broken_dates(
     repairs = []
     for repair in broken_dates(text):
         span = Token(repair.start, repair.end, repair.original, PROTECTED)
-        if repair.repaired is None:
-            repairs.append((span, repair.original, DATE_DOUBT_CONFIDENCE, True, ()))
+        if repair.repaired is None:  # (suggested without the stray first figure that broke it, if any)
+            repairs.append((span, numeric_date_suggestion(repair.original) or repair.original, DATE_DOUBT_CONFIDENCE,
+                            True, ()))
         else:
             repairs.append((span, repair.repaired, DATE_REPAIR_CONFIDENCE, False, ()))
     return over_spans(changes, repairs)
