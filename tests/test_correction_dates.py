@@ -67,3 +67,11 @@ def test_a_month_and_year_fused_after_thang_get_their_separator():
     repairs = broken_dates("Tháng 52023 Đạt; tháng 122024; tháng 132024; tháng 5 2023; tháng 12024 5")
     assert [(r.original, r.repaired) for r in repairs] == [("52023", "5/2023"), ("122024", "12/2024")]
     assert [r.repaired for r in broken_dates("ngày 02.3.2024 và tháng 52023")] == ["5.2023"]  # the letter's own
+
+
+def test_a_date_in_figures_that_lost_its_second_separator_gets_it_back_anywhere():
+    from pipeline.correction.dates import broken_dates
+
+    repairs = broken_dates("1 | 22/112024 | Trường THPT\n2 | 10-122024 | Sân vận động")
+    assert [(r.original, r.repaired) for r in repairs] == [("22/112024", "22/11/2024"), ("10-122024", "10-12-2024")]
+    assert broken_dates("mã hồ sơ 45/132024 và 12/345678; số 15/2024/QĐ-UBND") == []

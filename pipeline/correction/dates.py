@@ -51,7 +51,20 @@ def broken_dates(text: str) -> list[DateRepair]:
     repairs = [DateRepair(m.start(), m.end(), m.group(), _repaired(m, style)) for m in broken]
     repairs += [DateRepair(m.start(), m.end(), m.group(), None) for m in garbled]
     repairs += _month_years(text, style)
+    taken = [(r.start, r.end) for r in repairs]
+    repairs += [r for r in _fused_years(text) if not any(s < r.end and r.start < e for s, e in taken)]
     return sorted(repairs, key=lambda repair: repair.start)
+
+
+# a date in figures whose second separator faded, anywhere (a table's "22/112024"): the year is the
+# last four figures, so the month is what stands between
+_FUSED_YEAR = re.compile(r"(?<![\w/.\-])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P<year>(?:19|20)\d\d)(?![\w/.\-])")
+
+
+def _fused_years(text: str) -> list[DateRepair]:
+    """Dates like "22/112024": the separator written again, when day and month are a calendar's."""
+    return [DateRepair(m.start(), m.end(), m.group(), f"{m['day']}{m['sep']}{m['month']}{m['sep']}{m['year']}")
+            for m in _FUSED_YEAR.finditer(text) if 1 <= int(m["day"]) <= 31 and 1 <= int(m["month"]) <= 12]
 
 
 # "tháng" (marks lost or not), then a month and a year fused by a "/" that faded ("Tháng 52023"; a
