@@ -181,8 +181,7 @@ REAL_WORD_APPLY_THRESHOLD = 0.8
 # BHYT" -> "thể" at 0.83); on the 11 real Quảng Ngãi letters 0.9 makes about ten right fixes suggestions
 REAL_WORD_APPLY_OCR = 0.9
 KEEP_DOUBT = 0.25  # an unchanged word whose own posterior is below this is flagged
-# a second recogniser's word at the same place (pipeline.second_reading): log-bonus for the
-# reading it agrees with, and for the candidate it names when it disagrees
+# a second recogniser's word at the same place (pipeline.second_reading, weighed by correction.second)
 SECOND_READINGS = True
 SECOND_TONE_WEIGHT = 1.0  # on the learned tone evidence (correction.second)
 SECOND_READING_LOGP = 2.0  # for the candidate a second reading of other letters names
