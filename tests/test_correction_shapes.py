@@ -97,3 +97,14 @@ def test_a_land_use_code_read_with_marks_is_flagged_on_a_page_of_codes():
     assert [(c[0].text, c[1], c[3]) for c in land_code_doubts(tokens, [])] == [("LÚC", "LUC", True)] * 2
     alone = "THỜI GIAN: LÚC 8 GIỜ, tại ONT\n"  # (one code only: no page of codes)
     assert land_code_doubts(list(tokenize(alone)), []) == []
+
+
+def test_marks_on_a_short_capital_word_amid_small_letters_are_only_suggested():
+    from pipeline.correction import Corrector
+
+    corrector = Corrector.load()
+    result = corrector.correct("chỉ số côn trùng vượt xa ngưỡng nguy cơ (BI từ 20 trở lên). Xét nghiệm")
+    assert "(BI từ" in result.text
+    assert any(c.original == "BI" and c.flagged for c in result.changes)
+    # a heading in capitals is no abbreviation: its marks are restored
+    assert corrector.correct("UY BAN NHAN DAN HUYEN YEN THACH").text == "ỦY BAN NHÂN DÂN HUYỆN YÊN THẠCH"

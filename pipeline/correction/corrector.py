@@ -136,6 +136,7 @@ from .shapes import (
     _same_line,
     _signature_zone_doubts,
     _with_doubts,
+    caps_amid_small_doubts,
     deputy_signer_doubts,
     glued_code_doubts,
     land_code_doubts,
@@ -631,6 +632,8 @@ class Corrector:
             changes = _signature_zone_doubts(norm, tokens, changes, protected)
         if marked and LONE_CAPITAL_FLAGS:
             changes = _lone_capital_doubts(norm, tokens, changes, protected)
+        if marked and CAPS_AMID_SMALL:
+            changes = caps_amid_small_doubts(norm, tokens, changes)
         if marked:
             changes = deputy_signer_doubts(norm, tokens, changes)
         if CONTEXT_DOUBTS and marked:
@@ -2087,6 +2090,7 @@ SMALL_WORDS_OWN_CACHE = True  # a small-letter word's document cache leaves out 
 NAMES_TRUSTED = True
 ORDERED_LABELS_TRUSTED = True  # a point's label its list's order confirms ("c)" between "b)" and "d)") is no doubt
 NAMES_TRUSTED_CONF = 85.0  # ...nor, with word confidences, when Tesseract read it at least this surely
+CAPS_AMID_SMALL = True  # marks added to a short unmarked word in capitals amid small letters are suggested (shapes)
 LONE_CAPITAL_FLAGS = True  # False: no flag for a lone capital letter in running text (_lone_capital_doubts)
 # English-model text: every word is a fix, and a doubted fix gives back the misread; only a larger
 # lift doubts it (3 nats: corr_eng SER 3.65 -> 3.90 %; 6: -> 3.73 %, held-out flags 37 -> 45 %). None: off

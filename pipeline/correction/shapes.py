@@ -268,6 +268,33 @@ def _lone_capital_doubts(
     return _with_doubts(changes, doubted)
 
 
+def caps_amid_small_doubts(
+    text: str, tokens: list[Token], changes: list[tuple[Token, str, float, bool, tuple[str, ...]]],
+) -> list[tuple[Token, str, float, bool, tuple[str, ...]]]:
+    """A short word in capitals without marks amid small-letter words of a line ("chỉ số (BI từ 20
+    trở lên)") is an abbreviation more often than a word that lost its marks: marks added to it are
+    only suggested ("BỊ")."""
+    index = {tok.start: i for i, tok in enumerate(tokens)}
+    out = []
+    for change in changes:
+        tok, corrected, confidence, flagged, alts = change
+        i = index.get(tok.start)
+        if (not flagged and i is not None and tokens[i].end == tok.end and strip_marks(corrected) == tok.text
+                and corrected != tok.text and _caps_amid_small(text, tokens, i)):
+            change = (tok, corrected, confidence, True, alts)
+        out.append(change)
+    return out
+
+
+def _caps_amid_small(text: str, tokens: list[Token], i: int) -> bool:
+    tok = tokens[i]
+    if tok.kind != WORD or not 2 <= len(tok.text) <= 4 or not tok.text.isupper() or strip_marks(tok.text) != tok.text:
+        return False
+    before = tokens[i - 1] if i > 0 else None
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    small_before = before is not None and before.text.islower() and "\n" not in text[before.end:tok.start]
+    small_after = after is not None and after.text.islower() and "\n" not in text[tok.end:after.start]
+    return small_before and small_after
 _DATE_SLOTS = {"ngay": ("thang", 31), "thang": ("nam", 12)}
 
 
