@@ -37,7 +37,8 @@ class SecondReaderUnavailable(RuntimeError):
 
 
 class AsterReader:
-    """AsterNet's ONNX model, loaded once; ``read`` is thread-safe."""
+    """AsterNet's ONNX model, loaded once; ``read`` may be called from several threads at once
+    (ONNX Runtime's ``run`` is thread-safe), so pages read in parallel are not serialised."""
 
     def __init__(self, threads: int = 1):
         try:
@@ -53,13 +54,10 @@ class AsterReader:
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._input = self._session.get_inputs()[0].name
         self._chars = list(DEFAULT_CHARS)  # index 0 is the CTC blank
-        self._lock = threading.Lock()
 
     def read(self, crop: np.ndarray) -> str:
         """The text of one line image (grey or BGR, dark text on light)."""
-        tensor = _line_tensor(crop)
-        with self._lock:
-            log_probs = self._session.run(None, {self._input: tensor})[0]
+        log_probs = self._session.run(None, {self._input: _line_tensor(crop)})[0]
         return _ctc_greedy(log_probs[:, 0, :], self._chars)
 
 
