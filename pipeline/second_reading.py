@@ -119,7 +119,7 @@ def line_segments(line: Line) -> list[tuple[tuple[int, int, int, int], list[Word
     """The line cut between words into pieces AsterNet can take whole (at most MAX_WIDTH
     pixels once scaled to its height), each with its box and words; words without a box,
     or wider alone than that, are left out."""
-    x0, y0, x1, y1 = line.bbox
+    _, y0, _, y1 = line.bbox
     limit = MAX_WIDTH * (y1 - y0 + 2 * LINE_PAD) / LINE_HEIGHT - 2 * LINE_PAD
     segments: list[tuple[tuple[int, int, int, int], list[Word]]] = []
     current: list[Word] = []
