@@ -31,8 +31,8 @@ from pipeline.eval import metrics as m  # noqa: E402
 def gold_words(text: str, gold: str) -> dict[int, str]:
     """Start offset of each predicted token -> the gold syllable paired with it."""
     tokens = m.tokenize(text)
-    alignment = m.align_with_moves([t.text for t in tokens], m.syllables(gold), substitutions=True)
     golds = m.syllables(gold)
+    alignment = m.align_with_moves([t.text for t in tokens], golds, substitutions=True)
     return {tokens[p].start: m.strip_punct(golds[g]) for p, g in alignment.pairs}
 
 

@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Container
 
-from .dates import FIRST_YEAR, LAST_YEAR
+from .dates import FIRST_YEAR, LAST_YEAR, calendar_day_month
 from .headings import HEADING_FIX_CONFIDENCE
 from .segment import canonical
 from .shapes import _with_doubts, over_spans
@@ -189,21 +189,19 @@ def odd_numeric_date(code: str) -> bool:
     """A date written in figures whose day or month no calendar has ("122/11/2024": a table's rule
     read as a 1; "15/13/2024")."""
     m = _NUMERIC_DATE.match(code)
-    return m is not None and not (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12)
+    return m is not None and not calendar_day_month(m.group(1), m.group(2))
 
 
 def numeric_date_suggestion(code: str) -> str | None:
     """The odd date with a stray first figure of its day or month dropped, when that makes a date."""
     m = _NUMERIC_DATE.match(code)
-    if m is None or not odd_numeric_date(code):
+    if m is None or calendar_day_month(m.group(1), m.group(2)):
         return None
     day, month, year = m.groups()
-    if len(day) == 3:
-        day = day[1:]
-    if len(month) == 3:
-        month = month[1:]
+    day = day[1:] if len(day) == 3 else day
+    month = month[1:] if len(month) == 3 else month
     fixed = f"{day}/{month}/{year}"
-    return fixed if not odd_numeric_date(fixed) and fixed != code else None
+    return fixed if calendar_day_month(day, month) and fixed != code else None
 
 
 def odd_share(text: str, tok: Token) -> bool:

@@ -2892,14 +2892,10 @@ def _second_readings_by_token(
     (edge punctuation aside)."""
     if not spans:
         return [None] * len(tokens)
-    import bisect
-
     ordered = sorted(spans)
-    starts = [span[0] for span in ordered]
     owners: dict[int, list[int]] = {}
-    for i, tok in enumerate(tokens):
-        k = bisect.bisect_right(starts, tok.start) - 1
-        if k >= 0 and ordered[k][1] > tok.start:
+    for i, k in enumerate(_owning_spans(tokens, ordered)):
+        if k is not None:
             owners.setdefault(k, []).append(i)
     out: list[tuple[str, str] | None] = [None] * len(tokens)
     for k, members in owners.items():
@@ -2916,16 +2912,17 @@ def _confidences_by_token(
     if not spans:
         return [None] * len(tokens)
     ordered = sorted(spans)
-    starts = [s for s, _, _ in ordered]
-    out: list[float | None] = []
-    import bisect
+    return [None if k is None else float(ordered[k][2]) for k in _owning_spans(tokens, ordered)]
 
+
+def _owning_spans(tokens: list[Token], ordered: Sequence[tuple]) -> list[int | None]:
+    """For each token, the index of the span of ``ordered`` (sorted (start, end, ...)) holding its
+    first character, or None."""
+    starts = [span[0] for span in ordered]
+    out: list[int | None] = []
     for tok in tokens:
-        k = bisect.bisect_right(starts, tok.start) - 1
-        conf = None
-        if k >= 0 and ordered[k][1] > tok.start:
-            conf = float(ordered[k][2])
-        out.append(conf)
+        k = bisect_right(starts, tok.start) - 1
+        out.append(k if k >= 0 and ordered[k][1] > tok.start else None)
     return out
 
 

@@ -35,6 +35,11 @@ class DateRepair:
     repaired: str | None  # None: broken, but no valid date
 
 
+def calendar_day_month(day: str, month: str) -> bool:
+    """Whether a day and a month in figures are a calendar's (1-31, 1-12)."""
+    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
+
+
 def broken_dates(text: str) -> list[DateRepair]:
     """The numeric dates after "ngày" whose separators are missing, spaced or mixed, and those
     garbled past repair ("ngày 3]: I2 2021", "ngày 03 01 23035")."""
@@ -64,7 +69,7 @@ _FUSED_YEAR = re.compile(r"(?<![\w/.\-])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month
 def _fused_years(text: str) -> list[DateRepair]:
     """Dates like "22/112024": the separator written again, when day and month are a calendar's."""
     return [DateRepair(m.start(), m.end(), m.group(), f"{m['day']}{m['sep']}{m['month']}{m['sep']}{m['year']}")
-            for m in _FUSED_YEAR.finditer(text) if 1 <= int(m["day"]) <= 31 and 1 <= int(m["month"]) <= 12]
+            for m in _FUSED_YEAR.finditer(text) if calendar_day_month(m["day"], m["month"])]
 
 
 # "tháng" (marks lost or not), then a month and a year fused by a "/" that faded ("Tháng 52023"; a
@@ -114,7 +119,7 @@ def _past_repair(garbled: re.Match[str]) -> bool:
 def _repaired(found: re.Match[str], style: str | None) -> str | None:
     day, month = found["day"].replace(" ", ""), found["month"].replace(" ", "")
     year = int(found["year"])
-    if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
+    if not (calendar_day_month(day, month) and FIRST_YEAR <= year <= LAST_YEAR):
         return None
     # the document's own dates decide (a "/" may have been read as "."), then the one it kept
     kinds = {sep.strip() for sep in (found["s1"], found["s2"])} - {""}

@@ -295,6 +295,8 @@ def _caps_amid_small(text: str, tokens: list[Token], i: int) -> bool:
     small_before = before is not None and before.text.islower() and "\n" not in text[before.end:tok.start]
     small_after = after is not None and after.text.islower() and "\n" not in text[tok.end:after.start]
     return small_before and small_after
+
+
 _DATE_SLOTS = {"ngay": ("thang", 31), "thang": ("nam", 12)}
 
 
